@@ -1,0 +1,238 @@
+"""The training loop of ``core.mlp``, compiled: K networks, K learning rates, one XLA program.
+
+The math is the reference's, step for step (same deltas, same update, float64); only the layout
+changes so that XLA can run the whole loop without returning to Python:
+
+- every array carries the K networks in its last axis, so K learning rates train side by side;
+- the bias column is kept apart from the weights (``W[:, :-1]`` and ``b = W[:, -1]``);
+- the loop (a ``tf.while_loop`` under ``tf.function(jit_compile=True)``) writes each step's
+  error and, every ``stride`` steps, the weights into preallocated buffers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import tensorflow as tf  # noqa: E402
+
+from core.mlp import (  # noqa: E402
+    MIN_SNAPSHOTS,
+    ProgressCallback,
+    TrainResult,
+    check_activation,
+    check_data,
+    check_iterations,
+    check_layers,
+    check_learning_rate,
+    initial_weights,
+    snapshot_schedule,
+)
+
+# Steps per compiled call: long runs come back to Python now and then to report progress.
+CHUNK = 20_000
+SNAPSHOT_SLOTS = 2 * MIN_SNAPSHOTS + 2  # a stride of iterations // 100 leaves at most 201
+
+
+def _activate(z: tf.Tensor, activation: str) -> tf.Tensor:
+    if activation == "sigmoid":
+        return 0.5 * tf.math.tanh(0.5 * z) + 0.5  # the logistic function; never overflows
+    if activation == "tanh":
+        return tf.math.tanh(z)
+    return tf.nn.relu(z)
+
+
+def _derivative(z: tf.Tensor, a: tf.Tensor, activation: str) -> tf.Tensor:
+    if activation == "sigmoid":
+        return a * (1.0 - a)
+    if activation == "tanh":
+        return 1.0 - a * a
+    return tf.cast(z > 0, z.dtype)
+
+
+def _gradient_step(W, b, X, Y, learning_rate, activation):
+    """One full-batch step for K networks at once.
+
+    Shapes: W[l] (n_out, n_in, K), b[l] (n_out, K), X (n_inputs, n, 1), Y (1, n, 1),
+    learning_rate (K,). Returns the new W, b and the error (K,) before the step.
+    """
+    last = len(W) - 1
+    inputs, Z, A = [], [], []
+    previous = X
+    for l in range(len(W)):
+        inputs.append(previous)
+        Z.append(tf.reduce_sum(W[l][:, :, None, :] * previous[None], axis=1) + b[l][:, None, :])
+        A.append(_activate(Z[l], "sigmoid" if l == last else activation))
+        previous = A[l]
+
+    diff = A[last] - Y
+    error = tf.reduce_sum(diff * diff, axis=[0, 1])
+    delta = diff * _derivative(Z[last], A[last], "sigmoid")
+    W_new, b_new = [None] * len(W), [None] * len(W)
+    for l in reversed(range(len(W))):
+        dW = tf.reduce_sum(delta[:, None, :, :] * inputs[l][None], axis=2)
+        db = tf.reduce_sum(delta, axis=1)
+        if l > 0:
+            back = tf.reduce_sum(W[l][:, :, None, :] * delta[:, None, :, :], axis=0)
+            delta = back * _derivative(Z[l - 1], A[l - 1], activation)
+        W_new[l] = W[l] - learning_rate * dW
+        b_new[l] = b[l] - learning_rate * db
+    return W_new, b_new, error
+
+
+@tf.function(jit_compile=True)
+def _run(W, b, X, Y, learning_rate, start, stop, stride, losses, snapshots_W, snapshots_b,
+         activation):  # fmt: skip
+    """Steps start..stop-1; losses[i] and the snapshot slots are written in place."""
+
+    def body(i, W, b, losses, snapshots_W, snapshots_b):
+        # Slot ceil(i / stride) is written at every step; its last write is at i = slot * stride.
+        slot = (i + stride - 1) // stride
+        snapshots_W = [
+            tf.tensor_scatter_nd_update(s, [[slot]], w[None])
+            for s, w in zip(snapshots_W, W, strict=True)
+        ]
+        snapshots_b = [
+            tf.tensor_scatter_nd_update(s, [[slot]], v[None])
+            for s, v in zip(snapshots_b, b, strict=True)
+        ]
+        W, b, error = _gradient_step(W, b, X, Y, learning_rate, activation)
+        losses = tf.tensor_scatter_nd_update(losses, [[i]], error[None])
+        return i + 1, W, b, losses, snapshots_W, snapshots_b
+
+    _, W, b, losses, snapshots_W, snapshots_b = tf.while_loop(
+        lambda i, *_: i < stop, body, (start, W, b, losses, snapshots_W, snapshots_b)
+    )
+    return W, b, losses, snapshots_W, snapshots_b
+
+
+def _bucket(iterations: int) -> int:
+    """Buffer length for the losses: a power of two, so XLA compiles a few shapes, not many."""
+    return max(128, 1 << (iterations - 1).bit_length())
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """K networks trained from the same start with K learning rates.
+
+    Attributes:
+        learning_rates: (K,).
+        losses: (iterations, K), the error before each step.
+        weights: final weights, one (n_out, n_in + 1, K) array per layer.
+        snapshot_iterations: (S,) as in ``core.mlp.snapshot_schedule``.
+        snapshots: one (S, n_out, n_in + 1, K) array per layer.
+    """
+
+    learning_rates: np.ndarray
+    losses: np.ndarray
+    weights: list[np.ndarray]
+    initial_weights: list[np.ndarray]
+    snapshot_iterations: np.ndarray
+    snapshots: list[np.ndarray]
+    layers: tuple[int, ...]
+    activation: str
+
+    @property
+    def final_losses(self) -> np.ndarray:
+        return self.losses[-1]
+
+    @property
+    def best_losses(self) -> np.ndarray:
+        return self.losses.min(axis=0)
+
+    def result(self, k: int) -> TrainResult:
+        """Network k of the sweep as a TrainResult."""
+        return TrainResult(
+            losses=self.losses[:, k].copy(),
+            weights=[W[..., k].copy() for W in self.weights],
+            initial_weights=[W.copy() for W in self.initial_weights],
+            snapshot_iterations=self.snapshot_iterations,
+            snapshots=[s[..., k].copy() for s in self.snapshots],
+            layers=self.layers,
+            activation=self.activation,
+            learning_rate=float(self.learning_rates[k]),
+        )
+
+
+def train_many(
+    X: np.ndarray,
+    y: np.ndarray,
+    weights: Sequence[np.ndarray],
+    learning_rates: Sequence[float],
+    iterations: int,
+    activation: str = "sigmoid",
+    progress: ProgressCallback | None = None,
+) -> Sweep:
+    """Train K copies of a network, each with its own learning rate, in one compiled loop.
+
+    Args:
+        X: inputs (n, n_inputs); y: targets (n,) or (n, 1).
+        weights: the starting weights, one (n_out, n_in + 1) matrix per layer.
+        learning_rates: K learning rates, each in (0, 100].
+        iterations: full-batch steps, 1..200,000.
+        activation: hidden activation, as in ``core.mlp``.
+        progress: called as progress(done, iterations) after each compiled chunk.
+
+    Returns:
+        A Sweep.
+    """
+    layers = check_layers([weights[0].shape[1] - 1, *(W.shape[0] for W in weights)])
+    activation = check_activation(activation)
+    X, y = check_data(X, y, layers[0])
+    rates = np.array([check_learning_rate(r) for r in learning_rates], dtype=np.float64)
+    if rates.size == 0:
+        raise ValueError("expected at least one learning rate, got none")
+    iterations = check_iterations(iterations)
+    K = rates.size
+
+    schedule = snapshot_schedule(iterations)
+    stride = max(1, iterations // MIN_SNAPSHOTS)
+    start_weights = [np.array(W, dtype=np.float64) for W in weights]
+    W = [tf.constant(np.repeat(M[:, :-1, None], K, axis=2)) for M in start_weights]
+    b = [tf.constant(np.repeat(M[:, -1, None], K, axis=1)) for M in start_weights]
+    losses = tf.zeros((_bucket(iterations), K), tf.float64)
+    snapshots_W = [tf.zeros((SNAPSHOT_SLOTS, *w.shape), tf.float64) for w in W]
+    snapshots_b = [tf.zeros((SNAPSHOT_SLOTS, *v.shape), tf.float64) for v in b]
+    X_in = tf.constant(X.T[:, :, None])
+    Y_in = tf.constant(y.T[:, :, None])
+    rates_in = tf.constant(rates)
+
+    done = 0
+    while done < iterations:
+        stop = min(done + CHUNK, iterations)
+        W, b, losses, snapshots_W, snapshots_b = _run(
+            W, b, X_in, Y_in, rates_in, tf.constant(done), tf.constant(stop),
+            tf.constant(stride), losses, snapshots_W, snapshots_b, activation,
+        )  # fmt: skip
+        done = stop
+        if progress is not None:
+            progress(done, iterations)
+
+    final = [np.concatenate([w.numpy(), v.numpy()[:, None, :]], axis=1) for w, v in zip(W, b)]
+    snapshots = []
+    for sW, sb, last in zip(snapshots_W, snapshots_b, final, strict=True):
+        joined = np.concatenate([sW.numpy(), sb.numpy()[:, :, None, :]], axis=2)[: len(schedule)]
+        joined[-1] = last
+        snapshots.append(joined)
+    return Sweep(rates, losses.numpy()[:iterations], final, start_weights, schedule, snapshots,
+                 layers, activation)  # fmt: skip
+
+
+def sweep_learning_rates(
+    X: np.ndarray,
+    y: np.ndarray,
+    learning_rates: Sequence[float],
+    layers: Sequence[int] = (3, 5, 2, 1),
+    iterations: int = 10_000,
+    seed: int = 0,
+    init_scale: float = 0.15,
+    activation: str = "sigmoid",
+    progress: ProgressCallback | None = None,
+) -> Sweep:
+    """Train ``MLP(layers, seed, init_scale)`` once per learning rate, all in one compiled run."""
+    start = initial_weights(layers, seed, init_scale)
+    return train_many(X, y, start, learning_rates, iterations, activation, progress)

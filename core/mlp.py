@@ -1,0 +1,351 @@
+"""The lesson's fully connected network in NumPy: forward pass, backward pass, training loop.
+
+Layout follows the document: each weight matrix ``W`` has shape (n_out, n_in + 1) with the bias
+in the last column, and a layer's values are columns, one per example:
+
+    Z1 = W1 . [INPUT^T; 1]      A1 = f(Z1)
+    Z2 = W2 . [A1; 1]           A2 = f(Z2)
+    Z3 = W3 . [A2; 1]           A3 = sigmoid(Z3)
+
+Error_total = 1/2 * sum((A3 - y)^2), and backpropagation walks the same equations in reverse:
+
+    delta3 = (A3 - y) * sigmoid'(Z3)
+    delta2 = (W3[:, :-1]^T . delta3) * f'(Z2)
+    dE/dW  = delta . [A_previous; 1]^T
+    W_new  = W_old - learning_rate * dE/dW
+
+This module is the readable reference; ``core.engine`` runs the same math compiled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+MAX_ITERATIONS = 200_000
+MAX_LEARNING_RATE = 100.0
+MIN_SNAPSHOTS = 100
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function 1 / (1 + exp(-z)), written so exp never overflows."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def activate(z: np.ndarray, activation: str) -> np.ndarray:
+    """Apply a hidden-layer activation function."""
+    if activation == "sigmoid":
+        return sigmoid(z)
+    if activation == "tanh":
+        return np.tanh(z)
+    if activation == "relu":
+        return np.maximum(z, 0.0)
+    raise ValueError(f"unknown activation {activation!r}, expected one of {ACTIVATIONS}")
+
+
+def activation_derivative(z: np.ndarray, a: np.ndarray, activation: str) -> np.ndarray:
+    """d a / d z, from the pre-activation z and the activation a = f(z)."""
+    if activation == "sigmoid":
+        return a * (1.0 - a)
+    if activation == "tanh":
+        return 1.0 - a**2
+    if activation == "relu":
+        return (z > 0).astype(z.dtype)
+    raise ValueError(f"unknown activation {activation!r}, expected one of {ACTIVATIONS}")
+
+
+def with_bias_row(A: np.ndarray) -> np.ndarray:
+    """[A; 1]: append a row of ones so the last weight column acts as the bias."""
+    return np.vstack([A, np.ones((1, A.shape[1]))])
+
+
+def check_layers(layers: Sequence[int]) -> tuple[int, ...]:
+    """Validate layer sizes such as (3, 5, 2, 1) and return them as a tuple."""
+    try:
+        sizes = tuple(int(n) for n in layers)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected layer sizes as integers, got {layers!r}") from None
+    if len(sizes) < 2 or any(n < 1 for n in sizes) or sizes != tuple(layers):
+        raise ValueError(f"expected at least two positive integer layer sizes, got {layers!r}")
+    return sizes
+
+
+def check_activation(activation: str) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}, expected one of {ACTIVATIONS}")
+    return activation
+
+
+def check_data(X: np.ndarray, y: np.ndarray | None, n_inputs: int) -> tuple[np.ndarray, ...]:
+    """Return X as (n, n_inputs) float64 and y as (n, 1), raising ValueError on a mismatch."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != n_inputs or X.shape[0] == 0:
+        raise ValueError(f"expected X of shape (n, {n_inputs}) with n >= 1, got {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains values that are not finite")
+    if y is None:
+        return (X,)
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim == 1:
+        y = y.reshape(-1, 1)
+    if y.shape != (X.shape[0], 1):
+        raise ValueError(f"expected y of shape ({X.shape[0]},) or ({X.shape[0]}, 1), got {y.shape}")
+    return X, y
+
+
+def check_learning_rate(learning_rate: float) -> float:
+    if not (np.isfinite(learning_rate) and 0 < learning_rate <= MAX_LEARNING_RATE):
+        raise ValueError(f"expected learning_rate in (0, {MAX_LEARNING_RATE:g}], got {learning_rate}")
+    return float(learning_rate)
+
+
+def check_iterations(iterations: int) -> int:
+    if isinstance(iterations, bool) or int(iterations) != iterations:
+        raise ValueError(f"expected a whole number of iterations, got {iterations!r}")
+    if not 1 <= iterations <= MAX_ITERATIONS:
+        raise ValueError(f"expected iterations in 1..{MAX_ITERATIONS}, got {iterations}")
+    return int(iterations)
+
+
+def initial_weights(layers: Sequence[int], seed: int, init_scale: float) -> list[np.ndarray]:
+    """Normal(0, init_scale) weights, one (n_out, n_in + 1) matrix per pair of layers."""
+    layers = check_layers(layers)
+    if not (np.isfinite(init_scale) and init_scale > 0):
+        raise ValueError(f"expected init_scale > 0, got {init_scale}")
+    rng = np.random.default_rng(seed)
+    return [
+        rng.normal(scale=init_scale, size=(n_out, n_in + 1))
+        for n_in, n_out in zip(layers[:-1], layers[1:], strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Step:
+    """Every intermediate value of one full-batch step, named as in the lesson.
+
+    Lists are indexed by layer: ``Z[0]`` is Z1, ``delta[0]`` is delta1 and so on.
+    """
+
+    INPUT: np.ndarray  # (n_inputs, n): examples as columns
+    y: np.ndarray  # (1, n)
+    W: list[np.ndarray]
+    Z: list[np.ndarray]
+    A: list[np.ndarray]
+    error: float  # sum((A_L - y)^2), as the document's training loop reports it
+    delta: list[np.ndarray]
+    gradients: list[np.ndarray]
+    learning_rate: float
+    W_new: list[np.ndarray]
+
+
+class MLP:
+    """A fully connected network with a sigmoid output, as in the lesson.
+
+    Args:
+        layers: neurons per layer, input first, e.g. (3, 5, 2, 1).
+        seed: seed of ``numpy.random.default_rng`` for the initial weights.
+        init_scale: standard deviation of the normal initial weights.
+        activation: hidden-layer activation, "sigmoid", "tanh" or "relu"; the output is sigmoid.
+        weights: start from these matrices instead of random ones.
+    """
+
+    def __init__(
+        self,
+        layers: Sequence[int] = (3, 5, 2, 1),
+        seed: int = 0,
+        init_scale: float = 0.15,
+        activation: str = "sigmoid",
+        weights: Sequence[np.ndarray] | None = None,
+    ) -> None:
+        self.layers = check_layers(layers)
+        self.activation = check_activation(activation)
+        if weights is None:
+            self.weights = initial_weights(self.layers, seed, init_scale)
+        else:
+            expected = [(n_out, n_in + 1) for n_in, n_out in zip(self.layers, self.layers[1:])]
+            shapes = [np.shape(W) for W in weights]
+            if shapes != expected:
+                raise ValueError(f"expected weight shapes {expected}, got {shapes}")
+            self.weights = [np.array(W, dtype=np.float64) for W in weights]
+
+    def layer_activation(self, index: int) -> str:
+        """Activation of layer ``index`` (0-based over weight matrices): sigmoid at the output."""
+        return "sigmoid" if index == len(self.weights) - 1 else self.activation
+
+    def forward_pass(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Run the network and keep every layer.
+
+        Args:
+            X: inputs of shape (n, n_inputs).
+
+        Returns:
+            Z and A, lists with one (n_neurons, n) array per layer after the input.
+        """
+        (X,) = check_data(X, None, self.layers[0])
+        Z, A = [], []
+        previous = X.T
+        for i, W in enumerate(self.weights):
+            Z.append(W @ with_bias_row(previous))
+            A.append(activate(Z[-1], self.layer_activation(i)))
+            previous = A[-1]
+        return Z, A
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Probability of "white text" for each input.
+
+        Args:
+            X: inputs of shape (n, 3), values in [0, 1].
+
+        Returns:
+            Array of shape (n, 1).
+        """
+        _, A = self.forward_pass(X)
+        return A[-1].T
+
+    def step(self, X: np.ndarray, y: np.ndarray, learning_rate: float = 0.2) -> Step:
+        """Compute one full-batch gradient step without applying it, keeping every value."""
+        learning_rate = check_learning_rate(learning_rate)
+        X, y = check_data(X, y, self.layers[0])
+        Z, A = self.forward_pass(X)
+        inputs = [X.T, *A[:-1]]
+
+        diff = A[-1] - y.T  # dE/dA_L for E = 1/2 sum(diff^2)
+        error = float(np.sum(diff**2))
+        delta = [diff * activation_derivative(Z[-1], A[-1], "sigmoid")]
+        for i in reversed(range(len(self.weights) - 1)):
+            back = self.weights[i + 1][:, :-1].T @ delta[0]  # the bias column sends nothing back
+            delta.insert(0, back * activation_derivative(Z[i], A[i], self.layer_activation(i)))
+        gradients = [d @ with_bias_row(a).T for d, a in zip(delta, inputs, strict=True)]
+        W_new = [W - learning_rate * g for W, g in zip(self.weights, gradients, strict=True)]
+        return Step(X.T, y.T, [W.copy() for W in self.weights], Z, A, error, delta, gradients,
+                    learning_rate, W_new)  # fmt: skip
+
+    def gradients(self, X: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+        """dE/dW for E = 1/2 * sum((output - y)^2), one array per weight matrix."""
+        return self.step(X, y).gradients
+
+    def backprop(self, X: np.ndarray, y: np.ndarray, learning_rate: float = 0.2) -> float:
+        """One full-batch gradient-descent step, W -= learning_rate * dE/dW.
+
+        Returns:
+            sum((output - y)^2), measured before the step.
+        """
+        step = self.step(X, y, learning_rate)
+        self.weights = step.W_new
+        return step.error
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What a training run produced.
+
+    Attributes:
+        losses: (iterations,) error before each step; losses[i] belongs to the weights after
+            i steps.
+        weights: final weights, after every step.
+        initial_weights: the weights training started from.
+        snapshot_iterations: (S,) iterations at which weights were recorded, 0 and the last
+            included, S >= 101 when iterations >= 100.
+        snapshots: one array per weight matrix, shape (S, n_out, n_in + 1).
+        best_iteration: index of the smallest loss.
+        best_loss: the smallest loss.
+    """
+
+    losses: np.ndarray
+    weights: list[np.ndarray]
+    initial_weights: list[np.ndarray]
+    snapshot_iterations: np.ndarray
+    snapshots: list[np.ndarray]
+    layers: tuple[int, ...]
+    activation: str
+    learning_rate: float
+
+    @property
+    def best_iteration(self) -> int:
+        return int(np.argmin(self.losses))
+
+    @property
+    def best_loss(self) -> float:
+        return float(np.min(self.losses))
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.losses[-1])
+
+    def network(self) -> MLP:
+        """The trained network, ready for ``forward``."""
+        return MLP(self.layers, activation=self.activation, weights=self.weights)
+
+
+def snapshot_schedule(iterations: int) -> np.ndarray:
+    """Evenly spaced iterations 0, s, 2s, ..., iterations, with at least MIN_SNAPSHOTS + 1."""
+    stride = max(1, iterations // MIN_SNAPSHOTS)
+    schedule = np.arange(0, iterations + 1, stride)
+    if schedule[-1] != iterations:
+        schedule = np.append(schedule, iterations)
+    return schedule
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def train(
+    X: np.ndarray,
+    y: np.ndarray,
+    layers: Sequence[int] = (3, 5, 2, 1),
+    learning_rate: float = 0.2,
+    iterations: int = 10_000,
+    seed: int = 0,
+    init_scale: float = 0.15,
+    activation: str = "sigmoid",
+    engine: str = "numpy",
+    progress: ProgressCallback | None = None,
+) -> TrainResult:
+    """Train by full-batch gradient descent, starting from ``MLP(layers, seed, init_scale)``.
+
+    Args:
+        X: inputs (n, layers[0]); y: targets (n,) or (n, 1).
+        engine: "numpy" runs this module's reference loop, one step per Python iteration;
+            "xla" runs the same math compiled with TensorFlow (``core.engine``).
+        progress: called as progress(done, iterations) now and then.
+
+    Returns:
+        A TrainResult.
+    """
+    layers = check_layers(layers)
+    net = MLP(layers, seed=seed, init_scale=init_scale, activation=activation)
+    X, y = check_data(X, y, layers[0])
+    learning_rate = check_learning_rate(learning_rate)
+    iterations = check_iterations(iterations)
+    if engine == "xla":
+        from core import engine as compiled  # TensorFlow loads only when asked for
+
+        sweep = compiled.train_many(X, y, net.weights, [learning_rate], iterations, activation,
+                                    progress=progress)  # fmt: skip
+        return sweep.result(0)
+    if engine != "numpy":
+        raise ValueError(f"unknown engine {engine!r}, expected 'numpy' or 'xla'")
+
+    start = [W.copy() for W in net.weights]
+    schedule = snapshot_schedule(iterations)
+    snapshots = [np.empty((len(schedule), *W.shape)) for W in net.weights]
+    losses = np.empty(iterations)
+    next_snapshot = 0
+    for i in range(iterations):
+        if i == schedule[next_snapshot]:
+            for store, W in zip(snapshots, net.weights, strict=True):
+                store[next_snapshot] = W
+            next_snapshot += 1
+            if progress is not None:
+                progress(i, iterations)
+        losses[i] = net.backprop(X, y, learning_rate)
+    for store, W in zip(snapshots, net.weights, strict=True):
+        store[-1] = W
+    if progress is not None:
+        progress(iterations, iterations)
+    return TrainResult(losses, net.weights, start, schedule, snapshots, layers, activation,
+                       learning_rate)  # fmt: skip
