@@ -1,0 +1,167 @@
+"""Labels a person gives ("this colour reads better with white text"), and their CSV form.
+
+The CSV has a header and one label per row, so a class can pool files:
+
+    colour,text
+    #3366cc,white
+    #f0e68c,black
+
+On reading, ``colour`` takes any form ``core.data.parse_colour`` accepts and ``text`` may also be
+written 1 (white) or 0 (black), as in the lesson's expected outputs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.data import normalise, parse_colour, to_hex, training_set
+
+TEXT_COLOURS = ("black", "white")  # index = the lesson's label: 0 black, 1 white
+MAX_ROWS = 10_000
+MAX_BYTES = 1_000_000
+TEXT_ALIASES = {"black": "black", "0": "black", "white": "white", "1": "white"}
+
+
+@dataclass(frozen=True)
+class Label:
+    """One person's choice: over ``colour`` (``#rrggbb``) the ``text`` colour reads better."""
+
+    colour: str
+    text: str
+
+    @property
+    def target(self) -> int:
+        """The lesson's label: 1 for white text, 0 for black."""
+        return TEXT_COLOURS.index(self.text)
+
+
+def make_label(colour: str | Sequence[int], text: str) -> Label:
+    """Build a Label, checking both values.
+
+    Args:
+        colour: the background, in any form ``parse_colour`` accepts.
+        text: "black", "white", "0" or "1".
+
+    Raises:
+        ValueError: naming the bad value.
+    """
+    key = str(text).strip().lower()
+    if key not in TEXT_ALIASES:
+        raise ValueError(f"text must be 'black' or 'white' (or 0 / 1), got {text!r}")
+    return Label(to_hex(parse_colour(colour)), TEXT_ALIASES[key])
+
+
+def labels_to_csv(labels: Iterable[Label]) -> str:
+    """Write labels as CSV text with a ``colour,text`` header."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["colour", "text"])
+    for label in labels:
+        writer.writerow([label.colour, label.text])
+    return out.getvalue()
+
+
+def labels_from_csv(data: bytes | str) -> list[Label]:
+    """Read labels written by ``labels_to_csv`` (or by hand, or by a spreadsheet).
+
+    Args:
+        data: the file's bytes (UTF-8) or text.
+
+    Returns:
+        The labels, in file order; at least one.
+
+    Raises:
+        ValueError: with a message a person can act on, naming the row and value at fault.
+    """
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise ValueError(f"the file is {len(data):,} bytes; label files are at most "
+                             f"{MAX_BYTES:,} bytes")  # fmt: skip
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("the file is not UTF-8 text: upload a CSV of labels") from None
+    rows = [row for row in csv.reader(io.StringIO(data)) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ValueError("the file is empty: expected a header 'colour,text' and one label per row")
+    header = [cell.strip().lower() for cell in rows[0]]
+    missing = [name for name in ("colour", "text") if name not in header]
+    if missing:
+        raise ValueError(f"the header {rows[0]!r} lacks column {missing[0]!r}: "
+                         "expected 'colour,text'")  # fmt: skip
+    if len(rows) == 1:
+        raise ValueError("the file has a header but no labels")
+    if len(rows) - 1 > MAX_ROWS:
+        raise ValueError(f"the file has {len(rows) - 1:,} labels; at most {MAX_ROWS:,} are read")
+    colour_at, text_at = header.index("colour"), header.index("text")
+    labels = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) <= max(colour_at, text_at):
+            raise ValueError(f"row {number}: expected a colour and a text colour, got {row!r}")
+        try:
+            labels.append(make_label(row[colour_at], row[text_at]))
+        except ValueError as error:
+            raise ValueError(f"row {number}: {error}") from None
+    return labels
+
+
+def merge_labels(existing: Sequence[Label], new: Sequence[Label]) -> tuple[list[Label], int]:
+    """Add new labels, skipping any (colour, text) pair already present.
+
+    Different texts for the same colour are both kept: people do disagree.
+
+    Returns:
+        The merged list and how many labels were added.
+    """
+    merged = list(existing)
+    seen = set(merged)
+    for label in new:
+        if label not in seen:
+            merged.append(label)
+            seen.add(label)
+    return merged, len(merged) - len(existing)
+
+
+def teaching_set(
+    labels: Sequence[Label], include_document: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and targets to train on: the person's labels, optionally after the document's ten.
+
+    Returns:
+        X of shape (n, 3) in [0, 1] and y of shape (n, 1) with 1 = white text.
+
+    Raises:
+        ValueError: when there is nothing to train on.
+    """
+    X_parts, y_parts = [], []
+    if include_document:
+        X_doc, y_doc = training_set()
+        X_parts.append(X_doc)
+        y_parts.append(y_doc)
+    if labels:
+        X_parts.append(normalise([parse_colour(label.colour) for label in labels]))
+        y_parts.append(np.array([[label.target] for label in labels], dtype=np.float64))
+    if not X_parts:
+        raise ValueError("no labels to train on: label some colours or include the document's ten")
+    return np.vstack(X_parts), np.vstack(y_parts)
+
+
+def teach_colour(seed: int, index: int) -> tuple[int, int, int]:
+    """The index-th colour of a person's teaching sequence (the same seed gives the same colours).
+
+    Args:
+        seed: the sequence's seed.
+        index: 0, 1, 2, ...
+
+    Returns:
+        (r, g, b) ints in 0..255.
+    """
+    if seed < 0 or index < 0:
+        raise ValueError(f"expected seed and index >= 0, got seed {seed}, index {index}")
+    r, g, b = np.random.default_rng([seed, index]).integers(0, 256, size=3)
+    return (int(r), int(g), int(b))

@@ -1,0 +1,122 @@
+"""The network's pick against WCAG's over many colours: where they agree, and how often.
+
+The network answers P(white text) for a colour; it picks white when that is at least 0.5.
+WCAG picks the text colour with the higher contrast ratio, which is white exactly when
+
+    (1 + 0.05) / (L + 0.05) > (L + 0.05) / (0 + 0.05),  i.e.  L < sqrt(1.05 * 0.05) - 0.05 ~ 0.179.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.contrast import relative_luminances
+from core.data import HELD_OUT_COLOURS, TRAINING_COLOURS, normalise, random_colours, to_hex
+
+# Luminance below which white text has the higher contrast (both ratios equal about 4.58 here).
+WCAG_WHITE_BELOW = float(np.sqrt(1.05 * 0.05) - 0.05)
+AGREEMENT_SAMPLE = 1000
+AGREEMENT_SEED = 2024
+MAX_RANDOM = 200
+
+Predict = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The network's and WCAG's picks for a set of colours.
+
+    Attributes:
+        colours: (n, 3) ints in 0..255.
+        probability: (n,) the network's P(white text).
+        luminance: (n,) WCAG relative luminance.
+    """
+
+    colours: np.ndarray
+    probability: np.ndarray
+    luminance: np.ndarray
+
+    @property
+    def network_white(self) -> np.ndarray:
+        """(n,) True where the network picks white text."""
+        return self.probability >= 0.5
+
+    @property
+    def wcag_white(self) -> np.ndarray:
+        """(n,) True where white text has the higher WCAG contrast."""
+        return self.luminance < WCAG_WHITE_BELOW
+
+    @property
+    def agree(self) -> np.ndarray:
+        """(n,) True where the two picks are the same."""
+        return self.network_white == self.wcag_white
+
+    @property
+    def agreement_rate(self) -> float:
+        """Fraction of colours where the picks agree, in [0, 1]."""
+        return float(np.mean(self.agree)) if len(self.agree) else float("nan")
+
+    @property
+    def hex(self) -> list[str]:
+        """The colours as ``#rrggbb``."""
+        return [to_hex(tuple(int(v) for v in rgb)) for rgb in self.colours]
+
+
+def compare(predict: Predict, colours: np.ndarray) -> Comparison:
+    """Ask the network and WCAG about the same colours.
+
+    Args:
+        predict: maps X of shape (n, 3) in [0, 1] to P(white) of shape (n, 1), for example
+            ``result.network().forward``.
+        colours: (n, 3) ints in 0..255.
+
+    Returns:
+        A Comparison.
+    """
+    rgb = np.asarray(colours)
+    if rgb.ndim != 2 or rgb.shape[1] != 3 or rgb.shape[0] == 0:
+        raise ValueError(f"expected colours of shape (n, 3) with n >= 1, got {rgb.shape}")
+    rgb = rgb.astype(np.int64)
+    probability = np.asarray(predict(normalise(rgb)), dtype=np.float64).reshape(-1)
+    if probability.shape != (rgb.shape[0],):
+        raise ValueError(f"expected one probability per colour, got shape {probability.shape}")
+    return Comparison(rgb, probability, relative_luminances(rgb))
+
+
+def agreement_colours(n: int = AGREEMENT_SAMPLE, seed: int = AGREEMENT_SEED) -> np.ndarray:
+    """The fixed sample of random colours the agreement rate is measured on, (n, 3) ints."""
+    return random_colours(n, seed)
+
+
+@dataclass(frozen=True)
+class Swatch:
+    """One palette entry: where it comes from, its name and its colour."""
+
+    group: str
+    name: str
+    rgb: tuple[int, int, int]
+
+
+def palette(n_random: int, seed: int = 0) -> list[Swatch]:
+    """The document's training colours, its held-out colours and n_random seeded random colours.
+
+    Args:
+        n_random: how many random colours, 0..MAX_RANDOM.
+        seed: seed of the random colours.
+
+    Returns:
+        Swatches in that order.
+    """
+    if isinstance(n_random, bool) or not isinstance(n_random, int | np.integer):
+        raise ValueError(f"expected a whole number of random colours, got {n_random!r}")
+    if not 0 <= n_random <= MAX_RANDOM:
+        raise ValueError(f"expected 0..{MAX_RANDOM} random colours, got {n_random}")
+    swatches = [Swatch("training", to_hex(rgb), rgb) for rgb in TRAINING_COLOURS]
+    swatches += [Swatch("held out", name, rgb) for name, rgb, _ in HELD_OUT_COLOURS]
+    for rgb in random_colours(int(n_random), seed):
+        colour = (int(rgb[0]), int(rgb[1]), int(rgb[2]))
+        swatches.append(Swatch("random", to_hex(colour), colour))
+    return swatches
