@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,8 @@ from core.mlp import (  # noqa: E402
 
 # Steps per compiled call: long runs come back to Python now and then to report progress.
 CHUNK = 20_000
+# Sweeps this large run as two halves on two cores.
+PARALLEL_MIN_RATES = 8
 SNAPSHOT_SLOTS = 2 * MIN_SNAPSHOTS + 2  # a stride of iterations // 100 leaves at most 201
 
 
@@ -90,16 +93,17 @@ def _run(W, b, X, Y, learning_rate, start, stop, stride, losses, snapshots_W, sn
     """Steps start..stop-1; losses[i] and the snapshot slots are written in place."""
 
     def body(i, W, b, losses, snapshots_W, snapshots_b):
-        # Slot ceil(i / stride) is written at every step; its last write is at i = slot * stride.
-        slot = (i + stride - 1) // stride
-        snapshots_W = [
-            tf.tensor_scatter_nd_update(s, [[slot]], w[None])
-            for s, w in zip(snapshots_W, W, strict=True)
-        ]
-        snapshots_b = [
-            tf.tensor_scatter_nd_update(s, [[slot]], v[None])
-            for s, v in zip(snapshots_b, b, strict=True)
-        ]
+        if snapshots_W:  # Python-level: an empty list means "keep no snapshots"
+            # Slot ceil(i / stride) is written every step; its last write is at i = slot * stride.
+            slot = (i + stride - 1) // stride
+            snapshots_W = [
+                tf.tensor_scatter_nd_update(s, [[slot]], w[None])
+                for s, w in zip(snapshots_W, W, strict=True)
+            ]
+            snapshots_b = [
+                tf.tensor_scatter_nd_update(s, [[slot]], v[None])
+                for s, v in zip(snapshots_b, b, strict=True)
+            ]
         W, b, error = _gradient_step(W, b, X, Y, learning_rate, activation)
         losses = tf.tensor_scatter_nd_update(losses, [[i]], error[None])
         return i + 1, W, b, losses, snapshots_W, snapshots_b
@@ -166,8 +170,11 @@ def train_many(
     iterations: int,
     activation: str = "sigmoid",
     progress: ProgressCallback | None = None,
+    snapshots: bool = True,
 ) -> Sweep:
     """Train K copies of a network, each with its own learning rate, in one compiled loop.
+
+    Large sweeps are split in two halves that run at once on two CPU cores.
 
     Args:
         X: inputs (n, n_inputs); y: targets (n,) or (n, 1).
@@ -175,10 +182,12 @@ def train_many(
         learning_rates: K learning rates, each in (0, 100].
         iterations: full-batch steps, 1..200,000.
         activation: hidden activation, as in ``core.mlp``.
-        progress: called as progress(done, iterations) after each compiled chunk.
+        progress: called as progress(done, iterations) after each compiled chunk, from the
+            calling thread.
+        snapshots: record the weights at the snapshot schedule (a sweep may skip them).
 
     Returns:
-        A Sweep.
+        A Sweep; without snapshots, its snapshot fields are empty.
     """
     layers = check_layers([weights[0].shape[1] - 1, *(W.shape[0] for W in weights)])
     activation = check_activation(activation)
@@ -187,16 +196,36 @@ def train_many(
     if rates.size == 0:
         raise ValueError("expected at least one learning rate, got none")
     iterations = check_iterations(iterations)
-    K = rates.size
+    start_weights = [np.array(W, dtype=np.float64) for W in weights]
 
+    def run(group: np.ndarray, report: ProgressCallback | None):
+        return _train_group(X, y, start_weights, group, iterations, activation, report, snapshots)
+
+    if rates.size >= PARALLEL_MIN_RATES and (os.cpu_count() or 1) >= 2:
+        first, second = np.array_split(rates, 2)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            other = pool.submit(run, second, None)
+            parts = [run(first, progress), other.result()]
+    else:
+        parts = [run(rates, progress)]
+    losses = np.concatenate([p[0] for p in parts], axis=1)
+    final = [np.concatenate(layer, axis=-1) for layer in zip(*(p[1] for p in parts), strict=True)]
+    kept = [np.concatenate(layer, axis=-1) for layer in zip(*(p[2] for p in parts), strict=True)]
+    schedule = snapshot_schedule(iterations) if snapshots else np.empty(0, dtype=int)
+    return Sweep(rates, losses, final, start_weights, schedule, kept, layers, activation)
+
+
+def _train_group(X, y, start_weights, rates, iterations, activation, progress, snapshots):
+    """Run the compiled loop for one group of rates; returns losses, weights, snapshots."""
+    K = rates.size
     schedule = snapshot_schedule(iterations)
     stride = max(1, iterations // MIN_SNAPSHOTS)
-    start_weights = [np.array(W, dtype=np.float64) for W in weights]
     W = [tf.constant(np.repeat(M[:, :-1, None], K, axis=2)) for M in start_weights]
     b = [tf.constant(np.repeat(M[:, -1, None], K, axis=1)) for M in start_weights]
     losses = tf.zeros((_bucket(iterations), K), tf.float64)
-    snapshots_W = [tf.zeros((SNAPSHOT_SLOTS, *w.shape), tf.float64) for w in W]
-    snapshots_b = [tf.zeros((SNAPSHOT_SLOTS, *v.shape), tf.float64) for v in b]
+    # Without snapshots the buffers are empty lists, and the loop writes nothing.
+    snapshots_W = [tf.zeros((SNAPSHOT_SLOTS, *w.shape), tf.float64) for w in W] if snapshots else []
+    snapshots_b = [tf.zeros((SNAPSHOT_SLOTS, *v.shape), tf.float64) for v in b] if snapshots else []
     X_in = tf.constant(X.T[:, :, None])
     Y_in = tf.constant(y.T[:, :, None])
     rates_in = tf.constant(rates)
@@ -212,14 +241,16 @@ def train_many(
         if progress is not None:
             progress(done, iterations)
 
-    final = [np.concatenate([w.numpy(), v.numpy()[:, None, :]], axis=1) for w, v in zip(W, b)]
-    snapshots = []
-    for sW, sb, last in zip(snapshots_W, snapshots_b, final, strict=True):
+    final = [
+        np.concatenate([w.numpy(), v.numpy()[:, None, :]], axis=1)
+        for w, v in zip(W, b, strict=True)
+    ]
+    kept = []
+    for sW, sb, last in zip(snapshots_W, snapshots_b, final, strict=False):  # empty: none kept
         joined = np.concatenate([sW.numpy(), sb.numpy()[:, :, None, :]], axis=2)[: len(schedule)]
         joined[-1] = last
-        snapshots.append(joined)
-    return Sweep(rates, losses.numpy()[:iterations], final, start_weights, schedule, snapshots,
-                 layers, activation)  # fmt: skip
+        kept.append(joined)
+    return losses.numpy()[:iterations], final, kept
 
 
 def sweep_learning_rates(
@@ -233,6 +264,10 @@ def sweep_learning_rates(
     activation: str = "sigmoid",
     progress: ProgressCallback | None = None,
 ) -> Sweep:
-    """Train ``MLP(layers, seed, init_scale)`` once per learning rate, all in one compiled run."""
+    """Train ``MLP(layers, seed, init_scale)`` once per learning rate, all in one compiled run.
+
+    Only the losses and final weights are kept (no snapshots): what a sweep plot needs.
+    """
     start = initial_weights(layers, seed, init_scale)
-    return train_many(X, y, start, learning_rates, iterations, activation, progress)
+    return train_many(X, y, start, learning_rates, iterations, activation, progress,
+                      snapshots=False)  # fmt: skip

@@ -99,7 +99,9 @@ def check_data(X: np.ndarray, y: np.ndarray | None, n_inputs: int) -> tuple[np.n
 
 def check_learning_rate(learning_rate: float) -> float:
     if not (np.isfinite(learning_rate) and 0 < learning_rate <= MAX_LEARNING_RATE):
-        raise ValueError(f"expected learning_rate in (0, {MAX_LEARNING_RATE:g}], got {learning_rate}")
+        raise ValueError(
+            f"expected learning_rate in (0, {MAX_LEARNING_RATE:g}], got {learning_rate}"
+        )
     return float(learning_rate)
 
 
@@ -166,7 +168,9 @@ class MLP:
         if weights is None:
             self.weights = initial_weights(self.layers, seed, init_scale)
         else:
-            expected = [(n_out, n_in + 1) for n_in, n_out in zip(self.layers, self.layers[1:])]
+            expected = [
+                (n_out, n_in + 1) for n_in, n_out in zip(self.layers, self.layers[1:], strict=False)
+            ]
             shapes = [np.shape(W) for W in weights]
             if shapes != expected:
                 raise ValueError(f"expected weight shapes {expected}, got {shapes}")

@@ -67,8 +67,7 @@ def test_forward_matches_keras_with_the_same_weights():
 
     net = MLP((3, 5, 2, 1), seed=7, init_scale=1.0)
     model = keras.Sequential(
-        [keras.Input((3,))]
-        + [keras.layers.Dense(n, activation="sigmoid") for n in net.layers[1:]]
+        [keras.Input((3,))] + [keras.layers.Dense(n, activation="sigmoid") for n in net.layers[1:]]
     )
     for layer, W in zip(model.layers, net.weights, strict=True):
         layer.set_weights([W[:, :-1].T, W[:, -1]])  # bias in the last column
@@ -138,7 +137,7 @@ def test_train_starts_from_the_mlp_with_the_same_seed_and_snapshots_follow_the_r
     assert len(iterations) >= 101 and iterations[0] == 0 and iterations[-1] == 250
     assert len(set(np.diff(iterations[:-1]))) == 1  # evenly spaced
     net = MLP(seed=5, init_scale=0.3)
-    for i in range(int(iterations[7])):
+    for _ in range(int(iterations[7])):
         net.backprop(X_DOC, Y_DOC, 0.2)
     np.testing.assert_allclose(result.snapshots[0][7], net.weights[0], rtol=1e-12)
     np.testing.assert_array_equal(result.snapshots[2][-1], result.weights[2])
