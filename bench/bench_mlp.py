@@ -52,8 +52,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
 
     numpy_s = median_seconds(lambda: train(X, y, iterations=iterations), repeats)
     xla_s = median_seconds(lambda: train(X, y, iterations=iterations, engine="xla"), repeats)
-    sweep_s = median_seconds(lambda: sweep_learning_rates(X, y, rates, iterations=iterations),
-                             repeats)  # fmt: skip
+    sweep_s = median_seconds(
+        lambda: sweep_learning_rates(X, y, rates, iterations=iterations), repeats
+    )
 
     figures = {
         "speedup": numpy_s / xla_s,
@@ -62,8 +63,10 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     }
     print(f"MLP training, {iterations:,} iterations, medians of {repeats} runs")
     print(f"  NumPy reference loop    {numpy_s * 1e3:9.1f} ms")
-    print(f"  compiled engine (XLA)   {xla_s * 1e3:9.1f} ms   (first call incl. compile "
-          f"{compile_seconds:.2f} s)")  # fmt: skip
+    print(
+        f"  compiled engine (XLA)   {xla_s * 1e3:9.1f} ms   (first call incl. compile "
+        f"{compile_seconds:.2f} s)"
+    )
     print(f"  32-rate sweep (XLA)     {sweep_s * 1e3:9.1f} ms")
     print(f"speedup of the compiled engine: {figures['speedup']:.1f}x (target >= 15x)")
     print(f"32 rates cost {figures['sweep_ratio']:.2f}x one run (target <= 3x)")

@@ -88,8 +88,9 @@ def _gradient_step(W, b, X, Y, learning_rate, activation):
 
 
 @tf.function(jit_compile=True)
-def _run(W, b, X, Y, learning_rate, start, stop, stride, losses, snapshots_W, snapshots_b,
-         activation):  # fmt: skip
+def _run(
+    W, b, X, Y, learning_rate, start, stop, stride, losses, snapshots_W, snapshots_b, activation
+):
     """Steps start..stop-1; losses[i] and the snapshot slots are written in place."""
 
     def body(i, W, b, losses, snapshots_W, snapshots_b):
@@ -234,9 +235,19 @@ def _train_group(X, y, start_weights, rates, iterations, activation, progress, s
     while done < iterations:
         stop = min(done + CHUNK, iterations)
         W, b, losses, snapshots_W, snapshots_b = _run(
-            W, b, X_in, Y_in, rates_in, tf.constant(done), tf.constant(stop),
-            tf.constant(stride), losses, snapshots_W, snapshots_b, activation,
-        )  # fmt: skip
+            W,
+            b,
+            X_in,
+            Y_in,
+            rates_in,
+            tf.constant(done),
+            tf.constant(stop),
+            tf.constant(stride),
+            losses,
+            snapshots_W,
+            snapshots_b,
+            activation,
+        )
         done = stop
         if progress is not None:
             progress(done, iterations)
@@ -269,5 +280,6 @@ def sweep_learning_rates(
     Only the losses and final weights are kept (no snapshots): what a sweep plot needs.
     """
     start = initial_weights(layers, seed, init_scale)
-    return train_many(X, y, start, learning_rates, iterations, activation, progress,
-                      snapshots=False)  # fmt: skip
+    return train_many(
+        X, y, start, learning_rates, iterations, activation, progress, snapshots=False
+    )

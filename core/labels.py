@@ -76,37 +76,41 @@ def labels_from_csv(data: bytes | str) -> list[Label]:
         The labels, in file order; at least one.
 
     Raises:
-        ValueError: with a message a person can act on, naming the row and value at fault.
+        ValueError: with a message a person can act on, naming the line and value at fault.
     """
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
-            raise ValueError(f"the file is {len(data):,} bytes; label files are at most "
-                             f"{MAX_BYTES:,} bytes")  # fmt: skip
+            raise ValueError(
+                f"the file is {len(data):,} bytes; label files are at most {MAX_BYTES:,} bytes"
+            )
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError("the file is not UTF-8 text: upload a CSV of labels") from None
-    rows = [row for row in csv.reader(io.StringIO(data)) if any(cell.strip() for cell in row)]
+    reader = csv.reader(io.StringIO(data))
+    # Keep each row's line number in the file, so messages point at the right line.
+    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     if not rows:
         raise ValueError("the file is empty: expected a header 'colour,text' and one label per row")
-    header = [cell.strip().lower() for cell in rows[0]]
+    header = [cell.strip().lower() for cell in rows[0][1]]
     missing = [name for name in ("colour", "text") if name not in header]
     if missing:
-        raise ValueError(f"the header {rows[0]!r} lacks column {missing[0]!r}: "
-                         "expected 'colour,text'")  # fmt: skip
+        raise ValueError(
+            f"the header {rows[0][1]!r} lacks column {missing[0]!r}: expected 'colour,text'"
+        )
     if len(rows) == 1:
         raise ValueError("the file has a header but no labels")
     if len(rows) - 1 > MAX_ROWS:
         raise ValueError(f"the file has {len(rows) - 1:,} labels; at most {MAX_ROWS:,} are read")
     colour_at, text_at = header.index("colour"), header.index("text")
     labels = []
-    for number, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if len(row) <= max(colour_at, text_at):
-            raise ValueError(f"row {number}: expected a colour and a text colour, got {row!r}")
+            raise ValueError(f"line {line}: expected a colour and a text colour, got {row!r}")
         try:
             labels.append(make_label(row[colour_at], row[text_at]))
         except ValueError as error:
-            raise ValueError(f"row {number}: {error}") from None
+            raise ValueError(f"line {line}: {error}") from None
     return labels
 
 

@@ -225,8 +225,18 @@ class MLP:
             delta.insert(0, back * activation_derivative(Z[i], A[i], self.layer_activation(i)))
         gradients = [d @ with_bias_row(a).T for d, a in zip(delta, inputs, strict=True)]
         W_new = [W - learning_rate * g for W, g in zip(self.weights, gradients, strict=True)]
-        return Step(X.T, y.T, [W.copy() for W in self.weights], Z, A, error, delta, gradients,
-                    learning_rate, W_new)  # fmt: skip
+        return Step(
+            X.T,
+            y.T,
+            [W.copy() for W in self.weights],
+            Z,
+            A,
+            error,
+            delta,
+            gradients,
+            learning_rate,
+            W_new,
+        )
 
     def gradients(self, X: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
         """dE/dW for E = 1/2 * sum((output - y)^2), one array per weight matrix."""
@@ -328,8 +338,9 @@ def train(
     if engine == "xla":
         from core import engine as compiled  # TensorFlow loads only when asked for
 
-        sweep = compiled.train_many(X, y, net.weights, [learning_rate], iterations, activation,
-                                    progress=progress)  # fmt: skip
+        sweep = compiled.train_many(
+            X, y, net.weights, [learning_rate], iterations, activation, progress=progress
+        )
         return sweep.result(0)
     if engine != "numpy":
         raise ValueError(f"unknown engine {engine!r}, expected 'numpy' or 'xla'")
@@ -351,5 +362,6 @@ def train(
         store[-1] = W
     if progress is not None:
         progress(iterations, iterations)
-    return TrainResult(losses, net.weights, start, schedule, snapshots, layers, activation,
-                       learning_rate)  # fmt: skip
+    return TrainResult(
+        losses, net.weights, start, schedule, snapshots, layers, activation, learning_rate
+    )

@@ -22,6 +22,8 @@ def style(fig: go.Figure, title: str | None = None, height: int | None = None) -
         hoverlabel={"font_size": FONT_SIZE - 1},
         legend={"font": {"size": FONT_SIZE - 2}},
     )
+    fig.update_xaxes(tickfont={"size": FONT_SIZE - 2}, title_font={"size": FONT_SIZE})
+    fig.update_yaxes(tickfont={"size": FONT_SIZE - 2}, title_font={"size": FONT_SIZE})
     if height is not None:
         fig.update_layout(height=height)
     return fig

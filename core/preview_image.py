@@ -71,7 +71,8 @@ def draw_panel(
     levels = f"Normal text: {wcag_level(ratio)}   ·   Large text: {wcag_level(ratio, large=True)}"
     draw.text((x, y), levels, fill=ink, font=font(28))
     if note is not None:
-        draw.text((x, HEIGHT - MARGIN - 40), note, fill=ink, font=font(28, bold=True))
+        draw.text((x, HEIGHT - MARGIN - 76), note, fill=ink, font=font(28, bold=True))
+    draw.text((x, HEIGHT - MARGIN - 32), f"Background {to_hex(background)}", fill=ink, font=body)
 
 
 def render_preview(

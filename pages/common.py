@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import streamlit as st
 
 from core.data import training_set
-from core.mlp import TrainResult, train
+from core.mlp import ProgressCallback, TrainResult, train
 
 # st.session_state key under which "Train the MLP" leaves its latest trained network.
 TRAINED_KEY = "trained_network"
@@ -40,18 +42,58 @@ class TrainingSettings:
         return asdict(self)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+class Once:
+    """A computation that runs at most once, however many sessions ask for it at the same time.
+
+    ``st.cache_data`` cannot drive a progress bar that lives outside the cached function, so
+    cached *jobs* are kept instead: the first caller computes (reporting progress), the
+    others wait on the lock and then read the stored result.
+    """
+
+    def __init__(self, compute: Callable[[ProgressCallback | None], object]) -> None:
+        self._compute = compute
+        self._lock = threading.Lock()
+        self._result = None
+
+    def get(self, progress: ProgressCallback | None = None):
+        with self._lock:
+            if self._result is None:
+                self._result = self._compute(progress)
+        return self._result
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _training_job(settings: TrainingSettings, X: np.ndarray | None, y: np.ndarray | None) -> Once:
+    if X is None or y is None:
+        X, y = training_set()
+    return Once(
+        lambda progress: train(
+            X,
+            y,
+            settings.layers,
+            settings.learning_rate,
+            settings.iterations,
+            settings.seed,
+            settings.init_scale,
+            settings.activation,
+            engine="xla",
+            progress=progress,
+        )
+    )
+
+
 def train_cached(
-    settings: TrainingSettings, X: np.ndarray | None = None, y: np.ndarray | None = None
+    settings: TrainingSettings,
+    X: np.ndarray | None = None,
+    y: np.ndarray | None = None,
+    progress: ProgressCallback | None = None,
 ) -> TrainResult:
     """Train with the compiled engine; the result is shared by every session that asks.
 
-    X and y default to the document's ten colours.
+    X and y default to the document's ten colours. ``progress(done, total)`` is called while
+    a new run trains; a session asking for a run already under way waits for it.
     """
-    if X is None or y is None:
-        X, y = training_set()
-    return train(X, y, settings.layers, settings.learning_rate, settings.iterations,
-                 settings.seed, settings.init_scale, settings.activation, engine="xla")  # fmt: skip
+    return _training_job(settings, X, y).get(progress)
 
 
 def session_network() -> tuple[TrainResult, TrainingSettings, bool]:
@@ -65,3 +107,96 @@ def session_network() -> tuple[TrainResult, TrainingSettings, bool]:
         return stored["result"], stored["settings"], True
     settings = TrainingSettings()
     return train_cached(settings), settings, False
+
+
+# Slider stops: a 1-1.5-2-3-5-7 series per decade reads well on a log scale.
+LEARNING_RATES: tuple[float, ...] = (
+    *(round(m * 10.0**e, 6) for e in range(-3, 1) for m in (1, 1.5, 2, 3, 5, 7)),
+    10.0,
+)
+ITERATIONS: tuple[int, ...] = (
+    100,
+    200,
+    500,
+    1_000,
+    2_000,
+    5_000,
+    10_000,
+    20_000,
+    50_000,
+    100_000,
+    200_000,
+)
+INIT_SCALES: tuple[float, ...] = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0)
+ACTIVATION_NAMES: tuple[str, ...] = ("sigmoid", "tanh", "relu")
+MAX_SEED = 9_999
+
+
+def nearest(options: tuple[float, ...], value: float, log: bool = True) -> float:
+    """The option closest to value (on a log scale when `log`)."""
+    if log:
+        return min(options, key=lambda o: abs(np.log(o) - np.log(value)))
+    return min(options, key=lambda o: abs(o - value))
+
+
+def settings_to_query(settings: TrainingSettings) -> dict[str, str]:
+    """The URL form of the settings, e.g. lr=0.2&iterations=10000&hidden=5-2."""
+    return {
+        "lr": f"{settings.learning_rate:g}",
+        "iterations": str(settings.iterations),
+        "seed": str(settings.seed),
+        "init": f"{settings.init_scale:g}",
+        "hidden": "-".join(str(n) for n in settings.hidden),
+        "activation": settings.activation,
+    }
+
+
+def settings_from_query(params: dict[str, str]) -> tuple[TrainingSettings, list[str]]:
+    """Read settings from URL parameters; anything unreadable falls back to the default.
+
+    Returns:
+        The settings and one plain-language message per parameter that could not be used.
+    """
+    default = TrainingSettings()
+    values = default.as_dict()
+    problems: list[str] = []
+
+    def number(name: str, cast, low, high):
+        text = params.get(name)
+        if text is None:
+            return None
+        try:
+            value = cast(text)
+        except (TypeError, ValueError):
+            problems.append(f"`{name}={text}` is not a number")
+            return None
+        if not (np.isfinite(value) and low <= value <= high):
+            problems.append(f"`{name}={text}` is outside {low:g} to {high:g}")
+            return None
+        return value
+
+    if (lr := number("lr", float, LEARNING_RATES[0], LEARNING_RATES[-1])) is not None:
+        values["learning_rate"] = nearest(LEARNING_RATES, lr)
+    if (iterations := number("iterations", int, ITERATIONS[0], ITERATIONS[-1])) is not None:
+        values["iterations"] = int(nearest(ITERATIONS, iterations))
+    if (seed := number("seed", int, 0, MAX_SEED)) is not None:
+        values["seed"] = seed
+    if (scale := number("init", float, INIT_SCALES[0], INIT_SCALES[-1])) is not None:
+        values["init_scale"] = nearest(INIT_SCALES, scale)
+    if (hidden := params.get("hidden")) is not None:
+        try:
+            sizes = tuple(int(n) for n in hidden.split("-"))
+        except ValueError:
+            sizes = ()
+        if 1 <= len(sizes) <= 3 and all(1 <= n <= 8 for n in sizes):
+            values["hidden"] = sizes
+        else:
+            problems.append(f"`hidden={hidden}` should be 1-3 layer sizes of 1-8, such as 5-2")
+    if (activation := params.get("activation")) is not None:
+        if activation in ACTIVATION_NAMES:
+            values["activation"] = activation
+        else:
+            problems.append(
+                f"`activation={activation}` should be one of {', '.join(ACTIVATION_NAMES)}"
+            )
+    return TrainingSettings(**values), problems

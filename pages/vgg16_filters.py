@@ -1,3 +1,3 @@
 import streamlit as st
 
-st.title('vgg16_filters')
+st.title("vgg16_filters")

@@ -20,10 +20,12 @@ X_DOC, Y_DOC = training_set()
     ],
 )
 def test_compiled_training_equals_the_reference(layers, activation, learning_rate, iterations):
-    reference = train(X_DOC, Y_DOC, layers, learning_rate, iterations, seed=4,
-                      activation=activation)  # fmt: skip
-    fast = train(X_DOC, Y_DOC, layers, learning_rate, iterations, seed=4, activation=activation,
-                 engine="xla")  # fmt: skip
+    reference = train(
+        X_DOC, Y_DOC, layers, learning_rate, iterations, seed=4, activation=activation
+    )
+    fast = train(
+        X_DOC, Y_DOC, layers, learning_rate, iterations, seed=4, activation=activation, engine="xla"
+    )
     np.testing.assert_allclose(fast.losses, reference.losses, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(fast.snapshot_iterations, reference.snapshot_iterations)
     for a, b in zip(fast.snapshots, reference.snapshots, strict=True):
@@ -57,8 +59,16 @@ def test_long_runs_cross_chunk_boundaries_and_report_progress():
 
 
 def test_the_longest_run_at_the_largest_rate_stays_finite():
-    result = train(X_DOC, Y_DOC, (3, 8, 8, 8, 1), learning_rate=100, iterations=200_000,
-                   init_scale=2.0, activation="relu", engine="xla")  # fmt: skip
+    result = train(
+        X_DOC,
+        Y_DOC,
+        (3, 8, 8, 8, 1),
+        learning_rate=100,
+        iterations=200_000,
+        init_scale=2.0,
+        activation="relu",
+        engine="xla",
+    )
     assert np.all(np.isfinite(result.losses))
     assert all(np.all(np.isfinite(W)) for W in result.weights)
 

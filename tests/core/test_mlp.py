@@ -166,8 +166,15 @@ def test_sigmoid_never_overflows_or_warns():
 def test_extreme_learning_rate_stays_finite(activation):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        result = train(X_DOC, Y_DOC, (3, 8, 8, 1), learning_rate=100, iterations=3_000,
-                       init_scale=2.0, activation=activation)  # fmt: skip
+        result = train(
+            X_DOC,
+            Y_DOC,
+            (3, 8, 8, 1),
+            learning_rate=100,
+            iterations=3_000,
+            init_scale=2.0,
+            activation=activation,
+        )
     assert np.all(np.isfinite(result.losses))
     assert all(np.all(np.isfinite(W)) for W in result.weights)
 

@@ -1,0 +1,1 @@
+"""Scripts that drive the running app: browser checks, Community Cloud readiness, load tests."""

@@ -1,0 +1,137 @@
+"""What a person does on each page, in a real browser; shared by e2e tests and scripts.
+
+Controls are found by their labels and ARIA roles, never by layout classes.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+from scripts import browser as br
+
+TRAIN_TITLE, COLOUR_TITLE, FILTERS_TITLE = "Train the MLP", "Text over a colour", "VGG16 filters"
+# url_path of each page; the default page ("Train the MLP") lives at the root URL.
+TRAIN_PATH, COLOUR_PATH, FILTERS_PATH = "", "colour", "filters"
+TYPED_COLOUR = "Or type a colour"
+CSV_UPLOAD = "Add labels from a CSV"
+
+
+class MissingControl(LookupError):
+    """The page does not (yet) have a control the flow needs."""
+
+
+def slider(page, label: str):
+    """The thumb of the slider (or select_slider) labelled `label`."""
+    thumb = page.get_by_role("slider", name=label, exact=False)
+    if thumb.count() == 0:
+        thumb = page.get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
+    if thumb.count() == 0:
+        raise MissingControl(f"no slider labelled {label!r}")
+    return thumb.first
+
+
+def query(page) -> dict[str, str]:
+    """The page's current URL parameters."""
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def first_chart(page):
+    chart = page.get_by_test_id("stPlotlyChart")
+    if chart.count() == 0:
+        raise MissingControl("no chart on the page")
+    return chart.first
+
+
+def picture(page, locator) -> str:
+    """Fingerprint of what an element looks like (a hash of its screenshot)."""
+    import hashlib
+
+    return hashlib.sha256(locator.screenshot(animations="disabled")).hexdigest()
+
+
+# ------------------------------------------------------------------ Train the MLP
+
+
+def move_learning_rate(page, steps: int = 1) -> str:
+    """Press the arrow key on the learning-rate slider; returns the new `lr` URL parameter."""
+    thumb = slider(page, "Learning rate")
+    before = query(page).get("lr")
+    thumb.focus()
+    for _ in range(abs(steps)):
+        thumb.press("ArrowRight" if steps > 0 else "ArrowLeft")
+    br.wait_for_run(page)
+    page.wait_for_function(
+        "(before) => new URL(location.href).searchParams.get('lr') !== before", arg=before
+    )
+    br.wait_for_run(page)
+    return query(page)["lr"]
+
+
+def train_page(page, base_url: str, url_query: str = "", timeout: float = 180.0) -> float:
+    """Open "Train the MLP" (by URL, so its query parameters apply) and wait for training."""
+    return br.open_app(page, base_url, TRAIN_PATH, url_query, timeout)
+
+
+# ------------------------------------------------------------------ Text over a colour
+
+
+def labels_count(page) -> int:
+    """The number of teaching labels the page says this session has."""
+    text = page.get_by_text(re.compile(r"Your labels: \d+")).first.inner_text()
+    return int(re.search(r"Your labels: (\d+)", text).group(1))
+
+
+def type_colour(page, text: str) -> None:
+    box = page.get_by_label(TYPED_COLOUR, exact=False)
+    if box.count() == 0:
+        raise MissingControl(f"no text input labelled {TYPED_COLOUR!r}")
+    box.first.fill(text)
+    box.first.press("Enter")
+    br.wait_for_run(page)
+
+
+def pick_colour(page, hex_colour: str) -> None:
+    """Choose a colour with the colour picker's popover (hex field)."""
+    button = page.get_by_role("button", name=re.compile("colou?r picker", re.I))
+    if button.count() == 0:
+        raise MissingControl("no colour picker")
+    button.first.click()
+    field = page.get_by_role("dialog").last.get_by_label("hex")
+    field.fill(hex_colour.lstrip("#"))
+    field.press("Enter")
+    # The picker sends its value when the popover closes: click outside it.
+    page.get_by_role("heading").first.click()
+    br.wait_for_run(page)
+
+
+def typed_colour(page) -> str:
+    return page.get_by_label(TYPED_COLOUR, exact=False).first.input_value()
+
+
+def preview(page):
+    """The sample box with black text over the chosen colour."""
+    return page.get_by_text("A paragraph of body text").first.locator("xpath=..")
+
+
+def teach(page, text: str = "Black") -> None:
+    button = page.get_by_role("button", name=f"{text} reads better")
+    if button.count() == 0:
+        raise MissingControl(f"no button '{text} reads better'")
+    button.first.click()
+    br.wait_for_run(page)
+
+
+def upload(page, label: str, name: str, content: bytes, mime: str = "text/csv") -> None:
+    """Upload a file through the file uploader labelled `label`."""
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text=label)
+    if uploader.count() == 0:
+        raise MissingControl(f"no file uploader labelled {label!r}")
+    uploader.first.locator("input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": content}]
+    )
+    br.wait_for_run(page)
+
+
+def colour_page(page, base_url: str, timeout: float = 180.0) -> float:
+    return br.open_app(page, base_url, COLOUR_PATH, "", timeout)

@@ -1,0 +1,121 @@
+"""A person's labels: CSV round trip, validation, merging, and retraining towards them."""
+
+import re
+
+import numpy as np
+import pytest
+
+from core.contrast import relative_luminances
+from core.data import training_set
+from core.labels import (
+    MAX_ROWS,
+    Label,
+    labels_from_csv,
+    labels_to_csv,
+    make_label,
+    merge_labels,
+    teach_colour,
+    teaching_set,
+)
+from core.mlp import train
+
+LABELS = [Label("#3366cc", "white"), Label("#f0e68c", "black"), Label("#767676", "white")]
+
+
+def test_csv_round_trip():
+    text = labels_to_csv(LABELS)
+    assert text.splitlines() == ["colour,text", "#3366cc,white", "#f0e68c,black", "#767676,white"]
+    assert labels_from_csv(text) == LABELS
+    assert labels_from_csv(text.encode("utf-8")) == LABELS
+
+
+def test_csv_from_a_spreadsheet_is_read_too():
+    # Byte-order mark, capitalised header, extra column, 0/1 labels, names, blank lines.
+    data = "\ufeffName,Colour,Text\r\nann,navy,1\r\n\r\nbob,#FFF,0\r\ncy,\"rgb(0,100,0)\",White\r\n"
+    assert labels_from_csv(data.encode("utf-8")) == [
+        Label("#000080", "white"),
+        Label("#ffffff", "black"),
+        Label("#006400", "white"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "the file is empty"),
+        (b"\n\n", "the file is empty"),
+        (b"colour,text\n", "has a header but no labels"),
+        (b"color,label\n#fff,black\n", "lacks column 'colour'"),
+        (b"colour,label\n#fff,black\n", "lacks column 'text'"),
+        (b"colour,text\n#fff,black\n#ggg,white\n", "line 3: '#ggg' is not a colour"),
+        (b"colour,text\n#fff,grey\n", "line 2: text must be 'black' or 'white'"),
+        (b"colour,text\n#fff\n", "line 2: expected a colour and a text colour"),
+        (b"colour,text\n\n#fff,black\n\nnope,white\n", "line 5: 'nope' is not a colour"),
+        (b"colour,text\n\xff\xfe\x00bad", "not UTF-8 text"),
+        (("colour,text\n" + "#fff,black\n" * (MAX_ROWS + 1)).encode(), "at most 10,000"),
+        (b"\x89PNG\r\n\x1a\n", "not UTF-8 text"),
+    ],
+)
+def test_bad_csv_says_what_is_wrong(data, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        labels_from_csv(data)
+
+
+@pytest.mark.parametrize(
+    "colour, text, message",
+    [("#12", "white", "'#12' is not a colour"), ("#123456", "blue", "got 'blue'")],
+)
+def test_make_label_names_the_bad_value(colour, text, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        make_label(colour, text)
+
+
+def test_merge_skips_repeats_and_keeps_disagreements():
+    new = [Label("#3366cc", "white"), Label("#3366cc", "black"), Label("#000000", "white")]
+    merged, added = merge_labels(LABELS, new)
+    assert added == 2
+    assert merged == [*LABELS, Label("#3366cc", "black"), Label("#000000", "white")]
+    assert merge_labels(merged, merged) == (merged, 0)
+
+
+def test_teaching_set_puts_the_documents_ten_first():
+    X, y = teaching_set(LABELS)
+    X_doc, y_doc = training_set()
+    assert X.shape == (13, 3) and y.shape == (13, 1)
+    np.testing.assert_array_equal(X[:10], X_doc)
+    np.testing.assert_allclose(X[10], np.array([0x33, 0x66, 0xCC]) / 255)
+    assert y[10:, 0].tolist() == [1.0, 0.0, 1.0]
+    assert teaching_set(LABELS, include_document=False)[0].shape == (3, 3)
+    with pytest.raises(ValueError, match="no labels to train on"):
+        teaching_set([], include_document=False)
+
+
+def test_teach_colours_repeat_with_the_seed_and_change_with_the_index():
+    sequence = [teach_colour(5, i) for i in range(20)]
+    assert sequence == [teach_colour(5, i) for i in range(20)]
+    assert len(set(sequence)) == 20
+    assert sequence != [teach_colour(6, i) for i in range(20)]
+    assert all(0 <= v <= 255 and isinstance(v, int) for c in sequence for v in c)
+    with pytest.raises(ValueError, match="index -1"):
+        teach_colour(5, -1)
+
+
+def test_retraining_on_labels_moves_predictions_towards_them():
+    X_doc, y_doc = training_set()
+    before = train(X_doc, y_doc, iterations=6000, engine="numpy").network()
+    # A person who wants white text on mid-dark colours the lesson's network gives black text.
+    candidates = np.random.default_rng(1).integers(0, 256, size=(400, 3))
+    p = before.forward(candidates / 255).ravel()
+    chosen = candidates[(p < 0.3) & (relative_luminances(candidates) < 0.3)][:12]
+    assert len(chosen) == 12
+    labels = [make_label(tuple(int(v) for v in c), "white") for c in chosen]
+
+    X, y = teaching_set(labels)
+    after = train(X, y, iterations=6000, engine="numpy").network()
+
+    p_before = before.forward(chosen / 255).ravel()
+    p_after = after.forward(chosen / 255).ravel()
+    assert np.all(p_after > p_before)
+    assert np.mean(p_after > 0.5) >= 0.9
+    # The document's own ten colours are still answered correctly.
+    np.testing.assert_array_equal(after.forward(X_doc).ravel() > 0.5, y_doc.ravel() == 1)

@@ -1,0 +1,91 @@
+"""Browser fixtures: one `streamlit run` per test session, one headless Chromium per session.
+
+Without Chromium the browser tests skip with one line saying how to enable them, unless
+REQUIRE_BROWSER=1 (CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts import browser as br  # noqa: E402
+from scripts.app_server import AppServer  # noqa: E402
+
+SHARED_WEIGHTS = ROOT.parent / "shared" / "vgg16" / "vgg16_notop.weights.h5"
+SHOTS = Path(os.environ.get("E2E_SHOTS_DIR", ROOT / "out" / "e2e"))
+
+
+def require_browser() -> bool:
+    return os.environ.get("REQUIRE_BROWSER", "") not in ("", "0")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = br.chromium_executable()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        path = None
+    if path is None:
+        if require_browser():
+            pytest.fail(f"REQUIRE_BROWSER=1 but {br.HOW_TO_ENABLE}")
+        pytest.skip(br.HOW_TO_ENABLE)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """The app, started from the repository root on a free localhost port, stopped at the end."""
+    cache = tmp_path_factory.mktemp("app-cache")
+    env = {
+        # Grid and model caches of the app go to a throwaway folder, never the user's.
+        "VGG16_CACHE_DIR": str(cache / "grids"),
+        "KERAS_HOME": str(cache / "keras"),
+    }
+    # Browser tests use the untrained network, so they need no weights file.
+    server = AppServer(env=env, unset=("VGG16_WEIGHTS",))
+    server.start()
+    server.warm()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(app_server) -> str:
+    return app_server.url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = br.launch(pw, chromium_path)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh browser tab (its own Streamlit session); console errors collected."""
+    context = browser.new_context(viewport=br.VIEWPORT)
+    context.set_default_timeout(60_000)
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("pageerror", lambda exc: tab.console_errors.append(str(exc)))
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
