@@ -216,6 +216,11 @@ def label_shift_figure(
     )
     fig.update_xaxes(title_text="P(white text)", range=[-0.05, 1.05])
     fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_layout(legend={"orientation": "h", "y": -0.15})
-    height = 200 + 34 * len(rows)
-    return style(fig, "Your labels: the network's answer before and after retraining", height)
+    height = 230 + 34 * len(rows)
+    style(fig, "Your labels: the network's answer before and after retraining", height)
+    # The legend sits at the bottom of the whole figure, below the axis title, at any height.
+    fig.update_layout(
+        legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom"},
+        margin={"b": 110},
+    )
+    return fig

@@ -822,8 +822,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\nerror: {layer}: {error}", file=sys.stderr)
             return 2
         path = save_grid(grid, args.out, settings.key(wid), png=True)
-        print(f"\r{layer}: {path.name} and {grid.png_name} in "
-              f"{time.perf_counter() - started:.0f} s ({grid.image_steps} image-steps)")  # fmt: skip
+        seconds = time.perf_counter() - started
+        print(f"\r{layer}: {path.name} and {grid.png_name} in {seconds:.0f} s "
+              f"({grid.image_steps} image-steps)")  # fmt: skip
     return 0
 
 

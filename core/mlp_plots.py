@@ -356,12 +356,12 @@ def predictions_table(
                 ],
                 "font": {"size": 16, "color": [text_colour, "#111", "#111", "#111"]},
                 "align": "left",
-                "height": 44,
+                "height": 52,
             },
             columnwidth=[2.2, 1, 1.2, 1],
         )
     )
-    fig.update_layout(margin={"l": 5, "r": 5, "t": 5, "b": 5}, height=60 + 46 * len(names))
+    fig.update_layout(margin={"l": 5, "r": 5, "t": 5, "b": 5}, height=50 + 56 * len(names))
     return fig
 
 
@@ -398,7 +398,7 @@ def sweep_figure(
         annotation_font_size=15,
     )
     fig.update_xaxes(title="learning rate", type="log")
-    fig.update_yaxes(title="error after training", type="log")
+    fig.update_yaxes(title="error after training", type="log", dtick=1, exponentformat="power")
     fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
     return style(fig, "Learning-rate sweep: same start, same iterations", height=440)
 

@@ -261,7 +261,7 @@ def preview_ui(background: str, probability: float) -> None:
                 st.markdown(f"Not picked, P({text}) = {chance:.2f}")
             box = text_box(background, text, [(17, PARAGRAPH), (24, LARGE)], text == network_pick)
             st.markdown(box, unsafe_allow_html=True)
-            st.markdown(f"### Contrast {ratios[text]:.2f} : 1")
+            st.subheader(f"Contrast {ratios[text]:.2f} : 1", anchor=False)
             badges = st.columns(2, width=360)
             with badges[0]:
                 level_badge("Normal text", wcag_level(ratios[text]))

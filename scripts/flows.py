@@ -114,6 +114,11 @@ def preview(page):
     return page.get_by_text("A paragraph of body text").first.locator("xpath=..")
 
 
+def preview_background(page) -> str:
+    """The CSS background colour of the preview, e.g. 'rgb(51, 102, 204)'."""
+    return preview(page).evaluate("e => getComputedStyle(e).backgroundColor")
+
+
 def teach(page, text: str = "Black") -> None:
     button = page.get_by_role("button", name=f"{text} reads better")
     if button.count() == 0:

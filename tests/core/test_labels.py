@@ -31,7 +31,7 @@ def test_csv_round_trip():
 
 def test_csv_from_a_spreadsheet_is_read_too():
     # Byte-order mark, capitalised header, extra column, 0/1 labels, names, blank lines.
-    data = "\ufeffName,Colour,Text\r\nann,navy,1\r\n\r\nbob,#FFF,0\r\ncy,\"rgb(0,100,0)\",White\r\n"
+    data = '\ufeffName,Colour,Text\r\nann,navy,1\r\n\r\nbob,#FFF,0\r\ncy,"rgb(0,100,0)",White\r\n'
     assert labels_from_csv(data.encode("utf-8")) == [
         Label("#000080", "white"),
         Label("#ffffff", "black"),

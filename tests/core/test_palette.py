@@ -26,8 +26,9 @@ def constant(probabilities):
 
 def test_threshold_is_where_both_ratios_are_equal():
     L = WCAG_WHITE_BELOW
-    assert (1.05) / (L + 0.05) == pytest.approx((L + 0.05) / 0.05)
-    assert L == pytest.approx(0.1791, abs=1e-4)
+    over_white, over_black = 1.05 / (L + 0.05), (L + 0.05) / 0.05
+    assert over_white == pytest.approx(over_black)
+    assert round(L, 4) == 0.1791
 
 
 def test_vectorised_wcag_pick_matches_contrast_ratios():

@@ -40,8 +40,8 @@ def run_page() -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(str(e.value) for kind in ("markdown", "info", "success", "warning", "error")
-                     for e in getattr(at, kind))  # fmt: skip
+    kinds = ("markdown", "subheader", "info", "success", "warning", "error")
+    return "\n".join(str(e.value) for kind in kinds for e in getattr(at, kind))
 
 
 def test_default_page_shows_both_texts_ratios_and_the_verdict(downloads):
@@ -124,7 +124,7 @@ def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
     expected = [teach_colour(seed, 0), teach_colour(seed, 3)]
     labels = at.session_state.toc_labels
     assert [label.text for label in labels] == ["white", "black"]
-    assert [label.colour for label in labels] == ["#%02x%02x%02x" % c for c in expected]
+    assert [label.colour for label in labels] == [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in expected]
     assert "Your labels: 2" in texts(at)
     assert labels_from_csv(downloads["colour-labels.csv"]) == labels
 
