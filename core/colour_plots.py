@@ -43,8 +43,8 @@ def disagreement_cube(comparison: Comparison) -> go.Figure:
     text = np.array(hover_text(comparison), dtype=object)
     fig = go.Figure()
     for name, mask, size, opacity, symbol in (
-        ("agree", comparison.agree, 4, 0.35, "circle"),
-        ("disagree", ~comparison.agree, 9, 1.0, "diamond"),
+        ("agree", comparison.agree, 3, 0.35, "circle"),
+        ("disagree", ~comparison.agree, 6, 1.0, "diamond"),
     ):
         rgb = comparison.colours[mask]
         fig.add_trace(
@@ -74,12 +74,14 @@ def disagreement_cube(comparison: Comparison) -> go.Figure:
             "xaxis": {**axis, "title": {"text": "red"}},
             "yaxis": {**axis, "title": {"text": "green"}},
             "zaxis": {**axis, "title": {"text": "blue"}},
-            "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 0.9}},
+            "camera": {"eye": {"x": 1.3, "y": -1.3, "z": 0.75}},
+            "aspectmode": "cube",
         },
-        legend={"orientation": "h", "y": -0.05},
     )
     rate = comparison.agreement_rate
-    return style(fig, f"Where they disagree in the RGB cube ({rate:.1%} agree)", height=560)
+    style(fig, f"Where they disagree in the RGB cube ({rate:.1%} agree)", height=620)
+    fig.update_layout(margin={"l": 0, "r": 0, "b": 0}, legend={"orientation": "h", "y": 0.02})
+    return fig
 
 
 def luminance_figure(comparison: Comparison) -> go.Figure:

@@ -168,7 +168,10 @@ def network_diagram(layers: Sequence[int], weights: Sequence[np.ndarray]) -> go.
         text = (
             names[0]
             if x == 0
-            else [f"a{j + 1}" if x < len(layers) - 1 else "out" for j in range(len(column))]
+            else [
+                f"a<sub>{j + 1}</sub><sup>{x}</sup>" if x < len(layers) - 1 else "out"
+                for j in range(len(column))
+            ]
         )
         hover = [
             f"{text[j]}" + ("" if biases is None else f"<br>bias {biases[j]:.4f}")
