@@ -41,6 +41,23 @@ class TrainingSettings:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def train(
+        self, X: np.ndarray, y: np.ndarray, progress: ProgressCallback | None = None
+    ) -> TrainResult:
+        """Train on (X, y) with these settings and the compiled engine (no caching)."""
+        return train(
+            X,
+            y,
+            self.layers,
+            self.learning_rate,
+            self.iterations,
+            self.seed,
+            self.init_scale,
+            self.activation,
+            engine="xla",
+            progress=progress,
+        )
+
 
 class Once:
     """A computation that runs at most once, however many sessions ask for it at the same time.
@@ -62,24 +79,11 @@ class Once:
         return self._result
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _training_job(settings: TrainingSettings, X: np.ndarray | None, y: np.ndarray | None) -> Once:
     if X is None or y is None:
         X, y = training_set()
-    return Once(
-        lambda progress: train(
-            X,
-            y,
-            settings.layers,
-            settings.learning_rate,
-            settings.iterations,
-            settings.seed,
-            settings.init_scale,
-            settings.activation,
-            engine="xla",
-            progress=progress,
-        )
-    )
+    return Once(lambda progress: settings.train(X, y, progress))
 
 
 def train_cached(
