@@ -1,4 +1,9 @@
-"""Entry point: page config and navigation, nothing else."""
+"""Entry point: page config and navigation, nothing else.
+
+Each page's URL is its file name (/text_over_colour, /vgg16_filters): Streamlit resolves the
+first request of a fresh server through the pages/ folder, so any other url_path would greet
+the first visitor of a shared link with "Page not found".
+"""
 
 import streamlit as st
 
@@ -17,13 +22,11 @@ pages = [
         "pages/text_over_colour.py",
         title="Text over a colour",
         icon=":material/palette:",
-        url_path="colour",
     ),
     st.Page(
         "pages/vgg16_filters.py",
         title="VGG16 filters",
         icon=":material/grid_view:",
-        url_path="filters",
     ),
 ]
 st.navigation(pages).run()

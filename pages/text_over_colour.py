@@ -77,8 +77,8 @@ def set_colour(hex_colour: str) -> None:
 
 
 def on_pick() -> None:
-    set_colour(st.session_state.toc_picker)
-    st.session_state.toc_typed = st.session_state.toc_picker
+    set_colour(to_hex(parse_colour(st.session_state.toc_picker)))
+    st.session_state.toc_typed = st.session_state.toc_colour
 
 
 def on_type() -> None:

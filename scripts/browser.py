@@ -88,6 +88,8 @@ def problems(page) -> list[str]:
     """Texts of Streamlit exception boxes and error alerts on the page (empty when clean)."""
     found = [f"exception: {t}" for t in page.locator(EXCEPTION).all_inner_texts()]
     found += [f"error: {t}" for t in page.locator(ERROR).all_inner_texts()]
+    found += [f"dialog: {t}" for t in page.get_by_role("dialog").all_inner_texts()
+              if "not found" in t.lower()]  # fmt: skip
     return found
 
 

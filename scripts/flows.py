@@ -140,3 +140,100 @@ def upload(page, label: str, name: str, content: bytes, mime: str = "text/csv") 
 
 def colour_page(page, base_url: str, timeout: float = 180.0) -> float:
     return br.open_app(page, base_url, COLOUR_PATH, "", timeout)
+
+
+# ------------------------------------------------------------------ VGG16 filters
+
+UNTRAINED, LOCAL_FILE = "Untrained (random weights)", "Local weights file"
+WEIGHTS_UPLOAD = "upload a .h5 weights file"
+
+
+def filters_page(page, base_url: str, timeout: float = 180.0) -> float:
+    return br.open_app(page, base_url, FILTERS_PATH, "", timeout)
+
+
+def choose(page, label: str, timeout: float = 300.0) -> None:
+    """Click the radio option labelled `label` (anywhere on the page, sidebar included)."""
+    option = page.get_by_role("radio", name=label, exact=True)
+    if option.count() == 0:
+        raise MissingControl(f"no radio option {label!r}")
+    if not option.first.is_checked():
+        option.first.check(force=True)  # Streamlit draws its own dot over the real input
+        br.wait_for_run(page, timeout)
+
+
+def select(page, label: str, option: str, timeout: float = 300.0) -> None:
+    """Pick `option` (its text starts with it) in the selectbox labelled `label`."""
+    box = page.get_by_role("combobox", name=label)
+    if box.count() == 0:
+        raise MissingControl(f"no selectbox labelled {label!r}")
+    box.first.click()
+    # The list is virtualised (only the visible options exist): type to filter, then pick.
+    box.first.fill(option)
+    page.get_by_role("option").filter(has_text=option).first.click()
+    br.wait_for_run(page, timeout)
+
+
+def set_number(page, label: str, value, timeout: float = 300.0) -> None:
+    field = page.get_by_label(label, exact=True)
+    if field.count() == 0:
+        raise MissingControl(f"no number input labelled {label!r}")
+    if field.first.input_value() != str(value):
+        field.first.fill(str(value))
+        field.first.press("Enter")
+        br.wait_for_run(page, timeout)
+
+
+def set_slider(page, label: str, value: int, timeout: float = 300.0) -> None:
+    """Move an integer slider to `value` with the arrow keys."""
+    thumb = slider(page, label)
+    current = int(float(thumb.get_attribute("aria-valuenow")))
+    if current != value:
+        thumb.focus()
+        key = "ArrowRight" if value > current else "ArrowLeft"
+        for _ in range(abs(value - current)):
+            thumb.press(key)
+        br.wait_for_run(page, timeout)
+
+
+def grid_chart(page):
+    """The rendered grid (the first chart under the "Grid" tab)."""
+    return first_chart(page)
+
+
+def render_grid(page, base_url: str | None, layer: str = "block1_conv1", n: int = 2,
+                weights: str | None = UNTRAINED, candidates: int | None = None,
+                steps: int | None = None, size: int | None = None,
+                timeout: float = 600.0) -> None:  # fmt: skip
+    """Open the filters page (unless base_url is None), set the controls, press Render grid.
+
+    weights: a radio option of the page (UNTRAINED, LOCAL_FILE, ...) or None to keep it.
+    """
+    if base_url is not None:
+        filters_page(page, base_url, timeout)
+    if weights is not None:
+        choose(page, weights)
+    select(page, "Layer", layer)
+    set_slider(page, "Grid size", n)
+    if candidates is not None:
+        set_number(page, "M: candidates ranked", candidates)
+    if steps is not None:
+        set_number(page, "Steps", steps)
+    if size is not None:
+        thumb = slider(page, "Image size")
+        thumb.focus()
+        target = str(size)
+        for _ in range(10):
+            now = thumb.get_attribute("aria-valuetext") or ""
+            if now.strip() == target:
+                break
+            thumb.press("ArrowLeft" if int(now or 0) > size else "ArrowRight")
+        br.wait_for_run(page, timeout)
+    button = page.get_by_role("button", name="Render grid")
+    if button.count() == 0:
+        raise MissingControl("no 'Render grid' button")
+    button.first.click()
+    br.wait_for_run(page, timeout)
+    heading = page.get_by_text(re.compile(re.escape(layer) + r" · "))
+    if heading.count() == 0:
+        raise AssertionError(f"no grid titled {layer} after rendering")

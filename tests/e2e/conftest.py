@@ -47,7 +47,8 @@ def app_server(tmp_path_factory):
     cache = tmp_path_factory.mktemp("app-cache")
     env = {
         # Grid and model caches of the app go to a throwaway folder, never the user's.
-        "VGG16_CACHE_DIR": str(cache / "grids"),
+        "FILTER_GRID_CACHE": str(cache / "grids"),
+        "FILTER_GRID_DIR": str(cache / "prerendered"),
         "KERAS_HOME": str(cache / "keras"),
     }
     # Browser tests use the untrained network, so they need no weights file.

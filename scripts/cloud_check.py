@@ -1,0 +1,244 @@
+"""Community Cloud readiness: a clean venv from requirements.txt alone, the app started from the
+repository root as Cloud starts it, every page rendered, cold start and peak memory reported.
+
+    python -m scripts.cloud_check                  # build a fresh venv in a temp folder
+    python -m scripts.cloud_check --venv .cloud-venv --reuse   # keep the venv between runs
+    python -m scripts.cloud_check --json out/cloud.json
+
+Figures: cold start (from `streamlit run` to the first page fully rendered in Chromium) and the
+server's peak resident memory (process tree) while walking every page, rendering a 4x4 grid of
+block5_conv3 and training 50,000 iterations. Targets: < 15 s and < 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from scripts import browser as br
+from scripts import flows
+from scripts.app_server import ROOT, AppServer
+
+REQUIREMENTS = ROOT / "requirements.txt"
+SHARED_WEIGHTS = ROOT.parent / "shared" / "vgg16" / "vgg16_notop.weights.h5"
+COLD_START_TARGET_S = 15.0
+RSS_TARGET_MB = 1500.0
+TRAIN_ITERATIONS = 50_000
+GRID_LAYER, GRID_N = "block5_conv3", 4
+
+
+@dataclass
+class CloudReport:
+    venv_build_s: float | None = None
+    healthy_after_s: float | None = None
+    cold_start_s: float | None = None
+    pages: dict[str, dict] = field(default_factory=dict)
+    grid: dict = field(default_factory=dict)
+    training: dict = field(default_factory=dict)
+    peak_rss_mb: float | None = None
+    rss_after_start_mb: float | None = None
+    problems: list[str] = field(default_factory=list)
+    browser: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        lines = [
+            f"venv build        {self.venv_build_s:.1f} s" if self.venv_build_s else
+            "venv build        (reused)",
+            f"health answered   {self.healthy_after_s:.1f} s after `streamlit run`",
+            f"cold start        {self.cold_start_s:.1f} s to the first page fully rendered "
+            f"(target < {COLD_START_TARGET_S:.0f} s)",
+        ]  # fmt: skip
+        for name, page in self.pages.items():
+            lines.append(f"page {name:<20} {page['status']:<8} {page['seconds']:.1f} s")
+        if self.grid:
+            lines.append(f"grid {GRID_LAYER} {GRID_N}x{GRID_N}: {self.grid.get('status')} "
+                         f"{self.grid.get('seconds', 0):.1f} s")  # fmt: skip
+        if self.training:
+            lines.append(f"train {TRAIN_ITERATIONS:,} iterations: {self.training.get('status')} "
+                         f"{self.training.get('seconds', 0):.1f} s")  # fmt: skip
+        lines.append(f"RSS after start   {self.rss_after_start_mb:.0f} MB")
+        lines.append(f"peak server RSS   {self.peak_rss_mb:.0f} MB (target < {RSS_TARGET_MB:.0f} MB)")
+        lines += [f"PROBLEM: {p}" for p in self.problems] or ["no problems"]
+        return "\n".join(lines)
+
+
+def requirements_digest(path: Path = REQUIREMENTS) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_venv(dest: Path, requirements: Path = REQUIREMENTS, reuse: bool = False) -> float | None:
+    """Create a virtual environment with requirements.txt alone (pip's cache is reused).
+
+    Returns:
+        Seconds the build took, or None when a matching venv was reused.
+    """
+    dest = Path(dest)
+    marker = dest / ".requirements.sha256"
+    digest = requirements_digest(requirements)
+    if reuse and marker.is_file() and marker.read_text() == digest:
+        return None
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(dest)], check=True)
+    pip = [str(dest / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
+           "-q", "-r", str(requirements)]  # fmt: skip
+    done = subprocess.run(pip, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"pip install -r requirements.txt failed:\n{done.stdout}\n{done.stderr}")
+    marker.write_text(digest)
+    return time.perf_counter() - start
+
+
+def _fmt_mb(n: int) -> float:
+    return round(n / 2**20, 1)
+
+
+def check(
+    python: str,
+    weights: str | None = None,
+    iterations: int = TRAIN_ITERATIONS,
+    grid: tuple[str, int] | None = (GRID_LAYER, GRID_N),
+    report: CloudReport | None = None,
+    log=print,
+) -> CloudReport:
+    """Start the app with `python` from the repository root and walk it in Chromium.
+
+    Args:
+        python: the interpreter of the (clean) environment that runs `streamlit run`.
+        weights: a local VGG16 weights file for the filters page, else the page's default.
+        iterations: training iterations for the memory walk.
+        grid: (layer, n) of the filter grid for the memory walk, or None to skip it.
+    """
+    report = report or CloudReport()
+    env = {"VGG16_WEIGHTS": weights} if weights else {}
+    server = AppServer(python=python, env=env, cloud_like=True,
+                       unset=() if weights else ("VGG16_WEIGHTS",))  # fmt: skip
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = br.launch(pw)  # launched before the server: not part of the cold start
+        page = browser.new_page(viewport=br.VIEWPORT)
+        page.set_default_timeout(180_000)
+        report.browser = True
+        try:
+            report.healthy_after_s = round(server.start(timeout=120), 2)
+            with server.memory_sampler() as memory:
+                br.open_app(page, server.url, timeout=180)
+                report.cold_start_s = round(time.perf_counter() - server.started_at, 2)
+                report.rss_after_start_mb = _fmt_mb(server.rss())
+                log(f"cold start {report.cold_start_s:.1f} s")
+                _walk_pages(page, report, log)
+                if grid is not None:
+                    _render_grid(page, server.url, *grid, report=report, log=log)
+                _train(page, server.url, iterations, report, log)
+            report.peak_rss_mb = _fmt_mb(memory.peak)
+            if "Traceback" in server.log_text():
+                report.problems.append(f"server log has a traceback:\n{server.log_tail(30)}")
+        finally:
+            server.stop()
+            browser.close()
+    if report.cold_start_s is not None and report.cold_start_s > COLD_START_TARGET_S:
+        report.problems.append(f"cold start {report.cold_start_s:.1f} s > {COLD_START_TARGET_S} s")
+    if report.peak_rss_mb is not None and report.peak_rss_mb > RSS_TARGET_MB:
+        report.problems.append(f"peak RSS {report.peak_rss_mb:.0f} MB > {RSS_TARGET_MB:.0f} MB")
+    return report
+
+
+def _walk_pages(page, report: CloudReport, log) -> None:
+    for title in (flows.TRAIN_TITLE, flows.COLOUR_TITLE, flows.FILTERS_TITLE):
+        seconds = br.open_from_nav(page, title, timeout=180)
+        problems = br.problems(page)
+        status = "ok" if not problems else "ERROR"
+        report.pages[title] = {"status": status, "seconds": round(seconds, 2)}
+        report.problems += [f"{title}: {p}" for p in problems]
+        log(f"page {title}: {status} in {seconds:.1f} s")
+
+
+def _render_grid(page, base_url: str, layer: str, n: int, report: CloudReport, log) -> None:
+    start = time.perf_counter()
+    try:
+        flows.render_grid(page, base_url, layer=layer, n=n)
+    except flows.MissingControl as missing:
+        report.grid = {"status": f"skipped: {missing}", "seconds": 0.0}
+        report.problems.append(f"grid not rendered: {missing}")
+        return
+    problems = br.problems(page)
+    report.grid = {"status": "ok" if not problems else "ERROR",
+                   "seconds": round(time.perf_counter() - start, 2)}  # fmt: skip
+    report.problems += [f"grid: {p}" for p in problems]
+    log(f"grid {layer} {n}x{n}: {report.grid}")
+
+
+def _train(page, base_url: str, iterations: int, report: CloudReport, log) -> None:
+    start = time.perf_counter()
+    flows.train_page(page, base_url, f"lr=0.2&iterations={iterations}&seed=0", timeout=300)
+    problems = br.problems(page)
+    shown = flows.query(page).get("iterations")
+    if shown != str(iterations):
+        problems.append(f"asked for {iterations} iterations, the page ran {shown}")
+    report.training = {"status": "ok" if not problems else "ERROR",
+                       "seconds": round(time.perf_counter() - start, 2)}  # fmt: skip
+    report.problems += [f"training: {p}" for p in problems]
+    log(f"train {iterations:,}: {report.training}")
+
+
+def run(
+    venv: Path | None = None,
+    reuse: bool = False,
+    python: str | None = None,
+    weights: str | None = None,
+    log=print,
+) -> CloudReport:
+    """Build (or reuse) the clean venv and check the app with it."""
+    report = CloudReport()
+    workdir = None
+    if python is None:
+        if venv is None:
+            workdir = tempfile.TemporaryDirectory(prefix="cloud-venv-")
+            venv = Path(workdir.name) / "venv"
+        log(f"building a clean venv from requirements.txt in {venv} ...")
+        report.venv_build_s = build_venv(venv, reuse=reuse)
+        python = str(Path(venv) / "bin" / "python")
+        if report.venv_build_s is not None:
+            log(f"venv built in {report.venv_build_s:.1f} s")
+    try:
+        return check(python, weights=weights, report=report, log=log)
+    finally:
+        if workdir is not None:
+            workdir.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--venv", type=Path, help="where to build the clean venv (default: temp)")
+    parser.add_argument("--reuse", action="store_true", help="reuse --venv if requirements match")
+    parser.add_argument("--python", help="skip the build and use this interpreter")
+    parser.add_argument("--weights", default=os.environ.get("VGG16_WEIGHTS") or (
+        str(SHARED_WEIGHTS) if SHARED_WEIGHTS.is_file() else None),
+        help="local VGG16 weights for the filters page (default: $VGG16_WEIGHTS or ../shared)")  # fmt: skip
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args(argv)
+    if br.chromium_executable() is None:
+        print(br.HOW_TO_ENABLE, file=sys.stderr)
+        return 2
+    report = run(args.venv, args.reuse, args.python, args.weights)
+    print(report.summary())
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(asdict(report), indent=2))
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
