@@ -7,6 +7,7 @@ from the repository root, so `.streamlit/config.toml` applies.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -42,10 +43,8 @@ def tree_rss(process: psutil.Process) -> int:
     """Resident memory in bytes of a process and all its children."""
     total = 0
     for proc in [process, *process.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             total += proc.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
     return total
 
 
@@ -90,10 +89,8 @@ class MemorySampler:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join(timeout=2)
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             self.peak = max(self.peak, tree_rss(self.process))
-        except psutil.NoSuchProcess:
-            pass
 
 
 class AppServer:
@@ -130,9 +127,21 @@ class AppServer:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        cmd = [self.python, "-m", "streamlit", "run", ENTRYPOINT,
-               "--server.port", str(self.port), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+        cmd = [
+            self.python,
+            "-m",
+            "streamlit",
+            "run",
+            ENTRYPOINT,
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
         if not self.cloud_like:
             # Others edit the sources while tests run; the test server must not react to that.
             cmd += ["--server.fileWatcherType", "none"]
@@ -146,8 +155,14 @@ class AppServer:
         """
         log = open(self.log_path, "wb")  # noqa: SIM115 - closed with the process
         self.started_at = time.perf_counter()
-        self.proc = subprocess.Popen(self.command(), cwd=self.root, env=self.env, stdout=log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        self.proc = subprocess.Popen(
+            self.command(),
+            cwd=self.root,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         deadline = self.started_at + timeout
         while time.perf_counter() < deadline:
@@ -218,10 +233,8 @@ class AppServer:
             os.killpg(pgid, signal.SIGKILL)
             self.proc.wait(timeout=5)
         # Children (if any) share the group started with start_new_session.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     def __enter__(self) -> AppServer:
         self.start()

@@ -12,8 +12,14 @@ import shutil
 import time
 from pathlib import Path
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 HOW_TO_ENABLE = (
     "browser tests need Chromium at /usr/bin/chromium: "
     "install it with `apt-get install -y chromium` (or set CHROMIUM=/path/to/chromium)"
@@ -54,11 +60,13 @@ def wait_for_run(page, timeout: float = 120.0, settle_ms: int = 250) -> float:
     """
     start = time.perf_counter()
     page.wait_for_timeout(200)
-    page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]',
-                           state="attached", timeout=timeout * 1000)  # fmt: skip
+    page.wait_for_selector(
+        f'{APP}[data-test-connection-state="CONNECTED"]', state="attached", timeout=timeout * 1000
+    )
     remaining = max(1.0, timeout - (time.perf_counter() - start))
-    page.wait_for_selector(f'{APP}[data-test-script-state="notRunning"]',
-                           state="attached", timeout=remaining * 1000)  # fmt: skip
+    page.wait_for_selector(
+        f'{APP}[data-test-script-state="notRunning"]', state="attached", timeout=remaining * 1000
+    )
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
         timeout=remaining * 1000,
@@ -88,8 +96,11 @@ def problems(page) -> list[str]:
     """Texts of Streamlit exception boxes and error alerts on the page (empty when clean)."""
     found = [f"exception: {t}" for t in page.locator(EXCEPTION).all_inner_texts()]
     found += [f"error: {t}" for t in page.locator(ERROR).all_inner_texts()]
-    found += [f"dialog: {t}" for t in page.get_by_role("dialog").all_inner_texts()
-              if "not found" in t.lower()]  # fmt: skip
+    found += [
+        f"dialog: {t}"
+        for t in page.get_by_role("dialog").all_inner_texts()
+        if "not found" in t.lower()
+    ]
     return found
 
 

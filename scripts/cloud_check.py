@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,22 +55,29 @@ class CloudReport:
 
     def summary(self) -> str:
         lines = [
-            f"venv build        {self.venv_build_s:.1f} s" if self.venv_build_s else
-            "venv build        (reused)",
+            f"venv build        {self.venv_build_s:.1f} s"
+            if self.venv_build_s
+            else "venv build        (reused)",
             f"health answered   {self.healthy_after_s:.1f} s after `streamlit run`",
             f"cold start        {self.cold_start_s:.1f} s to the first page fully rendered "
             f"(target < {COLD_START_TARGET_S:.0f} s)",
-        ]  # fmt: skip
+        ]
         for name, page in self.pages.items():
             lines.append(f"page {name:<20} {page['status']:<8} {page['seconds']:.1f} s")
         if self.grid:
-            lines.append(f"grid {GRID_LAYER} {GRID_N}x{GRID_N}: {self.grid.get('status')} "
-                         f"{self.grid.get('seconds', 0):.1f} s")  # fmt: skip
+            lines.append(
+                f"grid {GRID_LAYER} {GRID_N}x{GRID_N}: {self.grid.get('status')} "
+                f"{self.grid.get('seconds', 0):.1f} s"
+            )
         if self.training:
-            lines.append(f"train {TRAIN_ITERATIONS:,} iterations: {self.training.get('status')} "
-                         f"{self.training.get('seconds', 0):.1f} s")  # fmt: skip
+            lines.append(
+                f"train {TRAIN_ITERATIONS:,} iterations: {self.training.get('status')} "
+                f"{self.training.get('seconds', 0):.1f} s"
+            )
         lines.append(f"RSS after start   {self.rss_after_start_mb:.0f} MB")
-        lines.append(f"peak server RSS   {self.peak_rss_mb:.0f} MB (target < {RSS_TARGET_MB:.0f} MB)")
+        lines.append(
+            f"peak server RSS   {self.peak_rss_mb:.0f} MB (target < {RSS_TARGET_MB:.0f} MB)"
+        )
         lines += [f"PROBLEM: {p}" for p in self.problems] or ["no problems"]
         return "\n".join(lines)
 
@@ -91,8 +99,16 @@ def build_venv(dest: Path, requirements: Path = REQUIREMENTS, reuse: bool = Fals
         return None
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(dest)], check=True)
-    pip = [str(dest / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
-           "-q", "-r", str(requirements)]  # fmt: skip
+    pip = [
+        str(dest / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "-q",
+        "-r",
+        str(requirements),
+    ]
     done = subprocess.run(pip, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"pip install -r requirements.txt failed:\n{done.stdout}\n{done.stderr}")
@@ -109,6 +125,8 @@ def check(
     weights: str | None = None,
     iterations: int = TRAIN_ITERATIONS,
     grid: tuple[str, int] | None = (GRID_LAYER, GRID_N),
+    candidates: int | None = None,
+    steps: int | None = None,
     report: CloudReport | None = None,
     log=print,
 ) -> CloudReport:
@@ -119,11 +137,17 @@ def check(
         weights: a local VGG16 weights file for the filters page, else the page's default.
         iterations: training iterations for the memory walk.
         grid: (layer, n) of the filter grid for the memory walk, or None to skip it.
+        candidates, steps: the grid's "M" and steps (None: the page's defaults, 64 and 20).
     """
     report = report or CloudReport()
-    env = {"VGG16_WEIGHTS": weights} if weights else {}
-    server = AppServer(python=python, env=env, cloud_like=True,
-                       unset=() if weights else ("VGG16_WEIGHTS",))  # fmt: skip
+    scratch = tempfile.mkdtemp(prefix="cloud-check-")
+    # A fresh Cloud container has no rendered grids: start with empty caches, not the repo's.
+    env = {"FILTER_GRID_CACHE": f"{scratch}/grids", "FILTER_GRID_DIR": f"{scratch}/prerendered"}
+    if weights:
+        env["VGG16_WEIGHTS"] = weights
+    server = AppServer(
+        python=python, env=env, cloud_like=True, unset=() if weights else ("VGG16_WEIGHTS",)
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -140,7 +164,16 @@ def check(
                 log(f"cold start {report.cold_start_s:.1f} s")
                 _walk_pages(page, report, log)
                 if grid is not None:
-                    _render_grid(page, server.url, *grid, report=report, log=log)
+                    _render_grid(
+                        page,
+                        server.url,
+                        *grid,
+                        report=report,
+                        log=log,
+                        weights=weights,
+                        candidates=candidates,
+                        steps=steps,
+                    )
                 _train(page, server.url, iterations, report, log)
             report.peak_rss_mb = _fmt_mb(memory.peak)
             if "Traceback" in server.log_text():
@@ -148,6 +181,7 @@ def check(
         finally:
             server.stop()
             browser.close()
+            shutil.rmtree(scratch, ignore_errors=True)
     if report.cold_start_s is not None and report.cold_start_s > COLD_START_TARGET_S:
         report.problems.append(f"cold start {report.cold_start_s:.1f} s > {COLD_START_TARGET_S} s")
     if report.peak_rss_mb is not None and report.peak_rss_mb > RSS_TARGET_MB:
@@ -158,24 +192,45 @@ def check(
 def _walk_pages(page, report: CloudReport, log) -> None:
     for title in (flows.TRAIN_TITLE, flows.COLOUR_TITLE, flows.FILTERS_TITLE):
         seconds = br.open_from_nav(page, title, timeout=180)
-        problems = br.problems(page)
+        problems = flows.without_offline_imagenet(page, br.problems(page))
         status = "ok" if not problems else "ERROR"
         report.pages[title] = {"status": status, "seconds": round(seconds, 2)}
         report.problems += [f"{title}: {p}" for p in problems]
         log(f"page {title}: {status} in {seconds:.1f} s")
 
 
-def _render_grid(page, base_url: str, layer: str, n: int, report: CloudReport, log) -> None:
+def _render_grid(
+    page,
+    base_url: str,
+    layer: str,
+    n: int,
+    report: CloudReport,
+    log,
+    weights: str | None = None,
+    candidates: int | None = None,
+    steps: int | None = None,
+) -> None:
     start = time.perf_counter()
     try:
-        flows.render_grid(page, base_url, layer=layer, n=n)
-    except flows.MissingControl as missing:
+        # With a weights file the page starts on it; without one, pick the untrained network.
+        flows.render_grid(
+            page,
+            base_url,
+            layer=layer,
+            n=n,
+            candidates=candidates,
+            steps=steps,
+            weights=None if weights else flows.UNTRAINED,
+        )
+    except flows.MissingControlError as missing:
         report.grid = {"status": f"skipped: {missing}", "seconds": 0.0}
         report.problems.append(f"grid not rendered: {missing}")
         return
     problems = br.problems(page)
-    report.grid = {"status": "ok" if not problems else "ERROR",
-                   "seconds": round(time.perf_counter() - start, 2)}  # fmt: skip
+    report.grid = {
+        "status": "ok" if not problems else "ERROR",
+        "seconds": round(time.perf_counter() - start, 2),
+    }
     report.problems += [f"grid: {p}" for p in problems]
     log(f"grid {layer} {n}x{n}: {report.grid}")
 
@@ -187,8 +242,10 @@ def _train(page, base_url: str, iterations: int, report: CloudReport, log) -> No
     shown = flows.query(page).get("iterations")
     if shown != str(iterations):
         problems.append(f"asked for {iterations} iterations, the page ran {shown}")
-    report.training = {"status": "ok" if not problems else "ERROR",
-                       "seconds": round(time.perf_counter() - start, 2)}  # fmt: skip
+    report.training = {
+        "status": "ok" if not problems else "ERROR",
+        "seconds": round(time.perf_counter() - start, 2),
+    }
     report.problems += [f"training: {p}" for p in problems]
     log(f"train {iterations:,}: {report.training}")
 
@@ -198,9 +255,13 @@ def run(
     reuse: bool = False,
     python: str | None = None,
     weights: str | None = None,
+    quick: bool = False,
     log=print,
 ) -> CloudReport:
-    """Build (or reuse) the clean venv and check the app with it."""
+    """Build (or reuse) the clean venv and check the app with it.
+
+    quick: the CI size: the 4x4 block5_conv3 grid ranks 16 candidates for 8 steps (128 px).
+    """
     report = CloudReport()
     workdir = None
     if python is None:
@@ -213,7 +274,8 @@ def run(
         if report.venv_build_s is not None:
             log(f"venv built in {report.venv_build_s:.1f} s")
     try:
-        return check(python, weights=weights, report=report, log=log)
+        sizes = {"candidates": 16, "steps": 8} if quick else {}
+        return check(python, weights=weights, report=report, log=log, **sizes)
     finally:
         if workdir is not None:
             workdir.cleanup()
@@ -224,15 +286,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--venv", type=Path, help="where to build the clean venv (default: temp)")
     parser.add_argument("--reuse", action="store_true", help="reuse --venv if requirements match")
     parser.add_argument("--python", help="skip the build and use this interpreter")
-    parser.add_argument("--weights", default=os.environ.get("VGG16_WEIGHTS") or (
-        str(SHARED_WEIGHTS) if SHARED_WEIGHTS.is_file() else None),
-        help="local VGG16 weights for the filters page (default: $VGG16_WEIGHTS or ../shared)")  # fmt: skip
+    parser.add_argument(
+        "--weights",
+        default=os.environ.get("VGG16_WEIGHTS")
+        or (str(SHARED_WEIGHTS) if SHARED_WEIGHTS.is_file() else None),
+        help="local VGG16 weights for the filters page (default: $VGG16_WEIGHTS or ../shared)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--quick", action="store_true", help="a smaller grid (CI)")
     args = parser.parse_args(argv)
     if br.chromium_executable() is None:
         print(br.HOW_TO_ENABLE, file=sys.stderr)
         return 2
-    report = run(args.venv, args.reuse, args.python, args.weights)
+    report = run(args.venv, args.reuse, args.python, args.weights, quick=args.quick)
     print(report.summary())
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -11,13 +11,13 @@ from urllib.parse import parse_qs, urlparse
 from scripts import browser as br
 
 TRAIN_TITLE, COLOUR_TITLE, FILTERS_TITLE = "Train the MLP", "Text over a colour", "VGG16 filters"
-# url_path of each page; the default page ("Train the MLP") lives at the root URL.
-TRAIN_PATH, COLOUR_PATH, FILTERS_PATH = "", "colour", "filters"
+# URL path of each page (its file name); the default page ("Train the MLP") is at the root.
+TRAIN_PATH, COLOUR_PATH, FILTERS_PATH = "", "text_over_colour", "vgg16_filters"
 TYPED_COLOUR = "Or type a colour"
 CSV_UPLOAD = "Add labels from a CSV"
 
 
-class MissingControl(LookupError):
+class MissingControlError(LookupError):
     """The page does not (yet) have a control the flow needs."""
 
 
@@ -27,7 +27,7 @@ def slider(page, label: str):
     if thumb.count() == 0:
         thumb = page.get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
     if thumb.count() == 0:
-        raise MissingControl(f"no slider labelled {label!r}")
+        raise MissingControlError(f"no slider labelled {label!r}")
     return thumb.first
 
 
@@ -39,7 +39,7 @@ def query(page) -> dict[str, str]:
 def first_chart(page):
     chart = page.get_by_test_id("stPlotlyChart")
     if chart.count() == 0:
-        raise MissingControl("no chart on the page")
+        raise MissingControlError("no chart on the page")
     return chart.first
 
 
@@ -85,7 +85,7 @@ def labels_count(page) -> int:
 def type_colour(page, text: str) -> None:
     box = page.get_by_label(TYPED_COLOUR, exact=False)
     if box.count() == 0:
-        raise MissingControl(f"no text input labelled {TYPED_COLOUR!r}")
+        raise MissingControlError(f"no text input labelled {TYPED_COLOUR!r}")
     box.first.fill(text)
     box.first.press("Enter")
     br.wait_for_run(page)
@@ -95,7 +95,7 @@ def pick_colour(page, hex_colour: str) -> None:
     """Choose a colour with the colour picker's popover (hex field)."""
     button = page.get_by_role("button", name=re.compile("colou?r picker", re.I))
     if button.count() == 0:
-        raise MissingControl("no colour picker")
+        raise MissingControlError("no colour picker")
     button.first.click()
     field = page.get_by_role("dialog").last.get_by_label("hex")
     field.fill(hex_colour.lstrip("#"))
@@ -122,7 +122,7 @@ def preview_background(page) -> str:
 def teach(page, text: str = "Black") -> None:
     button = page.get_by_role("button", name=f"{text} reads better")
     if button.count() == 0:
-        raise MissingControl(f"no button '{text} reads better'")
+        raise MissingControlError(f"no button '{text} reads better'")
     button.first.click()
     br.wait_for_run(page)
 
@@ -131,7 +131,7 @@ def upload(page, label: str, name: str, content: bytes, mime: str = "text/csv") 
     """Upload a file through the file uploader labelled `label`."""
     uploader = page.get_by_test_id("stFileUploader").filter(has_text=label)
     if uploader.count() == 0:
-        raise MissingControl(f"no file uploader labelled {label!r}")
+        raise MissingControlError(f"no file uploader labelled {label!r}")
     uploader.first.locator("input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": mime, "buffer": content}]
     )
@@ -148,6 +148,20 @@ UNTRAINED, LOCAL_FILE = "Untrained (random weights)", "Local weights file"
 WEIGHTS_UPLOAD = "upload a .h5 weights file"
 
 
+def without_offline_imagenet(page, problems: list[str]) -> list[str]:
+    """Drop the failed-ImageNet-download error when the page explains it and offers a way on.
+
+    Offline (CI, this machine) Keras cannot fetch the ImageNet weights; the page must then say
+    so, offer three ways forward and fall back to the untrained network.
+    """
+    offline = [p for p in problems if "could not download the ImageNet weights" in p]
+    if offline:
+        text = br.main_text(page)
+        assert "Three ways forward" in text, "no way forward offered after the failed download"
+        assert "untrained" in text.lower(), "the untrained network is not offered"
+    return [p for p in problems if p not in offline]
+
+
 def filters_page(page, base_url: str, timeout: float = 180.0) -> float:
     return br.open_app(page, base_url, FILTERS_PATH, "", timeout)
 
@@ -156,7 +170,7 @@ def choose(page, label: str, timeout: float = 300.0) -> None:
     """Click the radio option labelled `label` (anywhere on the page, sidebar included)."""
     option = page.get_by_role("radio", name=label, exact=True)
     if option.count() == 0:
-        raise MissingControl(f"no radio option {label!r}")
+        raise MissingControlError(f"no radio option {label!r}")
     if not option.first.is_checked():
         option.first.check(force=True)  # Streamlit draws its own dot over the real input
         br.wait_for_run(page, timeout)
@@ -166,7 +180,7 @@ def select(page, label: str, option: str, timeout: float = 300.0) -> None:
     """Pick `option` (its text starts with it) in the selectbox labelled `label`."""
     box = page.get_by_role("combobox", name=label)
     if box.count() == 0:
-        raise MissingControl(f"no selectbox labelled {label!r}")
+        raise MissingControlError(f"no selectbox labelled {label!r}")
     box.first.click()
     # The list is virtualised (only the visible options exist): type to filter, then pick.
     box.first.fill(option)
@@ -177,7 +191,7 @@ def select(page, label: str, option: str, timeout: float = 300.0) -> None:
 def set_number(page, label: str, value, timeout: float = 300.0) -> None:
     field = page.get_by_label(label, exact=True)
     if field.count() == 0:
-        raise MissingControl(f"no number input labelled {label!r}")
+        raise MissingControlError(f"no number input labelled {label!r}")
     if field.first.input_value() != str(value):
         field.first.fill(str(value))
         field.first.press("Enter")
@@ -187,7 +201,7 @@ def set_number(page, label: str, value, timeout: float = 300.0) -> None:
 def set_slider(page, label: str, value: int, timeout: float = 300.0) -> None:
     """Move an integer slider to `value` with the arrow keys."""
     thumb = slider(page, label)
-    current = int(float(thumb.get_attribute("aria-valuenow")))
+    current = int(float(thumb.input_value()))
     if current != value:
         thumb.focus()
         key = "ArrowRight" if value > current else "ArrowLeft"
@@ -201,10 +215,17 @@ def grid_chart(page):
     return first_chart(page)
 
 
-def render_grid(page, base_url: str | None, layer: str = "block1_conv1", n: int = 2,
-                weights: str | None = UNTRAINED, candidates: int | None = None,
-                steps: int | None = None, size: int | None = None,
-                timeout: float = 600.0) -> None:  # fmt: skip
+def render_grid(
+    page,
+    base_url: str | None,
+    layer: str = "block1_conv1",
+    n: int = 2,
+    weights: str | None = UNTRAINED,
+    candidates: int | None = None,
+    steps: int | None = None,
+    size: int | None = None,
+    timeout: float = 600.0,
+) -> None:
     """Open the filters page (unless base_url is None), set the controls, press Render grid.
 
     weights: a radio option of the page (UNTRAINED, LOCAL_FILE, ...) or None to keep it.
@@ -231,7 +252,7 @@ def render_grid(page, base_url: str | None, layer: str = "block1_conv1", n: int 
         br.wait_for_run(page, timeout)
     button = page.get_by_role("button", name="Render grid")
     if button.count() == 0:
-        raise MissingControl("no 'Render grid' button")
+        raise MissingControlError("no 'Render grid' button")
     button.first.click()
     br.wait_for_run(page, timeout)
     heading = page.get_by_text(re.compile(re.escape(layer) + r" · "))

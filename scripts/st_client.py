@@ -52,8 +52,12 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return (self.status == "ok" and not self.page_not_found and not self.exceptions
-                and not self.errors)  # fmt: skip
+        return (
+            self.status == "ok"
+            and not self.page_not_found
+            and not self.exceptions
+            and not self.errors
+        )
 
     def kinds(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -67,8 +71,10 @@ class RunResult:
         for e in self.elements.values():
             kind = e.WhichOneof("type")
             proto = getattr(e, kind)
-            if hasattr(proto, "label") and getattr(proto, "id", "") and (
-                label.lower() in proto.label.lower()
+            if (
+                hasattr(proto, "label")
+                and getattr(proto, "id", "")
+                and (label.lower() in proto.label.lower())
             ):
                 return kind, proto
         return None
@@ -91,7 +97,9 @@ def widget_state(kind: str, proto, value) -> WidgetState:
     """
     state = WidgetState(id=proto.id)
     values = list(value) if isinstance(value, list | tuple) else [value]
-    if kind == "slider":
+    if kind == "slider" and len(proto.options):  # st.select_slider: the options' labels
+        state.string_array_value.data.extend(str(v) for v in values)
+    elif kind == "slider":
         state.double_array_value.data.extend(float(v) for v in values)
     elif kind in ("select_slider", "button_group", "multiselect"):
         state.string_array_value.data.extend(str(v) for v in values)
@@ -108,7 +116,7 @@ def widget_state(kind: str, proto, value) -> WidgetState:
     return state
 
 
-class WidgetNotFound(LookupError):
+class WidgetNotFoundError(LookupError):
     """The page has no widget with that label."""
 
 
@@ -122,8 +130,13 @@ class Session:
         self.session_id: str | None = None
 
     async def __aenter__(self) -> Session:
-        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"],
-                                           max_size=None, open_timeout=30, ping_interval=None)  # fmt: skip
+        self.ws = await websockets.connect(
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=30,
+            ping_interval=None,
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -138,7 +151,7 @@ class Session:
         """Set the widget labelled `label` in the last run's page to `value` for the next run."""
         found = result.widget(label)
         if found is None:
-            raise WidgetNotFound(f"no widget labelled {label!r} on the page")
+            raise WidgetNotFoundError(f"no widget labelled {label!r} on the page")
         state = widget_state(*found, value)
         self.set_widget(state)
         return state

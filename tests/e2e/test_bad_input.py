@@ -67,3 +67,45 @@ def test_uploaded_csv_that_is_not_labels(page, base_url):
 
     flows.teach(page, "White")  # the page keeps working
     assert flows.labels_count(page) == 4
+
+
+@pytest.fixture(scope="module")
+def other_network_weights(tmp_path_factory) -> bytes:
+    """A genuine Keras weights file, of a small network that is not VGG16."""
+    import subprocess
+    import sys
+
+    path = tmp_path_factory.mktemp("weights") / "other.weights.h5"
+    code = (
+        "import keras\n"
+        "m = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3), "
+        "keras.layers.Conv2D(2, 3)])\n"
+        f"m.save_weights({str(path)!r})\n"
+    )
+    env = {**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    return path.read_bytes()
+
+
+def test_uploaded_weights_corrupt_or_for_another_network(page, base_url, other_network_weights):
+    flows.filters_page(page, base_url)
+    flows.choose(page, flows.UNTRAINED)
+    flows.select(page, "Layer", "block1_conv2")
+    flows.choose(page, flows.LOCAL_FILE)
+
+    for name, content, expected in [
+        ("corrupt.weights.h5", b"this is not HDF5" * 64, "corrupt.weights.h5"),
+        ("other.weights.h5", other_network_weights, "another network"),
+    ]:
+        flows.upload(page, flows.WEIGHTS_UPLOAD, name, content, "application/octet-stream")
+        errors = " ".join(page.locator(br.ERROR).all_inner_texts())
+        assert "Could not load the weights" in errors and expected in errors, errors
+        assert "untrained" in br.main_text(page).lower(), "no fallback to the untrained network"
+        assert page.locator(br.EXCEPTION).count() == 0
+        # The session's choices survive the bad file.
+        layer_box = page.get_by_test_id("stSelectbox").filter(has_text="Layer")
+        assert "block1_conv2" in layer_box.inner_text()
+
+    flows.render_grid(page, None, layer="block1_conv2", n=1, candidates=1, steps=3, weights=None)
+    assert "block1_conv2 · untrained" in br.main_text(page)
+    assert page.locator(br.EXCEPTION).count() == 0
