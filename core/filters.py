@@ -57,7 +57,7 @@ EPSILON = 1e-7  # keras.backend.epsilon(), as in the document's normalisation
 MAX_SIZE = 512
 MAX_STEPS = 2048
 # Activation memory one batch may use; keeps a 4x4 block5_conv3 grid well under 1.5 GB RSS.
-BATCH_MEMORY_BYTES = 320 * 2**20
+BATCH_MEMORY_BYTES = 256 * 2**20
 MAX_BATCH = 16
 
 
@@ -607,7 +607,7 @@ def visualize_filters(
 def screening_plan(candidates: int, keep: int, steps: int) -> tuple[int, int]:
     """Steps to screen every candidate for, and how many to carry on to the end.
 
-    Screening runs all candidates for about a sixth of the steps and continues the ``keep``
+    Screening runs the candidates for about a sixth of the steps and continues the ``keep``
     best; it only pays off when there are clearly more candidates than survivors.
 
     Returns:
@@ -617,6 +617,25 @@ def screening_plan(candidates: int, keep: int, steps: int) -> tuple[int, int]:
     if candidates <= keep or screen_steps >= steps:
         return steps, candidates
     return screen_steps, keep
+
+
+def _stages(candidates: int, keep: int, steps: int, screen: bool) -> list[tuple[str, int, int]]:
+    """(stage name, steps, how many to keep after it) for ranking ``candidates`` filters.
+
+    The first step alone finds the dead filters (mean activation 0 from the start, so their
+    gradient is 0 and they never wake up); only live ones go on. With ``screen`` the live ones
+    run a few more steps and only the ``keep`` best are finished.
+    """
+    if steps == 1:
+        return [("ascent", 1, candidates)]
+    screen_steps, survivors = screening_plan(candidates, keep, steps) if screen else (steps, 0)
+    if screen_steps >= steps:
+        return [("first step", 1, candidates), ("ascent", steps - 1, candidates)]
+    return [
+        ("first step", 1, candidates),
+        ("screening", screen_steps - 1, survivors),
+        ("ascent", steps - screen_steps, survivors),
+    ]
 
 
 def filter_grid(
@@ -696,28 +715,25 @@ def filter_grid(
             f"candidates must be between {n * n} and {count} ({layer_name}), got {candidates}"
         )
     keep = keep or 2 * n * n
-    screen_steps, survivors = screening_plan(candidates, keep, steps) if screen else (steps, 0)
     runner = _ascent(model, layer_name, method, size, step_size, seed, batch_size, "float32")
     indices = np.arange(candidates)
-    planned = candidates * screen_steps + (survivors * (steps - screen_steps))
-    tracker = _Tracker(planned, on_progress)
-    state, history = runner.advance(
-        runner.start(indices), indices, 0, screen_steps,
-        tracker.callback("screening", indices, screen_steps == steps),
-    )  # fmt: skip
-    image_steps = candidates * screen_steps
-    if screen_steps < steps:
-        alive = (history > 0).all(axis=1)
-        ranked = [int(i) for i in np.argsort(-history[:, -1], kind="stable") if alive[i]]
-        rows = np.array(ranked[:survivors], dtype=np.int64)
-        tracker.total = image_steps + len(rows) * (steps - screen_steps)
-        sub = {key: value[rows] for key, value in state.items()}
-        sub, rest = runner.advance(
-            sub, indices[rows], screen_steps, steps - screen_steps,
-            tracker.callback("ascent", indices[rows], True),
+    state, history, image_steps = runner.start(indices), np.zeros((candidates, 0), np.float32), 0
+    tracker = _Tracker(candidates * steps, on_progress)
+    for stage, stage_steps, limit in _stages(candidates, keep, steps, screen):
+        last = history.shape[1] + stage_steps == steps
+        state, more = runner.advance(
+            state, indices, history.shape[1], stage_steps,
+            tracker.callback(stage, indices, last),
         )  # fmt: skip
-        image_steps += len(rows) * (steps - screen_steps)
-        state, history, indices = sub, np.concatenate([history[rows], rest], axis=1), indices[rows]
+        history = np.concatenate([history, more], axis=1)
+        image_steps += len(indices) * stage_steps
+        # The document's rule: a filter whose loss is <= 0 is dropped (its gradient is zero).
+        alive = (history > 0).all(axis=1)
+        rows = np.array([i for i in np.argsort(-history[:, -1], kind="stable") if alive[i]])
+        rows = rows[:limit].astype(np.int64) if not last else np.arange(len(indices))
+        state = {key: value[rows] for key, value in state.items()}
+        history, indices = history[rows], indices[rows]
+        tracker.total = image_steps + len(indices) * (steps - history.shape[1])
     losses = history[:, -1]
     alive = (history > 0).all(axis=1)
     best = [int(i) for i in np.argsort(-losses, kind="stable") if alive[i]][: n * n]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -204,3 +205,21 @@ def settings_from_query(params: dict[str, str]) -> tuple[TrainingSettings, list[
                 f"`activation={activation}` should be one of {', '.join(ACTIVATION_NAMES)}"
             )
     return TrainingSettings(**values), problems
+
+
+# Heavy renders (VGG16 grids) run one at a time per process: twenty different grids at once
+# would multiply the memory and starve every other session of both CPU cores.
+HEAVY_WORK = threading.BoundedSemaphore(1)
+
+
+@contextmanager
+def one_at_a_time(waiting: Callable[[], None] | None = None):
+    """Hold the process-wide slot for heavy work; call ``waiting()`` if it must queue first."""
+    if not HEAVY_WORK.acquire(blocking=False):
+        if waiting is not None:
+            waiting()
+        HEAVY_WORK.acquire()
+    try:
+        yield
+    finally:
+        HEAVY_WORK.release()

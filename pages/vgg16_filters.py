@@ -37,6 +37,7 @@ from core.filters import (
     parse_indices,
     stitch,
 )
+from pages.common import one_at_a_time
 
 WEIGHT_CHOICES = ("ImageNet (Keras download)", "Local weights file", "Untrained (random weights)")
 METHOD_LABELS = {
@@ -100,7 +101,11 @@ def grid_for(settings: GridSettings, weights_key: str, _model) -> FilterGrid:
             live.image(stitch(p.finished.images[order], settings.n, settings.margin),
                        caption="Filling in as batches finish ...", width=480)  # fmt: skip
 
-    grid = render(_model, settings, report)
+    def queued() -> None:
+        bar.progress(0.0, text=f"{settings.layer}: queued behind another grid being drawn ...")
+
+    with one_at_a_time(queued):
+        grid = render(_model, settings, report)
     with contextlib.suppress(OSError):  # a read-only disk only costs the cache across restarts
         save_grid(grid, cache_dir(), key)
     bar.empty()
@@ -155,7 +160,7 @@ def settings_ui() -> GridSettings:
     candidates, indices, sample_seed = min(200, count), (), 0
     if selection == "best":
         candidates = c2.number_input(
-            "M: candidates ranked", min_value=1, max_value=count, value=min(64, count),
+            "M: candidates ranked", min_value=1, max_value=count, value=min(200, count),
             key="candidates",
         )  # fmt: skip
     elif selection == "indices":

@@ -165,6 +165,15 @@ def test_screening_keeps_the_exhaustive_winners_and_costs_less(model):
     np.testing.assert_allclose(quick.loss_history, full.loss_history, rtol=1e-4)
 
 
+def test_a_dead_filter_costs_one_step_as_the_documents_break(planted):
+    grid = filter_grid(planted, "block1_conv1", n=1, candidates=8, size=16, steps=5, screen=False)
+    dead = [i for i in range(8) if i not in grid.filter_indices.tolist()]
+    assert 2 in dead  # bias -1, zero kernel: never fires
+    alive = visualize_filters(planted, "block1_conv1", list(range(8)), size=16, steps=5)
+    first_step_dead = int((alive.loss_history[:, 0] <= 0).sum())
+    assert grid.image_steps == 8 + (8 - first_step_dead) * 4
+
+
 def test_explicit_indices_keep_their_order(model):
     grid = filter_grid(model, "block2_conv1", n=2, filter_indices=[5, 1, 3], size=16, steps=2)
     assert grid.filter_indices.tolist() == [5, 1, 3]
