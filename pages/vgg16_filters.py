@@ -104,17 +104,42 @@ def grid_for(settings: GridSettings, weights_key: str, _model) -> FilterGrid:
     def queued() -> None:
         bar.progress(0.0, text=f"{settings.layer}: queued behind another grid being drawn ...")
 
-    with one_at_a_time(queued):
-        grid = render(_model, settings, report)
+    try:
+        with one_at_a_time(queued):
+            grid = render(_model, settings, report)
+    finally:
+        bar.empty()
+        live.empty()
     with contextlib.suppress(OSError):  # a read-only disk only costs the cache across restarts
         save_grid(grid, cache_dir(), key)
-    bar.empty()
-    live.empty()
     return grid
 
 
-def weights_ui() -> tuple[str | None, str]:
-    """Sidebar: which weights. Returns (weights argument for load_vgg16, label)."""
+@st.cache_resource(show_spinner="Loading the uploaded weights ...", max_entries=2)
+def get_uploaded_model(digest: str, name: str, _data: bytes) -> tuple[object | None, str, str]:
+    """Load uploaded weights once per content; the bytes never stay on disk.
+
+    They are written to a private temporary folder (readable by this process only), loaded,
+    and deleted at once, so no other session can read them.
+    """
+    suffix = ".weights.h5" if name.endswith(".weights.h5") else ".h5"
+    with tempfile.TemporaryDirectory(prefix="vgg16_upload_") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(_data)
+        try:
+            model = load_vgg16(path)
+        except (WeightsError, FileNotFoundError) as error:
+            return None, "", str(error).replace(path.name, name)
+    return model, weights_id(model), ""
+
+
+def weights_ui() -> tuple[str | None, str, tuple[str, str, bytes] | None]:
+    """Sidebar: which weights.
+
+    Returns:
+        The weights argument for load_vgg16, its label, and an upload as (digest, file name,
+        bytes) when the person uploaded a file (then the first item is "upload").
+    """
     import os
 
     st.sidebar.subheader("Weights")
@@ -124,20 +149,16 @@ def weights_ui() -> tuple[str | None, str]:
         help="ImageNet needs internet once (Keras caches the 58 MB file).",
     )  # fmt: skip
     if choice == WEIGHT_CHOICES[2]:
-        return None, "untrained"
+        return None, "untrained", None
     if choice == WEIGHT_CHOICES[0]:
-        return "imagenet", "ImageNet"
+        return "imagenet", "ImageNet", None
     path = st.sidebar.text_input("Weights file path", value=env_path, key="weights_path")
     upload = st.sidebar.file_uploader("... or upload a .h5 weights file", type=["h5"])
     if upload is not None:
         data = upload.getvalue()
-        suffix = ".weights.h5" if upload.name.endswith(".weights.h5") else ".h5"
-        digest = hashlib.sha256(data).hexdigest()[:12]
-        target = Path(tempfile.gettempdir()) / f"vgg16_upload_{digest}{suffix}"
-        if not target.exists():
-            target.write_bytes(data)
-        return str(target), upload.name
-    return (path.strip() or ""), Path(path.strip()).name or "local file"
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        return "upload", upload.name, (digest, upload.name, data)
+    return (path.strip() or ""), Path(path.strip()).name or "local file", None
 
 
 def settings_ui() -> GridSettings:
@@ -243,12 +264,15 @@ def main() -> None:
         r"\quad x \leftarrow x + \eta\,\frac{\nabla_x \text{loss}}{\sqrt{\operatorname{mean}"
         r"(\nabla_x \text{loss})^2} + \epsilon}"
     )
-    weights, label = weights_ui()
+    weights, label, upload = weights_ui()
     if weights == "":
         st.warning("Type the path of a weights file or upload one; showing the untrained "
                    "network meanwhile.")  # fmt: skip
         weights, label = None, "untrained"
-    model, wkey, error = get_model(weights)
+    if upload is not None:
+        model, wkey, error = get_uploaded_model(*upload)
+    else:
+        model, wkey, error = get_model(weights)
     if error:
         st.error(f"Could not load the weights: {error}")
         if weights == "imagenet":

@@ -7,6 +7,7 @@ from the repository root, so `.streamlit/config.toml` applies.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -164,6 +165,7 @@ class AppServer:
             start_new_session=True,
         )
         log.close()
+        atexit.register(self.stop)  # also when the caller dies on an exception or Ctrl-C
         deadline = self.started_at + timeout
         while time.perf_counter() < deadline:
             if self.proc.poll() is not None:

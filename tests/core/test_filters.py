@@ -174,6 +174,16 @@ def test_a_dead_filter_costs_one_step_as_the_documents_break(planted):
     assert grid.image_steps == 8 + (8 - first_step_dead) * 4
 
 
+def test_a_grid_where_no_filter_fires_is_black_not_an_error():
+    silent = tiny_model(2)
+    conv = silent.get_layer("block1_conv1")
+    kernel, bias = conv.get_weights()
+    conv.set_weights([np.zeros_like(kernel), np.full_like(bias, -1.0)])  # every filter dead
+    grid = filter_grid(silent, "block1_conv1", n=2, candidates=8, size=16, steps=3)
+    assert len(grid.filter_indices) == 0 and grid.image_steps == 8  # one step each
+    assert grid.image.shape == (37, 37, 3) and grid.image.max() == 0
+
+
 def test_explicit_indices_keep_their_order(model):
     grid = filter_grid(model, "block2_conv1", n=2, filter_indices=[5, 1, 3], size=16, steps=2)
     assert grid.filter_indices.tolist() == [5, 1, 3]

@@ -94,8 +94,8 @@ def test_uploaded_weights_corrupt_or_for_another_network(page, base_url, other_n
     flows.choose(page, flows.LOCAL_FILE)
 
     for name, content, expected in [
-        ("corrupt.weights.h5", b"this is not HDF5" * 64, "corrupt.weights.h5"),
-        ("other.weights.h5", other_network_weights, "another network"),
+        ("corrupt.weights.h5", b"this is not HDF5" * 64, "not a readable HDF5"),
+        ("other.weights.h5", other_network_weights, "does not hold weights for VGG16"),
     ]:
         flows.upload(page, flows.WEIGHTS_UPLOAD, name, content, "application/octet-stream")
         errors = " ".join(page.locator(br.ERROR).all_inner_texts())
@@ -104,8 +104,11 @@ def test_uploaded_weights_corrupt_or_for_another_network(page, base_url, other_n
         assert page.locator(br.EXCEPTION).count() == 0
         # The session's choices survive the bad file.
         layer_box = page.get_by_test_id("stSelectbox").filter(has_text="Layer")
-        assert "block1_conv2" in layer_box.inner_text()
+        shown = layer_box.first.evaluate(
+            "e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join()"
+        )
+        assert "block1_conv2" in shown, shown
 
-    flows.render_grid(page, None, layer="block1_conv2", n=1, candidates=1, steps=3, weights=None)
-    assert "block1_conv2 · untrained" in br.main_text(page)
+    flows.render_grid(page, None, layer="block2_conv1", n=2, candidates=4, steps=5, weights=None)
+    assert "block2_conv1 · untrained" in br.main_text(page)
     assert page.locator(br.EXCEPTION).count() == 0
