@@ -22,7 +22,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -464,15 +466,9 @@ class _SeedAscent:
     """The document's method, batched: a state is a batch of pixel-space images."""
 
     def __init__(
-        self,
-        feature_model: keras.Model,
-        size: int,
-        step_size: float,
-        seed: int,
-        batch_size: int,
-        compute_dtype: str = "float32",
+        self, step: AscentStep, size: int, step_size: float, seed: int, batch_size: int
     ) -> None:
-        self.step = AscentStep(feature_model, compute_dtype)
+        self.step = step
         self.size, self.step_size, self.seed, self.batch_size = size, step_size, seed, batch_size
 
     def start(self, indices: np.ndarray) -> dict[str, np.ndarray]:
@@ -510,6 +506,23 @@ class _SeedAscent:
         return {"x": images}, history
 
 
+_SHARED_LOCK = threading.Lock()
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _shared(model: keras.Model, key: tuple, build: Callable[[], object]):
+    """One truncated model or compiled step per (model, key) for the whole process.
+
+    Every new ``tf.function`` traces again and keeps its graph: built per render, twenty
+    sessions drawing grids would cost gigabytes and most of the CPU.
+    """
+    with _SHARED_LOCK:
+        per_model = _SHARED.setdefault(model, {})
+        if key not in per_model:
+            per_model[key] = build()
+        return per_model[key]
+
+
 def _ascent(
     model: keras.Model,
     layer_name: str,
@@ -520,15 +533,23 @@ def _ascent(
     batch_size: int | None,
     compute_dtype: str,
 ):
-    feature_model = truncate(model, layer_name)
+    feature_model = _shared(model, ("features", layer_name), lambda: truncate(model, layer_name))
     B = batch_size or default_batch_size(feature_model, size)
     if step_size is None:
         step_size = default_step_size(method)
     if method == "seed":
-        return _SeedAscent(feature_model, size, step_size, seed, B, compute_dtype)
+        step = _shared(
+            model, ("seed", layer_name, compute_dtype),
+            lambda: AscentStep(feature_model, compute_dtype),
+        )  # fmt: skip
+        return _SeedAscent(step, size, step_size, seed, B)
     from core.filter_fourier import FourierAscent
 
-    return FourierAscent(feature_model, size, step_size, seed, B)
+    # Its compiled step bakes in the size and learning rate, so they belong to the key.
+    return _shared(
+        model, ("fourier", layer_name, size, step_size, seed, B),
+        lambda: FourierAscent(feature_model, size, step_size, seed, B),
+    )  # fmt: skip
 
 
 def default_steps(method: str) -> int:

@@ -315,3 +315,12 @@ def test_real_weights_load_and_draw_coloured_first_layer():
     grid = filter_grid(model, "block1_conv1", n=2, candidates=8, size=48, steps=10)
     assert len(grid.filter_indices) == 4 and np.all(grid.losses > 0)
     assert grid.tiles.std() > 5  # real patterns, not flat grey
+
+
+def test_renders_share_one_compiled_step(model):
+    from core.filters import _SHARED
+
+    filter_grid(model, "block2_conv1", n=1, candidates=2, size=16, steps=2)
+    filter_grid(model, "block2_conv1", n=1, candidates=3, size=24, steps=3, step_size=2.0)
+    step = _SHARED[model][("seed", "block2_conv1", "float32")]
+    assert step.traces == 1
