@@ -3,6 +3,7 @@ build, pip's cache reused), the app started from the repository root, every page
 Chromium, a 4x4 block5_conv3 grid and 50,000 training iterations; figures printed and checked."""
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -16,7 +17,11 @@ def report(chromium_path, tmp_path_factory):
     # CLOUD_CHECK_VENV keeps the venv between local runs; CI builds it once in a temp folder.
     venv = os.environ.get("CLOUD_CHECK_VENV") or tmp_path_factory.mktemp("cloud") / "venv"
     weights = str(cloud_check.SHARED_WEIGHTS) if cloud_check.SHARED_WEIGHTS.is_file() else None
-    result = cloud_check.run(venv=venv, reuse=True, weights=weights, quick=True)
+    # Its own thread: Playwright's sync API refuses to start beside the session's browser.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(
+            cloud_check.run, venv=venv, reuse=True, weights=weights, quick=True
+        ).result()
     print("\n" + result.summary())
     return result
 
