@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -223,3 +224,27 @@ def one_at_a_time(waiting: Callable[[], None] | None = None):
         yield
     finally:
         HEAVY_WORK.release()
+
+
+_FIGURES: OrderedDict[tuple, object] = OrderedDict()
+_FIGURES_LOCK = threading.Lock()
+MAX_FIGURES = 256
+
+
+def cached_figure(key: tuple, build: Callable[[], object]):
+    """A figure (or any drawing) built once per key for every session of the process.
+
+    Building Plotly figures costs real CPU at every rerun; when a lecture hall opens the same
+    run, each session would rebuild the same figures. Figures are shared, so callers must not
+    modify what they get back.
+    """
+    with _FIGURES_LOCK:
+        if key in _FIGURES:
+            _FIGURES.move_to_end(key)
+            return _FIGURES[key]
+    figure = build()
+    with _FIGURES_LOCK:
+        _FIGURES[key] = figure
+        while len(_FIGURES) > MAX_FIGURES:
+            _FIGURES.popitem(last=False)
+    return figure

@@ -18,6 +18,7 @@ from pages.common import (
     MAX_SEED,
     TRAINED_KEY,
     TrainingSettings,
+    cached_figure,
     settings_from_query,
     settings_to_query,
     train_cached,
@@ -43,8 +44,13 @@ def sweep_cached(settings: TrainingSettings) -> dict[str, np.ndarray]:
     return {"rates": sweep.learning_rates, "final": sweep.final_losses, "best": sweep.best_losses}
 
 
-def plot(figure, key: str) -> None:
-    """Draw a figure with its own projector-sized styling rather than the Streamlit theme."""
+def plot(key: str, build, *identity) -> None:
+    """Draw a figure with its own projector-sized styling rather than the Streamlit theme.
+
+    The figure is built once per (key, identity) for all sessions; identity must name
+    everything the figure depends on (usually the training settings).
+    """
+    figure = cached_figure(("train", key, *identity), build)
     st.plotly_chart(figure, key=key, theme=None, width="stretch")
 
 
@@ -188,7 +194,7 @@ def one_step_ui(settings: TrainingSettings) -> None:
         st.code(inspect.getsource(MLP.step), language="python")
 
 
-def predictions_ui(result: TrainResult) -> None:
+def predictions_ui(result: TrainResult, settings: TrainingSettings) -> None:
     net = result.network()
     X, y = training_set()
     names, X_new, y_new = held_out_set()
@@ -198,12 +204,16 @@ def predictions_ui(result: TrainResult) -> None:
         labels = [f"colour {i + 1}" for i in range(len(X))]
         out = net.forward(X)
         st.caption(f"{int(((out > 0.5) == (y == 1)).sum())} of {len(X)} right")
-        plot(mlp_plots.predictions_table(labels, X, y, out), key="pred_train")
+        plot("pred_train", lambda: mlp_plots.predictions_table(labels, X, y, out), settings)
     with right:
         st.subheader("Never-seen colours")
         out_new = net.forward(X_new)
         st.caption(f"{int(((out_new > 0.5) == (y_new == 1)).sum())} of {len(X_new)} right")
-        plot(mlp_plots.predictions_table(names, X_new, y_new, out_new), key="pred_new")
+        plot(
+            "pred_new",
+            lambda: mlp_plots.predictions_table(names, X_new, y_new, out_new),
+            settings,
+        )
 
 
 def downloads_ui(result: TrainResult, settings: TrainingSettings) -> None:
@@ -264,10 +274,15 @@ st.caption(f"Settings: {settings.describe()}. Bookmark the URL to come back to t
 left, right = st.columns([3, 2])
 with left:
     log_y = st.toggle("Logarithmic error axis", value=True, key="log_y")
-    plot(mlp_plots.loss_figure(result.losses, result.best_iteration, log_y), key="loss_chart")
+    plot(
+        "loss_chart",
+        lambda: mlp_plots.loss_figure(result.losses, result.best_iteration, log_y),
+        settings,
+        log_y,
+    )
     st.markdown(f"Minimum error reached at iteration **{result.best_iteration:,}**.")
 with right:
-    plot(mlp_plots.network_diagram(settings.layers, result.weights), key="network")
+    plot("network", lambda: mlp_plots.network_diagram(settings.layers, result.weights), settings)
 
 tabs = st.tabs(
     ["Weights", "Decision map", "Predictions", "Learning-rate sweep", "One step by the numbers"],
@@ -277,10 +292,11 @@ tabs = st.tabs(
 weights_tab, map_tab, predictions_tab, sweep_tab, step_tab = tabs
 if weights_tab.open:
     with weights_tab:
-        plot(mlp_plots.weight_heatmaps(result.weights), key="heatmaps")
+        plot("heatmaps", lambda: mlp_plots.weight_heatmaps(result.weights), settings)
         plot(
-            mlp_plots.weights_over_time(result.snapshot_iterations, result.snapshots),
-            key="weights_time",
+            "weights_time",
+            lambda: mlp_plots.weights_over_time(result.snapshot_iterations, result.snapshots),
+            settings,
         )
 if map_tab.open:
     with map_tab:
@@ -290,15 +306,19 @@ if map_tab.open:
         )
         value = b.slider(f"{channel_name} value", 0, 255, 128, key="map_value")
         channel = ["red", "green", "blue"].index(channel_name)
-        axis, outputs = mlp_plots.output_slice(result.network().forward, channel, value / 255)
-        plot(mlp_plots.decision_map(axis, outputs, channel, value / 255, X, y), key="decision_map")
+
+        def decision_map():
+            axis, outputs = mlp_plots.output_slice(result.network().forward, channel, value / 255)
+            return mlp_plots.decision_map(axis, outputs, channel, value / 255, X, y)
+
+        plot("decision_map", decision_map, settings, channel, value)
         st.caption(
             f"All {len(TRAINING_COLOURS)} training colours are drawn at their two free "
             "channels; their own third channel may differ from the slice shown."
         )
 if predictions_tab.open:
     with predictions_tab:
-        predictions_ui(result)
+        predictions_ui(result, settings)
 if sweep_tab.open:
     with sweep_tab:
         st.markdown(
@@ -308,10 +328,11 @@ if sweep_tab.open:
         with st.spinner("Training one network per learning rate…"):
             sweep = sweep_cached(TrainingSettings(**(settings.as_dict() | {"learning_rate": 1.0})))
         plot(
-            mlp_plots.sweep_figure(
+            "sweep",
+            lambda: mlp_plots.sweep_figure(
                 sweep["rates"], sweep["final"], sweep["best"], settings.learning_rate
             ),
-            key="sweep",
+            settings,
         )
 if step_tab.open:
     with step_tab:

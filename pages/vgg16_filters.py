@@ -37,7 +37,7 @@ from core.filters import (
     parse_indices,
     stitch,
 )
-from pages.common import one_at_a_time
+from pages.common import cached_figure, one_at_a_time
 
 WEIGHT_CHOICES = ("ImageNet (Keras download)", "Local weights file", "Untrained (random weights)")
 METHOD_LABELS = {
@@ -244,7 +244,8 @@ def show_grid(
     if missing > 0:
         st.warning(f"Only {len(grid.filter_indices)} filters responded (loss > 0); "
                    f"{missing} tiles stay black.")  # fmt: skip
-    figure = grid_figure(grid, label, height=560)
+    grid_key = settings.key(wkey)
+    figure = cached_figure(("grid", grid_key, label), lambda: grid_figure(grid, label, height=560))
     if clickable:
         st.plotly_chart(figure, key=key, on_select="rerun", selection_mode="points")
     else:
@@ -308,7 +309,7 @@ def main() -> None:
             title = f"{requested.layer} · {label}"
             grid = show_grid(model, wkey, requested, title, "grid_chart", clickable=True)
             if grid is not None and len(grid.filter_indices):
-                grid_details(grid)
+                grid_details(grid, requested.key(wkey))
     with tab_methods:
         st.markdown("The same layer and filters with the document's method and with the "
                     "Fourier parameterisation (more steps, far less noise).")  # fmt: skip
@@ -340,10 +341,11 @@ def main() -> None:
                 show_grid(untrained, ukey, settings, f"{settings.layer} · untrained", "untr")
 
 
-def grid_details(grid: FilterGrid) -> None:
+def grid_details(grid: FilterGrid, grid_key: str) -> None:
     """Download, tile picker (also driven by clicking a tile) and the chosen tile's curve."""
     st.download_button(
-        f"Download {grid.png_name}", grid_png(grid), file_name=grid.png_name, mime="image/png",
+        f"Download {grid.png_name}", cached_figure(("png", grid_key), lambda: grid_png(grid)),
+        file_name=grid.png_name, mime="image/png",
         key="download_grid",
     )  # fmt: skip
     labels = [f"filter {f} (activation {loss:.2f})"
@@ -360,8 +362,14 @@ def grid_details(grid: FilterGrid) -> None:
                         format_func=labels.__getitem__, key=tile_key)  # fmt: skip
     c1, c2 = st.columns(2)
     f = int(grid.filter_indices[tile])
-    c1.plotly_chart(tile_figure(grid.tiles[tile], f"{grid.layer}, filter {f}"), key="tile_big")
-    c2.plotly_chart(loss_curve_figure(grid.loss_history[tile], f), key="tile_curve")
+    big = cached_figure(
+        ("tile", grid_key, tile), lambda: tile_figure(grid.tiles[tile], f"{grid.layer}, filter {f}")
+    )
+    curve = cached_figure(
+        ("curve", grid_key, tile), lambda: loss_curve_figure(grid.loss_history[tile], f)
+    )
+    c1.plotly_chart(big, key="tile_big")
+    c2.plotly_chart(curve, key="tile_curve")
 
 
 main()
