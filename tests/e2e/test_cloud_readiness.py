@@ -41,11 +41,6 @@ def test_no_problems_in_the_server_log(report):
     assert not [p for p in report.problems if "traceback" in p.lower()]
 
 
-@pytest.mark.xfail(
-    reason="measured 1,522 MB peak with a fresh cache (real weights, 4x4 block5_conv3 grid "
-    "after the page's default block1_conv1 grid); target 1,500 MB: batch sizing in core/filters",
-    strict=False,
-)
 def test_peak_memory_under_budget(report):
     assert report.peak_rss_mb < cloud_check.RSS_TARGET_MB
 

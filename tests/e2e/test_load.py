@@ -30,19 +30,9 @@ def test_server_survives(report):
     assert not [p for p in report.problems if "server" in p]
 
 
-@pytest.mark.xfail(
-    reason="20 different grids at once: each computes in parallel (no limit on concurrent "
-    "renders), peak RSS ~6 GB; needs a process-wide cap in pages/vgg16_filters.py",
-    strict=False,
-)
 def test_memory_under_budget_under_load(report):
     assert report.peak_rss_mb < load_test.RSS_BUDGET_MB
 
 
-@pytest.mark.xfail(
-    reason="while 20 sessions compute, a new session's first page took 30-40 s (GIL and both "
-    "cores taken by 20 parallel renders); needs the same cap",
-    strict=False,
-)
 def test_new_session_responsive_while_others_compute(report):
     assert report.probe_first_page_s and max(report.probe_first_page_s) < load_test.RESPONSIVE_S
