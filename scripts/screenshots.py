@@ -37,7 +37,8 @@ def take(out: Path = OUT, weights: str | None = None, log=print) -> list[Path]:
         server = AppServer(env=env, unset=() if weights else ("VGG16_WEIGHTS",))
         with server, sync_playwright() as pw:
             browser = br.launch(pw)
-            page = browser.new_page(viewport=br.VIEWPORT)
+            # Tall enough for a whole filter grid; the app scrolls inside its own container.
+            page = browser.new_page(viewport={"width": 1400, "height": 1900})
             page.set_default_timeout(600_000)
 
             flows.train_page(page, server.url, "lr=0.2&iterations=10000&seed=0")
@@ -60,6 +61,10 @@ def _save(page, path: Path, log) -> Path:
     problems = flows.without_offline_imagenet(page, br.problems(page))
     if problems:
         raise RuntimeError(f"{path.name}: the page shows problems: {problems}")
+    page.evaluate(  # show each page from its top, as a person arriving on it sees it
+        "document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })"
+    )
+    page.wait_for_timeout(300)
     br.screenshot(page, path, full_page=False)
     log(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return path
