@@ -28,7 +28,7 @@ from core.labels import (
     teach_colour,
     teaching_set,
 )
-from core.mlp import MLP, TrainResult, train
+from core.mlp import MLP, TrainResult
 from core.palette import (
     AGREEMENT_SAMPLE,
     MAX_RANDOM,
@@ -147,19 +147,10 @@ def retrain(settings: TrainingSettings, labels: list[Label], include_document: b
     def report(done: int, total: int) -> None:
         bar.progress(done / total, text=f"Retraining: iteration {done:,} of {total:,}")
 
-    result = train(
-        X,
-        y,
-        settings.layers,
-        settings.learning_rate,
-        settings.iterations,
-        settings.seed,
-        settings.init_scale,
-        settings.activation,
-        engine="xla",
-        progress=report,
-    )
-    bar.empty()
+    try:
+        result = settings.train(X, y, progress=report)
+    finally:
+        bar.empty()
     st.session_state.toc_retrained = {
         "key": key,
         "result": result,
