@@ -165,7 +165,7 @@ def settings_ui() -> GridSettings:
     """Main controls. Returns the settings the widgets describe."""
     c1, c2, c3 = st.columns(3)
     layer = c1.selectbox(
-        "Layer", list(CONV_LAYERS), index=0, key="layer",
+        "Layer", list(CONV_LAYERS), index=0, key="layer", on_change=_layer_changed,
         format_func=lambda name: f"{name} · {CONV_LAYERS[name]} filters",
     )  # fmt: skip
     n = c1.slider("Grid size (n x n)", 1, 8, 4, key="grid_n")
@@ -204,6 +204,12 @@ def settings_ui() -> GridSettings:
         sample_seed=int(sample_seed), method=method, steps=int(steps),
         step_size=float(step_size), size=int(size),
     )  # fmt: skip
+
+
+def _layer_changed() -> None:
+    """A new layer ranks the document's 200 candidates again (or all it has)."""
+    if "candidates" in st.session_state:  # only while its widget is on the page
+        st.session_state["candidates"] = min(200, CONV_LAYERS[st.session_state["layer"]])
 
 
 def _method_changed() -> None:
