@@ -30,8 +30,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from core.filters import (  # noqa: E402
+from core.filters.grid import (  # noqa: E402
     EPSILON,
+    SHARED_WEIGHTS,  # noqa: E402
     AscentStep,
     default_batch_size,
     filter_grid,
@@ -40,7 +41,6 @@ from core.filters import (  # noqa: E402
     truncate,
 )
 
-SHARED_WEIGHTS = ROOT.parent / "shared" / "vgg16" / "vgg16_notop.weights.h5"
 LAYER = "block5_conv3"
 
 

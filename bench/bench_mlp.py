@@ -16,9 +16,9 @@ import time
 
 import numpy as np
 
-from core.data import training_set
-from core.engine import sweep_learning_rates
 from core.mlp import train
+from core.mlp.data import training_set
+from core.mlp.engine import sweep_learning_rates
 
 
 def median_seconds(function, repeats: int) -> float:

@@ -1,140 +1,25 @@
-"""The colours the network learns from, and reading colours the way a person types them.
+"""Old import path, kept working: the lesson's data lives in ``core.mlp.data``, colour parsing
+in ``core.colour.data``."""
 
-Label convention of the lesson: 1 means white text reads better over the colour, 0 means black.
-"""
-
-from __future__ import annotations
-
-from collections.abc import Sequence
-
-import numpy as np
-from PIL import ImageColor
-
-RGB = tuple[int, int, int]
-
-# The document's ten training colours (0-255) and their labels, in the document's order.
-TRAINING_COLOURS: tuple[RGB, ...] = (
-    (0, 255, 0),  # pure green
-    (0, 255, 255),
-    (255, 0, 0),  # pure red
-    (243, 254, 254),
-    (238, 238, 238),
-    (231, 166, 205),
-    (0, 0, 0),  # pure black
-    (222, 222, 205),
-    (68, 68, 238),
-    (237, 226, 19),
-)
-TRAINING_LABELS: tuple[int, ...] = (1, 1, 0, 0, 0, 0, 1, 0, 1, 0)
-
-# Colours the network never sees in training, labelled where the choice is clear-cut.
-HELD_OUT_COLOURS: tuple[tuple[str, RGB, int], ...] = (
-    ("navy", (0, 0, 128), 1),
-    ("dark red", (139, 0, 0), 1),
-    ("dark green", (0, 100, 0), 1),
-    ("indigo", (75, 0, 130), 1),
-    ("charcoal", (54, 69, 79), 1),
-    ("white", (255, 255, 255), 0),
-    ("yellow", (255, 255, 0), 0),
-    ("light pink", (255, 182, 193), 0),
-    ("sky blue", (135, 206, 235), 0),
-    ("wheat", (245, 222, 179), 0),
+from core.colour.data import RGB, parse_colour, random_colours, to_hex
+from core.mlp.data import (
+    HELD_OUT_COLOURS,
+    TRAINING_COLOURS,
+    TRAINING_LABELS,
+    held_out_set,
+    normalise,
+    training_set,
 )
 
-
-def normalise(colours: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray:
-    """Scale 0-255 RGB colours to [0, 1], as the lesson does before training.
-
-    Args:
-        colours: k colours as (r, g, b) with values in 0..255.
-
-    Returns:
-        Array of shape (k, 3), float64, values in [0, 1].
-    """
-    array = np.asarray(colours, dtype=np.float64)
-    if array.ndim != 2 or array.shape[1] != 3:
-        raise ValueError(f"expected colours of shape (k, 3), got {array.shape}")
-    if array.size and (array.min() < 0 or array.max() > 255):
-        raise ValueError(f"expected colour values in 0..255, got {array.min()}..{array.max()}")
-    return array / 255.0
-
-
-def training_set() -> tuple[np.ndarray, np.ndarray]:
-    """The document's inputs and expected outputs.
-
-    Returns:
-        X of shape (10, 3) in [0, 1] and y of shape (10, 1) with 1 = white text.
-    """
-    X = normalise(TRAINING_COLOURS)
-    y = np.asarray(TRAINING_LABELS, dtype=np.float64).reshape(-1, 1)
-    return X, y
-
-
-def held_out_set() -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Colours kept out of training, to see how the network generalises.
-
-    Returns:
-        Names, X of shape (k, 3) in [0, 1] and y of shape (k, 1).
-    """
-    names = [name for name, _, _ in HELD_OUT_COLOURS]
-    X = normalise([rgb for _, rgb, _ in HELD_OUT_COLOURS])
-    y = np.asarray([label for _, _, label in HELD_OUT_COLOURS], dtype=np.float64).reshape(-1, 1)
-    return names, X, y
-
-
-def parse_colour(value: str | Sequence[int]) -> RGB:
-    """Read a colour as a person writes it.
-
-    Accepts ``#abc``, ``#aabbcc``, ``rgb(1, 2, 3)``, ``hsl(...)``, CSS names such as ``navy``,
-    and (r, g, b) sequences of integers in 0..255.
-
-    Args:
-        value: the colour as text or as an (r, g, b) sequence.
-
-    Returns:
-        The colour as an (r, g, b) tuple of ints in 0..255.
-
-    Raises:
-        ValueError: naming the value when it is not a colour.
-    """
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            raise ValueError("no colour given: type one such as #3366cc, rgb(51, 102, 204) or navy")
-        try:
-            rgb = ImageColor.getrgb(text)
-        except ValueError:
-            raise ValueError(
-                f"{value!r} is not a colour: try #abc, #aabbcc, rgb(1, 2, 3) or a CSS name "
-                "such as 'navy'"
-            ) from None
-        if len(rgb) == 4:
-            raise ValueError(f"{value!r} has transparency: give an opaque colour such as #aabbcc")
-        return (int(rgb[0]), int(rgb[1]), int(rgb[2]))
-    try:
-        values = tuple(value)
-    except TypeError:
-        raise ValueError(f"{value!r} is not a colour: expected text or (r, g, b)") from None
-    if len(values) != 3 or not all(
-        isinstance(v, int | np.integer) and not isinstance(v, bool) and 0 <= v <= 255
-        for v in values
-    ):
-        raise ValueError(f"{value!r} is not a colour: expected (r, g, b) with integers 0..255")
-    return (int(values[0]), int(values[1]), int(values[2]))
-
-
-def to_hex(rgb: Sequence[int]) -> str:
-    """Format an (r, g, b) colour as ``#rrggbb``."""
-    r, g, b = parse_colour(rgb)
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def random_colours(n: int, seed: int = 0) -> np.ndarray:
-    """Draw n colours uniformly from the RGB cube.
-
-    Returns:
-        Array of shape (n, 3) of ints in 0..255.
-    """
-    if n < 0:
-        raise ValueError(f"expected n >= 0, got {n}")
-    return np.random.default_rng(seed).integers(0, 256, size=(n, 3))
+__all__ = [
+    "HELD_OUT_COLOURS",
+    "RGB",
+    "TRAINING_COLOURS",
+    "TRAINING_LABELS",
+    "held_out_set",
+    "normalise",
+    "parse_colour",
+    "random_colours",
+    "to_hex",
+    "training_set",
+]

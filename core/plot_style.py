@@ -27,3 +27,9 @@ def style(fig: go.Figure, title: str | None = None, height: int | None = None) -
     if height is not None:
         fig.update_layout(height=height)
     return fig
+
+
+def hex_colour(rgb) -> str:
+    """An (r, g, b) colour of ints in 0..255 as ``#rrggbb`` (no checks: for known colours)."""
+    r, g, b = (int(v) for v in rgb)
+    return f"#{r:02x}{g:02x}{b:02x}"

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.colour_plots import disagreement_cube, label_shift_figure, luminance_figure
-from core.contrast import (
+from core.colour.contrast import (
     BLACK,
     WHITE,
     contrast_ratio,
@@ -18,8 +17,8 @@ from core.contrast import (
     wcag_level,
     wcag_text_colour,
 )
-from core.data import parse_colour, to_hex
-from core.labels import (
+from core.colour.data import parse_colour, to_hex
+from core.colour.labels import (
     Label,
     labels_from_csv,
     labels_to_csv,
@@ -28,8 +27,7 @@ from core.labels import (
     teach_colour,
     teaching_set,
 )
-from core.mlp import MLP, TrainResult
-from core.palette import (
+from core.colour.palette import (
     AGREEMENT_SAMPLE,
     MAX_RANDOM,
     Comparison,
@@ -37,8 +35,13 @@ from core.palette import (
     compare,
     palette,
 )
-from core.preview_image import preview_file_name, preview_png
-from pages.common import TrainingSettings, session_network
+from core.colour.plots import disagreement_cube, label_shift_figure, luminance_figure
+from core.colour.preview import preview_file_name, preview_png
+from core.mlp import MLP, TrainResult, white_text
+from ui.app import ensure_app_navigation
+from ui.common import TrainingSettings, session_network
+
+ensure_app_navigation()  # a deep link on a fresh server still gets the app's navigation
 
 DEFAULT_COLOUR = "#3366cc"
 PICK_OUTLINE = "#1f5fbf"
@@ -503,7 +506,7 @@ def retrain_ui(settings: TrainingSettings, labels: list[Label]) -> None:
 
 
 def pick(probability: float) -> str:
-    return "white" if probability >= 0.5 else "black"
+    return "white" if white_text(probability) else "black"
 
 
 def change_ui(base: TrainResult, background: str) -> None:
@@ -526,7 +529,7 @@ def change_ui(base: TrainResult, background: str) -> None:
     fit_before = compare(before_net.forward, labelled).probability
     fit_after = compare(after_net.forward, labelled).probability
     matched = [
-        int(np.sum((p >= 0.5) == np.array(targets, dtype=bool))) for p in (fit_before, fit_after)
+        int(np.sum(white_text(p) == np.array(targets, dtype=bool))) for p in (fit_before, fit_after)
     ]
     columns = st.columns(3)
     columns[0].metric(

@@ -7,10 +7,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import mlp_plots
-from core.data import TRAINING_COLOURS, held_out_set, training_set
-from core.mlp import MLP, TrainResult
-from pages.common import (
+from core.mlp import MLP, TrainResult, white_text
+from core.mlp import plots as mlp_plots
+from core.mlp.data import TRAINING_COLOURS, held_out_set, training_set
+from core.mlp.latex import latex_matrix
+from ui.app import ensure_app_navigation
+from ui.common import (
     ACTIVATION_NAMES,
     INIT_SCALES,
     ITERATIONS,
@@ -24,11 +26,13 @@ from pages.common import (
     train_cached,
 )
 
+ensure_app_navigation()  # a deep link on a fresh server still gets the app's navigation
+
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def sweep_cached(settings: TrainingSettings) -> dict[str, np.ndarray]:
     """Final and best error for every learning rate on the slider, same start, one run."""
-    from core.engine import sweep_learning_rates
+    from core.mlp.engine import sweep_learning_rates
 
     X, y = training_set()
     sweep = sweep_learning_rates(
@@ -152,7 +156,7 @@ def one_step_ui(settings: TrainingSettings) -> None:
     net = MLP(settings.layers, settings.seed, settings.init_scale, settings.activation)
     step = net.step(X[:3], y[:3], settings.learning_rate)
     L = len(step.W)
-    m = mlp_plots.latex_matrix
+    m = latex_matrix
     st.markdown(
         "The lesson's first three colours as columns of `INPUT`, the **initial** weights of "
         f"the current seed, and learning rate {settings.learning_rate:g}. Each line is the "
@@ -203,12 +207,12 @@ def predictions_ui(result: TrainResult, settings: TrainingSettings) -> None:
         st.subheader("Training colours")
         labels = [f"colour {i + 1}" for i in range(len(X))]
         out = net.forward(X)
-        st.caption(f"{int(((out > 0.5) == (y == 1)).sum())} of {len(X)} right")
+        st.caption(f"{int((white_text(out) == (y == 1)).sum())} of {len(X)} right")
         plot("pred_train", lambda: mlp_plots.predictions_table(labels, X, y, out), settings)
     with right:
         st.subheader("Never-seen colours")
         out_new = net.forward(X_new)
-        st.caption(f"{int(((out_new > 0.5) == (y_new == 1)).sum())} of {len(X_new)} right")
+        st.caption(f"{int((white_text(out_new) == (y_new == 1)).sum())} of {len(X_new)} right")
         plot(
             "pred_new",
             lambda: mlp_plots.predictions_table(names, X_new, y_new, out_new),
@@ -263,7 +267,7 @@ except ValueError as error:  # settings come from the widgets, so this is a guar
 st.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
 
 X, y = training_set()
-right_now = int(((result.network().forward(X) > 0.5) == (y == 1)).sum())
+right_now = int((white_text(result.network().forward(X)) == (y == 1)).sum())
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Final error", f"{result.final_loss:.2e}")
 c2.metric("Minimum error", f"{result.best_loss:.2e}")

@@ -12,18 +12,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from core.filter_cache import (
-    GridSettings,
-    cache_dir,
-    grid_png,
-    load_grid,
-    prerender_dir,
-    render,
-    save_grid,
-    weights_id,
-)
-from core.filter_plots import grid_figure, loss_curve_figure, tile_figure
-from core.filters import (
+from core.filters.grid import (
     CONV_LAYERS,
     DOCUMENT_LAYERS,
     WEIGHTS_ENV,
@@ -37,7 +26,21 @@ from core.filters import (
     parse_indices,
     stitch,
 )
-from pages.common import cached_figure, one_at_a_time
+from core.filters.plots import grid_figure, loss_curve_figure, tile_figure
+from core.filters.store import (
+    GridSettings,
+    cache_dir,
+    grid_png,
+    load_grid,
+    prerender_dir,
+    render,
+    save_grid,
+    weights_id,
+)
+from ui.app import ensure_app_navigation
+from ui.common import cached_figure, one_at_a_time
+
+ensure_app_navigation()  # a deep link on a fresh server still gets the app's navigation
 
 WEIGHT_CHOICES = ("ImageNet (Keras download)", "Local weights file", "Untrained (random weights)")
 METHOD_LABELS = {

@@ -29,7 +29,8 @@ from scripts import flows
 from scripts.app_server import ROOT, AppServer
 
 REQUIREMENTS = ROOT / "requirements.txt"
-SHARED_WEIGHTS = ROOT.parent / "shared" / "vgg16" / "vgg16_notop.weights.h5"
+from core.filters.grid import SHARED_WEIGHTS  # noqa: E402
+
 COLD_START_TARGET_S = 15.0
 RSS_TARGET_MB = 1500.0
 TRAIN_ITERATIONS = 50_000

@@ -30,10 +30,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from scripts.app_server import ROOT, AppServer
+from core.filters.grid import CONV_LAYERS, SHARED_WEIGHTS  # noqa: E402
+from scripts.app_server import AppServer
 from scripts.st_client import RunResult, Session, run_sync
 
-SHARED_WEIGHTS = ROOT.parent / "shared" / "vgg16" / "vgg16_notop.weights.h5"
 FILTERS, TRAIN = "vgg16_filters", ""
 RSS_BUDGET_MB = 1500.0
 RESPONSIVE_S = 10.0
@@ -58,17 +58,6 @@ class Grid:
             "Step size": self.step_size,
             "Image size": str(self.size),
         }
-
-
-FILTER_COUNTS = {
-    "block1_conv1": 64,
-    "block1_conv2": 64,
-    "block2_conv1": 128,
-    "block2_conv2": 128,
-    "block3_conv3": 256,
-    "block4_conv3": 512,
-    "block5_conv3": 512,
-}
 
 
 @dataclass
@@ -191,7 +180,7 @@ async def grid_session(base_url: str, grid: Grid, query: str, timeout: float) ->
     async with Session(base_url) as session:
         first = await session.run(FILTERS, timeout=timeout)
         problems += [f"first page: {p}" for p in first.exceptions + first.errors]
-        for label, value in grid.widgets(FILTER_COUNTS[grid.layer]).items():
+        for label, value in grid.widgets(CONV_LAYERS[grid.layer]).items():
             session.set(first, label, value)
         session.set(first, "Render grid")
         shown = await session.run(FILTERS, timeout=timeout)

@@ -21,7 +21,7 @@ from scripts import flows
 from scripts.app_server import ROOT, AppServer
 
 OUT = ROOT / "docs" / "screenshots"
-SHARED_WEIGHTS = ROOT.parent / "shared" / "vgg16" / "vgg16_notop.weights.h5"
+from core.filters.grid import SHARED_WEIGHTS  # noqa: E402
 
 
 def take(out: Path = OUT, weights: str | None = None, log=print) -> list[Path]:

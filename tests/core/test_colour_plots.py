@@ -5,8 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from core.colour_plots import disagreement_cube, label_shift_figure, luminance_figure
-from core.palette import WCAG_WHITE_BELOW, compare
+from core.colour.palette import WCAG_WHITE_BELOW, compare
+from core.colour.plots import disagreement_cube, label_shift_figure, luminance_figure
 
 COLOURS = np.array([[0, 0, 0], [255, 255, 255], [51, 102, 204], [118, 118, 118]])
 # Network: white, black, white, white; WCAG: white, black, white, black -> the grey disagrees.

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from core.contrast import (
+from core.colour.contrast import (
     contrast_ratio,
     relative_luminance,
     relative_luminances,

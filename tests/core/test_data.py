@@ -3,14 +3,8 @@
 import numpy as np
 import pytest
 
-from core.data import (
-    held_out_set,
-    normalise,
-    parse_colour,
-    random_colours,
-    to_hex,
-    training_set,
-)
+from core.colour.data import parse_colour, random_colours, to_hex
+from core.mlp.data import held_out_set, normalise, training_set
 
 # The inputs as the document prints them (8 decimals).
 DOCUMENT_INPUT = [

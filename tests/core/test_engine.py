@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from core.data import training_set
-from core.engine import sweep_learning_rates, train_many
 from core.mlp import MLP, train
+from core.mlp.data import training_set
+from core.mlp.engine import sweep_learning_rates, train_many
 
 X_DOC, Y_DOC = training_set()
 

@@ -1,18 +1,18 @@
-"""Tests of core.filters, core.filter_fourier and core.filter_cache on tiny models."""
+"""Tests of core.filters (grid, fourier, store) on tiny models."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tests.conftest import SHARED_WEIGHTS
+from core.filters.grid import SHARED_WEIGHTS
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
 
-from core import filter_cache  # noqa: E402
-from core.filter_cache import GridSettings, load_grid, save_grid, weights_id  # noqa: E402
-from core.filters import (  # noqa: E402
+from core.filters import store as filter_cache  # noqa: E402
+from core.filters.__main__ import main  # noqa: E402
+from core.filters.grid import (  # noqa: E402
     EPSILON,
     AscentStep,
     WeightsError,
@@ -20,12 +20,12 @@ from core.filters import (  # noqa: E402
     filter_grid,
     initial_image,
     load_vgg16,
-    main,
     parse_indices,
     stitch,
     truncate,
     visualize_filters,
 )
+from core.filters.store import GridSettings, load_grid, save_grid, weights_id  # noqa: E402
 
 
 def tiny_model(seed: int = 0) -> keras.Model:
@@ -318,7 +318,7 @@ def test_real_weights_load_and_draw_coloured_first_layer():
 
 
 def test_renders_share_one_compiled_step(model):
-    from core.filters import _SHARED
+    from core.filters.grid import _SHARED
 
     filter_grid(model, "block2_conv1", n=1, candidates=2, size=16, steps=2)
     filter_grid(model, "block2_conv1", n=1, candidates=3, size=24, steps=3, step_size=2.0)

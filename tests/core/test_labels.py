@@ -5,9 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from core.contrast import relative_luminances
-from core.data import training_set
-from core.labels import (
+from core.colour.contrast import relative_luminances
+from core.colour.labels import (
     MAX_ROWS,
     Label,
     labels_from_csv,
@@ -18,6 +17,7 @@ from core.labels import (
     teaching_set,
 )
 from core.mlp import train
+from core.mlp.data import training_set
 
 LABELS = [Label("#3366cc", "white"), Label("#f0e68c", "black"), Label("#767676", "white")]
 

@@ -5,8 +5,8 @@ import warnings
 import numpy as np
 import pytest
 
-from core.data import training_set
 from core.mlp import MLP, activate, sigmoid, snapshot_schedule, train
+from core.mlp.data import training_set
 
 X_DOC, Y_DOC = training_set()
 ARCHITECTURES = [

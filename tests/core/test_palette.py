@@ -5,15 +5,15 @@ import re
 import numpy as np
 import pytest
 
-from core.contrast import wcag_text_colour
-from core.data import HELD_OUT_COLOURS, TRAINING_COLOURS
-from core.palette import (
+from core.colour.contrast import wcag_text_colour
+from core.colour.palette import (
     AGREEMENT_SAMPLE,
     WCAG_WHITE_BELOW,
     agreement_colours,
     compare,
     palette,
 )
+from core.mlp.data import HELD_OUT_COLOURS, TRAINING_COLOURS
 
 # Black, white, a blue WCAG gives white text, a grey WCAG gives black text (L = 0.181).
 COLOURS = np.array([[0, 0, 0], [255, 255, 255], [51, 102, 204], [118, 118, 118]])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.preview_image import (
+from core.colour.preview import (
     FRAME,
     HEIGHT,
     PANEL_WIDTH,

@@ -19,7 +19,6 @@ if str(ROOT) not in sys.path:
 from scripts import browser as br  # noqa: E402
 from scripts.app_server import AppServer  # noqa: E402
 
-SHARED_WEIGHTS = ROOT.parent / "shared" / "vgg16" / "vgg16_notop.weights.h5"
 SHOTS = Path(os.environ.get("E2E_SHOTS_DIR", ROOT / "out" / "e2e"))
 
 

@@ -1,27 +1,45 @@
 """A shared link to a page must work for the very first visitor of a freshly started server.
 
-Streamlit resolves that first request through the pages/ folder before st.navigation has run,
-so a url_path other than the file name shows "Page not found" (seen, then fixed, in this app).
+Streamlit resolves that first request through the pages/ folder before ``streamlit_app.py``
+has run: without ``ensure_app_navigation`` the visitor (and everyone after, until someone opens
+"/") gets Streamlit's own list of the pages/ folder and the narrow layout. Each case starts
+its own server, so the page URL is truly the server's first request.
 """
 
 import pytest
 
 from scripts import browser as br
 from scripts.app_server import AppServer
+from ui.app import PAGES
 
 pytestmark = pytest.mark.browser
 
+# (icon, title) as the sidebar shows them: Material icons render as their ligature name
+NAV_ENTRIES = [(p.icon.removeprefix(":material/").removesuffix(":"), p.title) for p in PAGES]
 
-@pytest.mark.parametrize(
-    "url_path, title", [("text_over_colour", "Text over a colour"), ("", "Train the MLP")]
-)
-def test_first_visitor_of_a_fresh_server_gets_the_linked_page(browser, url_path, title):
+
+def nav_entries(tab) -> list[tuple[str, ...]]:
+    links = tab.get_by_test_id("stSidebarNav").get_by_role("link")
+    return [
+        tuple(line for line in text.split("\n") if line.strip()) for text in links.all_inner_texts()
+    ]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.url_path or "root" for p in PAGES])
+def test_first_request_of_a_fresh_server_shows_the_apps_navigation(browser, page):
     with AppServer(unset=("VGG16_WEIGHTS",)) as server:  # started, never warmed
         context = browser.new_context(viewport=br.VIEWPORT)
         try:
             tab = context.new_page()
-            br.open_app(tab, server.url, url_path)
+            br.open_app(tab, server.url, page.url_path)
             assert br.problems(tab) == []
-            assert tab.get_by_role("heading", name=title).count() >= 1
+            assert nav_entries(tab) == NAV_ENTRIES
+            assert tab.get_by_role("heading", name=page.title).count() >= 1
+            # layout="wide": the main block uses the window's width, not Streamlit's 736 px
+            width = tab.locator('[data-testid="stMainBlockContainer"]').bounding_box()["width"]
+            assert width > 1000, f"narrow layout ({width:.0f} px)"
+            tab.reload()
+            br.wait_for_run(tab)
+            assert nav_entries(tab) == NAV_ENTRIES
         finally:
             context.close()

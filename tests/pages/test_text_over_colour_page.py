@@ -8,12 +8,12 @@ from PIL import Image
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from core.contrast import contrast_ratio
-from core.data import training_set
-from core.labels import Label, labels_from_csv, teach_colour
+from core.colour.contrast import contrast_ratio
+from core.colour.labels import Label, labels_from_csv, teach_colour
+from core.colour.preview import HEIGHT, PANEL_WIDTH
 from core.mlp import train
-from core.preview_image import HEIGHT, PANEL_WIDTH
-from pages.common import TRAINED_KEY, TrainingSettings
+from core.mlp.data import training_set
+from ui.common import TRAINED_KEY, TrainingSettings
 
 PAGE = "../../pages/text_over_colour.py"
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.data import training_set
 from core.mlp import MLP, train
+from core.mlp.data import training_set
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "train_mlp.py")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.data import normalise, parse_colour, to_hex, training_set
+from core.colour.data import parse_colour, to_hex
+from core.mlp.data import normalise, training_set
 
 TEXT_COLOURS = ("black", "white")  # index = the lesson's label: 0 black, 1 white
 MAX_ROWS = 10_000

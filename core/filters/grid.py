@@ -12,18 +12,15 @@ into a grid. Here every image in a batch climbs its own filter: the batch loss i
 per-image losses, so image b only receives the gradient of its own loss, and each gradient is
 normalised on its own. One compiled step (filter indices are tensors) serves every filter.
 
-Method ``"fourier"`` (``core.filter_fourier``) is the better-looking alternative.
+Method ``"fourier"`` (``core.filters.fourier``) is the better-looking alternative.
 
 Run ``python -m core.filters --help`` to pre-render grids before a lecture.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 import threading
-import time
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +52,9 @@ CONV_LAYERS: dict[str, int] = {
 DOCUMENT_LAYERS = ("block1_conv1", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
 METHODS = ("seed", "fourier")
 WEIGHTS_ENV = "VGG16_WEIGHTS"
+# Trained VGG16 conv weights for offline development and CI, when the repository sits beside
+# shared/ (see shared/vgg16/README.md). Never committed; tests that need it skip without it.
+SHARED_WEIGHTS = Path(__file__).resolve().parents[3] / "shared" / "vgg16" / "vgg16_notop.weights.h5"
 EPSILON = 1e-7  # keras.backend.epsilon(), as in the document's normalisation
 MAX_SIZE = 512
 MAX_STEPS = 2048
@@ -543,7 +543,7 @@ def _ascent(
             lambda: AscentStep(feature_model, compute_dtype),
         )  # fmt: skip
         return _SeedAscent(step, size, step_size, seed, B)
-    from core.filter_fourier import FourierAscent
+    from core.filters.fourier import FourierAscent
 
     # Its compiled step bakes in the size and learning rate, so they belong to the key.
     return _shared(
@@ -801,77 +801,3 @@ def parse_indices(text: str) -> list[int]:
     if not indices:
         raise ValueError("type at least one filter index, e.g. 0, 5, 9")
     return indices
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Pre-render grids into a folder the page serves from (``python -m core.filters``)."""
-    from core.filter_cache import GridSettings, prerender_dir, save_grid, weights_id
-
-    parser = argparse.ArgumentParser(
-        prog="python -m core.filters",
-        description="Pre-render VGG16 filter grids so the page shows them instantly, offline.",
-    )
-    parser.add_argument(
-        "--layer",
-        action="append",
-        choices=list(CONV_LAYERS),
-        help="layer to render (repeatable; default block5_conv3)",
-    )
-    parser.add_argument("--all-layers", action="store_true", help="render all 13 conv layers")
-    parser.add_argument("--grid", type=int, default=4, help="grid side n (n x n tiles)")
-    parser.add_argument(
-        "--weights",
-        default=default_weights(),
-        help="'imagenet', 'untrained' or a weights file (default $VGG16_WEIGHTS or imagenet)",
-    )
-    parser.add_argument("--out", type=Path, default=prerender_dir(), help="output folder")
-    parser.add_argument("--method", choices=METHODS, default="seed")
-    parser.add_argument(
-        "--candidates",
-        type=int,
-        default=200,
-        help="rank the first M filters (capped at the layer's filter count)",
-    )
-    parser.add_argument("--steps", type=int, default=None)
-    parser.add_argument("--size", type=int, default=128)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)  # fmt: skip
-
-    layers = list(CONV_LAYERS) if args.all_layers else (args.layer or ["block5_conv3"])
-    weights = None if args.weights == "untrained" else args.weights
-    try:
-        model = load_vgg16(weights)
-    except (WeightsError, WeightsDownloadError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    wid = weights_id(model)
-    for layer in layers:
-        settings = GridSettings.for_method(
-            args.method, layer=layer, n=args.grid, size=args.size, seed=args.seed,
-            candidates=min(args.candidates, CONV_LAYERS[layer]),
-            **({"steps": args.steps} if args.steps else {}),
-        )  # fmt: skip
-        from core.filter_cache import render
-
-        started = time.perf_counter()
-
-        def report(p: Progress, layer: str = layer) -> None:
-            print(f"\r{layer}: {p.stage} {p.done}/{p.total} image-steps", end="", flush=True)
-
-        try:
-            grid = render(model, settings, report)
-        except ValueError as error:
-            print(f"\nerror: {layer}: {error}", file=sys.stderr)
-            return 2
-        path = save_grid(grid, args.out, settings.key(wid), png=True)
-        seconds = time.perf_counter() - started
-        print(f"\r{layer}: {path.name} and {grid.png_name} in {seconds:.0f} s "
-              f"({grid.image_steps} image-steps)")  # fmt: skip
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.palette import WCAG_WHITE_BELOW, Comparison
+from core.colour.palette import WCAG_WHITE_BELOW, Comparison
 from core.plot_style import style
 
 DISAGREE_OUTLINE = "#d62728"

@@ -1,18 +1,35 @@
-"""The pages' shared glue: URL settings, the render queue, the figure cache, Streamlit hooks."""
+"""Shared page glue (ui/): URL settings, render queue, figure cache, Streamlit hooks."""
 
+import sys
 import threading
 
 import pytest
 
-from pages import common
-from pages.common import TrainingSettings, settings_from_query, settings_to_query
+from ui import app, common
+from ui.common import TrainingSettings, settings_from_query, settings_to_query
 
 
-def test_streamlit_no_longer_resets_keras_after_every_run():
+def test_streamlit_no_longer_resets_keras_but_still_closes_pyplot(monkeypatch):
+    import types
+
+    import keras
     from streamlit.runtime.scriptrunner import script_runner
 
-    assert common.KERAS_RESET_SKIPPED, "Streamlit renamed _clean_problem_modules: look again"
-    assert script_runner._clean_problem_modules() is None
+    closed = []
+    pyplot = types.SimpleNamespace(close=closed.append)  # stands in for matplotlib.pyplot
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", pyplot)
+
+    original = script_runner._clean_problem_modules
+    monkeypatch.setattr(script_runner, "_clean_problem_modules", original)
+    resets = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *a, **k: resets.append(1))
+    original()  # Streamlit's own hook resets Keras: the behaviour being switched off
+    assert resets == [1], "Streamlit's hook no longer resets Keras: is the switch still needed?"
+
+    assert app.skip_keras_reset(), "Streamlit renamed _clean_problem_modules: look again"
+    closed.clear()
+    script_runner._clean_problem_modules()
+    assert resets == [1] and closed == ["all"]
 
 
 def test_settings_survive_the_url_round_trip():

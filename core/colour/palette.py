@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.contrast import relative_luminances
-from core.data import HELD_OUT_COLOURS, TRAINING_COLOURS, normalise, random_colours, to_hex
+from core.colour.contrast import relative_luminances
+from core.colour.data import random_colours, to_hex
+from core.mlp.data import HELD_OUT_COLOURS, TRAINING_COLOURS, normalise
+from core.mlp.network import white_text
 
 # Luminance below which white text has the higher contrast (both ratios equal about 4.58 here).
 WCAG_WHITE_BELOW = float(np.sqrt(1.05 * 0.05) - 0.05)
@@ -42,7 +44,7 @@ class Comparison:
     @property
     def network_white(self) -> np.ndarray:
         """(n,) True where the network picks white text."""
-        return self.probability >= 0.5
+        return white_text(self.probability)
 
     @property
     def wcag_white(self) -> np.ndarray:

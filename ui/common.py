@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import streamlit as st
 
-from core.data import training_set
 from core.mlp import ProgressCallback, TrainResult, train
+from core.mlp.data import training_set
 
 # st.session_state key under which "Train the MLP" leaves its latest trained network.
 TRAINED_KEY = "trained_network"
@@ -248,25 +248,3 @@ def cached_figure(key: tuple, build: Callable[[], object]):
         while len(_FIGURES) > MAX_FIGURES:
             _FIGURES.popitem(last=False)
     return figure
-
-
-def _skip_streamlit_keras_reset() -> bool:
-    """Stop Streamlit from resetting Keras after every script run of every session.
-
-    Streamlit calls ``keras.backend.clear_session()`` at the end of each run whenever Keras is
-    loaded (TensorFlow loads it). That runs a full garbage collection, about 0.2 s holding the
-    GIL, per rerun and per session: with a lecture hall connected it starves everybody. This
-    app builds its Keras models once per process and keeps them, so there is nothing to reset.
-
-    Returns:
-        Whether the hook was found and disabled (a test watches for Streamlit renaming it).
-    """
-    from streamlit.runtime.scriptrunner import script_runner
-
-    if not callable(getattr(script_runner, "_clean_problem_modules", None)):
-        return False
-    script_runner._clean_problem_modules = lambda: None
-    return True
-
-
-KERAS_RESET_SKIPPED = _skip_streamlit_keras_reset()

@@ -21,7 +21,7 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402
 
-from core.mlp import (  # noqa: E402
+from core.mlp.network import (  # noqa: E402
     MIN_SNAPSHOTS,
     ProgressCallback,
     TrainResult,

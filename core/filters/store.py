@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.filters import (
+from core.filters.grid import (
     FilterGrid,
     ProgressCallback,
     default_step_size,
@@ -98,7 +98,7 @@ def render(
     model: keras.Model, settings: GridSettings, on_progress: ProgressCallback | None = None
 ) -> FilterGrid:
     """Compute the grid for ``settings`` (no cache involved)."""
-    from core.filters import filter_count
+    from core.filters.grid import filter_count
 
     count = filter_count(model, settings.layer)
     return filter_grid(

@@ -8,7 +8,7 @@ import io
 import numpy as np
 import plotly.graph_objects as go
 
-from core.filters import FilterGrid
+from core.filters.grid import FilterGrid
 from core.plot_style import POSITIVE, style
 
 

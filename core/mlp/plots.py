@@ -8,8 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.data import to_hex
+from core.mlp.network import white_text
 from core.plot_style import BLACK_TEXT, NEGATIVE, POSITIVE, WHITE_TEXT, style
+from core.plot_style import hex_colour as to_hex
 
 MAX_POINTS = 2_000  # points per line: enough for the eye, light for the browser
 CHANNELS = ("red", "green", "blue")
@@ -326,7 +327,7 @@ def predictions_table(
     hexes = [to_hex(c) for c in rgb]
     expected = np.ravel(expected).astype(int)
     outputs = np.ravel(outputs)
-    chosen = (outputs > 0.5).astype(int)
+    chosen = white_text(outputs).astype(int)
     right = chosen == expected
     text_colour = ["#ffffff" if c else "#000000" for c in chosen]
     cells = [
@@ -404,10 +405,3 @@ def sweep_figure(
     fig.update_yaxes(title="error after training", type="log", dtick=1, exponentformat="power")
     fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
     return style(fig, "Learning-rate sweep: same start, same iterations", height=440)
-
-
-def latex_matrix(M: np.ndarray, digits: int = 4) -> str:
-    """A matrix as a LaTeX bmatrix with `digits` decimals."""
-    M = np.atleast_2d(M)
-    rows = [" & ".join(f"{v:.{digits}f}" for v in row) for row in M]
-    return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"

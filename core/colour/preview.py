@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from core.contrast import BLACK, WHITE, Colour, contrast_ratio, wcag_level
-from core.data import parse_colour, to_hex
+from core.colour.contrast import BLACK, WHITE, Colour, contrast_ratio, wcag_level
+from core.colour.data import parse_colour, to_hex
 
 PANEL_WIDTH = 700
 HEIGHT = 560

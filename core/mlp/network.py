@@ -14,7 +14,8 @@ Error_total = 1/2 * sum((A3 - y)^2), and backpropagation walks the same equation
     dE/dW  = delta . [A_previous; 1]^T
     W_new  = W_old - learning_rate * dE/dW
 
-This module is the readable reference; ``core.engine`` runs the same math compiled.
+This module is the readable reference; ``core.mlp.engine`` runs the same math compiled, and
+``core.mlp.training.train`` switches between the two.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu")
 MAX_ITERATIONS = 200_000
 MAX_LEARNING_RATE = 100.0
 MIN_SNAPSHOTS = 100
+# The output is P(white text): white at or above this, black below (the lesson: 1 white, 0 black).
+DECISION_THRESHOLD = 0.5
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -307,61 +310,6 @@ def snapshot_schedule(iterations: int) -> np.ndarray:
 ProgressCallback = Callable[[int, int], None]
 
 
-def train(
-    X: np.ndarray,
-    y: np.ndarray,
-    layers: Sequence[int] = (3, 5, 2, 1),
-    learning_rate: float = 0.2,
-    iterations: int = 10_000,
-    seed: int = 0,
-    init_scale: float = 0.15,
-    activation: str = "sigmoid",
-    engine: str = "numpy",
-    progress: ProgressCallback | None = None,
-) -> TrainResult:
-    """Train by full-batch gradient descent, starting from ``MLP(layers, seed, init_scale)``.
-
-    Args:
-        X: inputs (n, layers[0]); y: targets (n,) or (n, 1).
-        engine: "numpy" runs this module's reference loop, one step per Python iteration;
-            "xla" runs the same math compiled with TensorFlow (``core.engine``).
-        progress: called as progress(done, iterations) now and then.
-
-    Returns:
-        A TrainResult.
-    """
-    layers = check_layers(layers)
-    net = MLP(layers, seed=seed, init_scale=init_scale, activation=activation)
-    X, y = check_data(X, y, layers[0])
-    learning_rate = check_learning_rate(learning_rate)
-    iterations = check_iterations(iterations)
-    if engine == "xla":
-        from core import engine as compiled  # TensorFlow loads only when asked for
-
-        sweep = compiled.train_many(
-            X, y, net.weights, [learning_rate], iterations, activation, progress=progress
-        )
-        return sweep.result(0)
-    if engine != "numpy":
-        raise ValueError(f"unknown engine {engine!r}, expected 'numpy' or 'xla'")
-
-    start = [W.copy() for W in net.weights]
-    schedule = snapshot_schedule(iterations)
-    snapshots = [np.empty((len(schedule), *W.shape)) for W in net.weights]
-    losses = np.empty(iterations)
-    next_snapshot = 0
-    for i in range(iterations):
-        if i == schedule[next_snapshot]:
-            for store, W in zip(snapshots, net.weights, strict=True):
-                store[next_snapshot] = W
-            next_snapshot += 1
-            if progress is not None:
-                progress(i, iterations)
-        losses[i] = net.backprop(X, y, learning_rate)
-    for store, W in zip(snapshots, net.weights, strict=True):
-        store[-1] = W
-    if progress is not None:
-        progress(iterations, iterations)
-    return TrainResult(
-        losses, net.weights, start, schedule, snapshots, layers, activation, learning_rate
-    )
+def white_text(probability: np.ndarray | float) -> np.ndarray:
+    """The network's choice for each output: True for white text, False for black."""
+    return np.asarray(probability) >= DECISION_THRESHOLD

@@ -1,0 +1,100 @@
+"""The app's frame: its three pages, and the two Streamlit behaviours it switches off.
+
+``streamlit_app.py`` calls ``skip_keras_reset()`` once and runs ``navigation()``; every page
+calls ``ensure_app_navigation()`` first, so a shared deep link on a fresh server shows the
+app's own navigation rather than Streamlit's list of the ``pages/`` folder.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[1]
+APP_TITLE = "How neural networks learn"
+APP_ICON = ":material/neurology:"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app: its script, title and icon. Its URL is the file name."""
+
+    script: str
+    title: str
+    icon: str
+    default: bool = False
+
+    @property
+    def url_path(self) -> str:
+        return "" if self.default else Path(self.script).stem
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/train_mlp.py", "Train the MLP", ":material/model_training:", default=True),
+    PageSpec("pages/text_over_colour.py", "Text over a colour", ":material/palette:"),
+    PageSpec("pages/vgg16_filters.py", "VGG16 filters", ":material/grid_view:"),
+)
+
+
+def configure_page() -> None:
+    """The app's page config: title, icon, wide layout."""
+    st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
+
+
+def navigation() -> st.navigation:
+    """The app's navigation: the three pages, in order, with titles and icons."""
+    pages = [
+        st.Page(str(ROOT / p.script), title=p.title, icon=p.icon, default=p.default) for p in PAGES
+    ]
+    return st.navigation(pages)
+
+
+def _pages_manager():
+    from streamlit.runtime.pages_manager import PagesManager
+
+    return PagesManager
+
+
+def ensure_app_navigation() -> None:
+    """Run the app's entry point when Streamlit ran a page on its own.
+
+    A fresh server whose first request is a page URL (``/vgg16_filters``) runs that page in
+    Streamlit's legacy ``pages/`` mode: ``streamlit_app.py`` never runs, so the navigation
+    lists every file in ``pages/`` and the layout is narrow, for every visitor, until someone
+    opens "/". This switches the legacy mode off and reruns: the rerun goes through
+    ``streamlit_app.py`` and lands on the same page (its URL is its file name).
+    """
+    manager = _pages_manager()
+    if manager.uses_pages_directory:
+        manager.uses_pages_directory = False
+        st.rerun()
+
+
+def skip_keras_reset() -> bool:
+    """Stop Streamlit from resetting Keras after every script run of every session.
+
+    Streamlit calls ``keras.backend.clear_session()`` at the end of each run whenever Keras is
+    loaded (TensorFlow loads it): a full garbage collection, about 0.2 s holding the GIL, per
+    rerun and per session, which starves a lecture hall. This app builds its Keras models once
+    per process and keeps them, so there is nothing to reset. Streamlit's hook also closes
+    matplotlib figures; the replacement keeps that part.
+
+    Returns:
+        Whether the hook was found and replaced (a test fails if Streamlit renames it).
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if not callable(getattr(script_runner, "_clean_problem_modules", None)):
+        return False
+    script_runner._clean_problem_modules = close_matplotlib_figures
+    return True
+
+
+def close_matplotlib_figures() -> None:
+    """The part of Streamlit's per-run cleanup this app keeps: close pyplot's figures."""
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
