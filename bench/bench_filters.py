@@ -30,16 +30,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from core.filters.grid import (  # noqa: E402
-    EPSILON,
-    SHARED_WEIGHTS,  # noqa: E402
-    AscentStep,
-    default_batch_size,
-    filter_grid,
-    initial_image,
-    load_vgg16,
-    truncate,
-)
+from core.filters.ascent import EPSILON, AscentStep, default_batch_size, initial_image  # noqa: E402
+from core.filters.grid import filter_grid  # noqa: E402
+from core.filters.model import SHARED_WEIGHTS, load_vgg16, truncate  # noqa: E402
 
 LAYER = "block5_conv3"
 

@@ -12,19 +12,15 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from core.filters.grid import (
+from core.filters.ascent import Progress, default_step_size, default_steps
+from core.filters.grid import FilterGrid, parse_indices, stitch
+from core.filters.model import (
     CONV_LAYERS,
     DOCUMENT_LAYERS,
     WEIGHTS_ENV,
-    FilterGrid,
-    Progress,
     WeightsDownloadError,
     WeightsError,
-    default_step_size,
-    default_steps,
     load_vgg16,
-    parse_indices,
-    stitch,
 )
 from core.filters.plots import grid_figure, loss_curve_figure, tile_figure
 from core.filters.store import (

@@ -29,7 +29,7 @@ from scripts import flows
 from scripts.app_server import ROOT, AppServer
 
 REQUIREMENTS = ROOT / "requirements.txt"
-from core.filters.grid import SHARED_WEIGHTS  # noqa: E402
+from core.filters.model import SHARED_WEIGHTS  # noqa: E402
 
 COLD_START_TARGET_S = 15.0
 RSS_TARGET_MB = 1500.0

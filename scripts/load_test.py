@@ -30,7 +30,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from core.filters.grid import CONV_LAYERS, SHARED_WEIGHTS  # noqa: E402
+from core.filters.model import CONV_LAYERS, SHARED_WEIGHTS  # noqa: E402
 from scripts.app_server import AppServer
 from scripts.st_client import RunResult, Session, run_sync
 

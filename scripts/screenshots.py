@@ -21,7 +21,7 @@ from scripts import flows
 from scripts.app_server import ROOT, AppServer
 
 OUT = ROOT / "docs" / "screenshots"
-from core.filters.grid import SHARED_WEIGHTS  # noqa: E402
+from core.filters.model import SHARED_WEIGHTS  # noqa: E402
 
 
 def take(out: Path = OUT, weights: str | None = None, log=print) -> list[Path]:

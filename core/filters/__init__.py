@@ -2,8 +2,10 @@
 
 Modules, each importing only those above it:
 
-- ``grid``: the model, the document's ascent, screening and ``filter_grid``;
+- ``model``: VGG16 and its weights, cut at a layer, one copy per process;
 - ``fourier``: the Fourier-space method (Lucid's parameterisation);
+- ``ascent``: the document's step, batched, the ``AscentMethod`` interface and its one loop;
+- ``grid``: ranking and screening the candidates, ``filter_grid``, ``stitch``;
 - ``store``: grid settings, the on-disk cache and pre-rendered grids;
 - ``plots``: what the page draws;
 - ``__main__``: the command line, ``python -m core.filters``.
@@ -11,28 +13,26 @@ Modules, each importing only those above it:
 The names below are the public API (``core.filters.load_vgg16``, ``filter_grid``, ...).
 """
 
-from core.filters.grid import (
-    CONV_LAYERS,
-    DOCUMENT_LAYERS,
+from core.filters.ascent import (
     METHODS,
-    SHARED_WEIGHTS,
     AscentStep,
-    FilterGrid,
     FilterImages,
     Progress,
+    deprocess,
+    initial_image,
+    visualize_filters,
+)
+from core.filters.grid import FilterGrid, filter_grid, parse_indices, sample_filters, stitch
+from core.filters.model import (
+    CONV_LAYERS,
+    DOCUMENT_LAYERS,
+    SHARED_WEIGHTS,
     WeightsDownloadError,
     WeightsError,
     default_weights,
-    deprocess,
     filter_count,
-    filter_grid,
-    initial_image,
     load_vgg16,
-    parse_indices,
-    sample_filters,
-    stitch,
     truncate,
-    visualize_filters,
 )
 
 __all__ = [

@@ -9,10 +9,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.filters.grid import (
+from core.filters.ascent import METHODS, Progress
+from core.filters.model import (
     CONV_LAYERS,
-    METHODS,
-    Progress,
     WeightsDownloadError,
     WeightsError,
     default_weights,

@@ -41,7 +41,7 @@ def frequency_scale(size: int) -> np.ndarray:
 
 
 class FourierAscent:
-    """Batched Adam ascent on Fourier-parameterised images; same interface as the seed method.
+    """Batched Adam ascent on Fourier-parameterised images (an ``AscentMethod``, as the seed one).
 
     A state holds, per filter, the spectrum's real and imaginary parts and Adam's moments.
     The random jitter and scale of step t depend only on (seed, t), so a filter's picture is
@@ -126,27 +126,11 @@ class FourierAscent:
         offset = PAD + rng.integers(-JITTER, JITTER + 1, 2)
         return offset.astype(np.int32), np.float32(rng.choice(SCALES))
 
-    def advance(self, state, indices, first_step, steps, on_batch=None):
-        """Run ``steps`` more Adam steps (numbered from ``first_step``) on every filter.
-
-        Returns:
-            The new state and the (k, steps) losses at the start of each step.
-        """
-        k, B = len(indices), self.batch_size
-        new = {key: value.copy() for key, value in state.items()}
-        history = np.zeros((k, steps), np.float32)
-        for start in range(0, k, B):
-            rows = np.arange(start, min(start + B, k))
-            pad = np.resize(rows, B)
-            s, m, v = (new[key][pad] for key in ("s", "m", "v"))
-            f = indices[pad].astype(np.int32)
-            for t in range(steps):
-                offset, zoom = self._moves(first_step + t)
-                step = np.float32(first_step + t + 1)
-                losses, s, m, v = self._step(s, m, v, f, step, offset, zoom)
-                history[rows, t] = losses.numpy()[: len(rows)]
-            for key, value in zip(("s", "m", "v"), (s, m, v), strict=True):
-                new[key][rows] = value.numpy()[: len(rows)]
-            if on_batch is not None:
-                on_batch(rows, self.pictures({"s": new["s"][rows]}), history[rows])
-        return new, history
+    def step(self, batch: dict[str, np.ndarray], filter_indices: np.ndarray, t: int):
+        """Adam step number ``t`` (from 0) for one batch: losses before it, and the new state."""
+        offset, zoom = self._moves(t)
+        losses, s, m, v = self._step(
+            batch["s"], batch["m"], batch["v"], np.asarray(filter_indices, np.int32),
+            np.float32(t + 1), offset, zoom,
+        )  # fmt: skip
+        return losses.numpy(), {"s": s.numpy(), "m": m.numpy(), "v": v.numpy()}

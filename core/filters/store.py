@@ -17,14 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.filters.grid import (
-    FilterGrid,
-    ProgressCallback,
-    default_step_size,
-    default_steps,
-    filter_grid,
-    sample_filters,
-)
+from core.filters.ascent import ProgressCallback, default_step_size, default_steps
+from core.filters.grid import FilterGrid, filter_grid, sample_filters
+from core.filters.model import filter_count
 
 if TYPE_CHECKING:
     import keras
@@ -98,8 +93,6 @@ def render(
     model: keras.Model, settings: GridSettings, on_progress: ProgressCallback | None = None
 ) -> FilterGrid:
     """Compute the grid for ``settings`` (no cache involved)."""
-    from core.filters.grid import filter_count
-
     count = filter_count(model, settings.layer)
     return filter_grid(
         model, settings.layer, settings.n, settings.candidates, settings.method, settings.seed,

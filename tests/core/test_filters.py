@@ -5,26 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.filters.grid import SHARED_WEIGHTS
+from core.filters.model import SHARED_WEIGHTS
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
 
 from core.filters import store as filter_cache  # noqa: E402
 from core.filters.__main__ import main  # noqa: E402
-from core.filters.grid import (  # noqa: E402
+from core.filters.ascent import (  # noqa: E402
     EPSILON,
     AscentStep,
-    WeightsError,
     deprocess,
-    filter_grid,
     initial_image,
-    load_vgg16,
-    parse_indices,
-    stitch,
-    truncate,
     visualize_filters,
 )
+from core.filters.grid import filter_grid, parse_indices, stitch  # noqa: E402
+from core.filters.model import WeightsError, load_vgg16, truncate  # noqa: E402
 from core.filters.store import GridSettings, load_grid, save_grid, weights_id  # noqa: E402
 
 
@@ -318,7 +314,7 @@ def test_real_weights_load_and_draw_coloured_first_layer():
 
 
 def test_renders_share_one_compiled_step(model):
-    from core.filters.grid import _SHARED
+    from core.filters.model import _SHARED
 
     filter_grid(model, "block2_conv1", n=1, candidates=2, size=16, steps=2)
     filter_grid(model, "block2_conv1", n=1, candidates=3, size=24, steps=3, step_size=2.0)

@@ -1,0 +1,198 @@
+"""VGG16's convolutional base: loading its weights, cutting it at a layer, sharing the pieces.
+
+``load_vgg16`` gives the network with ImageNet weights (Keras downloads and caches them), a
+local weights file, or seeded untrained weights; ``truncate`` cuts it after a layer, so that
+nothing deeper runs; ``shared`` keeps one such piece per model for the whole process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import keras
+
+# The 13 convolutional layers of VGG16 and their number of filters.
+CONV_LAYERS: dict[str, int] = {
+    "block1_conv1": 64,
+    "block1_conv2": 64,
+    "block2_conv1": 128,
+    "block2_conv2": 128,
+    "block3_conv1": 256,
+    "block3_conv2": 256,
+    "block3_conv3": 256,
+    "block4_conv1": 512,
+    "block4_conv2": 512,
+    "block4_conv3": 512,
+    "block5_conv1": 512,
+    "block5_conv2": 512,
+    "block5_conv3": 512,
+}
+# The layers the document shows, shallow to deep.
+DOCUMENT_LAYERS = ("block1_conv1", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
+WEIGHTS_ENV = "VGG16_WEIGHTS"
+# Trained VGG16 conv weights for offline development and CI, when the repository sits beside
+# shared/ (see shared/vgg16/README.md). Never committed; tests that need it skip without it.
+SHARED_WEIGHTS = Path(__file__).resolve().parents[3] / "shared" / "vgg16" / "vgg16_notop.weights.h5"
+
+
+class WeightsError(ValueError):
+    """A weights file that is missing, unreadable or made for another network."""
+
+
+class WeightsDownloadError(RuntimeError):
+    """Keras could not download the ImageNet weights (usually: no network)."""
+
+
+def default_weights() -> str:
+    """The weights to use when none are named: ``$VGG16_WEIGHTS`` if set, else ImageNet."""
+    return os.environ.get(WEIGHTS_ENV) or "imagenet"
+
+
+def load_vgg16(weights: str | os.PathLike | None = "imagenet", seed: int = 0) -> keras.Model:
+    """Build VGG16's convolutional base (``include_top=False``) with the given weights.
+
+    Args:
+        weights: ``"imagenet"`` (Keras downloads and caches the 58 MB file on first use), a
+            path to a local Keras weights file (``.weights.h5`` or legacy ``.h5``), or None
+            for the untrained network.
+        seed: Seed of the untrained network's Glorot-uniform initialisation, so that the
+            "untrained" pictures are reproducible and cacheable.
+
+    Returns:
+        A functional Keras model taking (batch, height, width, 3) images of any size.
+
+    Raises:
+        WeightsDownloadError: ImageNet weights requested but the download failed.
+        FileNotFoundError: The local weights file does not exist.
+        WeightsError: The file is not a readable weights file for VGG16's convolutional base.
+    """
+    keras = import_keras()
+    shape = (None, None, 3)
+    if weights is None:
+        model = keras.applications.VGG16(weights=None, include_top=False, input_shape=shape)
+        _glorot_reinit(model, seed)
+        return model
+    if str(weights) == "imagenet":
+        try:
+            return keras.applications.VGG16(
+                weights="imagenet", include_top=False, input_shape=shape
+            )
+        except Exception as error:  # Keras raises a bare Exception on a failed fetch.
+            raise WeightsDownloadError(
+                f"could not download the ImageNet weights for VGG16 ({error})"
+            ) from error
+    path = Path(weights).expanduser()
+    _check_weights_file(path)
+    model = keras.applications.VGG16(weights=None, include_top=False, input_shape=shape)
+    before = [layer.get_weights()[0][..., 0].copy() for layer in _conv_layers(model)]
+    try:
+        model.load_weights(str(path))
+    except Exception as error:
+        raise WeightsError(
+            f"{path.name} does not hold weights for VGG16's convolutional base: {_short(error)}"
+        ) from error
+    after = [layer.get_weights()[0][..., 0] for layer in _conv_layers(model)]
+    unchanged = [
+        layer.name
+        for layer, b, a in zip(_conv_layers(model), before, after, strict=True)
+        if np.array_equal(b, a)
+    ]
+    if unchanged:
+        raise WeightsError(
+            f"{path.name} left {len(unchanged)} of 13 VGG16 layers without weights "
+            f"({', '.join(unchanged[:3])}...): it is made for another network"
+        )
+    return model
+
+
+def _short(error: BaseException, limit: int = 160) -> str:
+    """The first line of an error, cut to ``limit`` characters (Keras quotes whole tensors)."""
+    line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _check_weights_file(path: Path) -> None:
+    """Raise a clear error for a missing, oddly named or corrupt weights file."""
+    if not path.is_file():
+        raise FileNotFoundError(f"weights file not found: {path}")
+    if not path.name.endswith(".h5"):
+        raise WeightsError(f"expected a Keras weights file ending in .h5, got {path.name}")
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as handle:
+            handle.keys()
+    except OSError as error:
+        raise WeightsError(
+            f"{path.name} is not a readable HDF5 weights file: {_short(error)}"
+        ) from error
+
+
+def _glorot_reinit(model: keras.Model, seed: int) -> None:
+    """Give every conv layer seeded Glorot-uniform kernels and zero biases (Keras' defaults)."""
+    rng = np.random.default_rng(seed)
+    for layer in _conv_layers(model):
+        kernel, bias = layer.get_weights()
+        kh, kw, c_in, c_out = kernel.shape
+        limit = np.sqrt(6.0 / (kh * kw * (c_in + c_out)))
+        kernel = rng.uniform(-limit, limit, kernel.shape).astype(np.float32)
+        layer.set_weights([kernel, np.zeros_like(bias)])
+
+
+def _conv_layers(model: keras.Model) -> list:
+    return [layer for layer in model.layers if len(layer.get_weights()) == 2]
+
+
+def import_keras():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    return keras
+
+
+def filter_count(model: keras.Model, layer_name: str) -> int:
+    """Number of filters (output channels) of ``layer_name``.
+
+    Raises:
+        ValueError: The model has no such layer, or its output is not an image of channels.
+    """
+    names = [layer.name for layer in model.layers]
+    if layer_name not in names:
+        convs = [layer.name for layer in model.layers if len(layer.output.shape) == 4]
+        raise ValueError(f"unknown layer {layer_name!r}; layers with filters: {', '.join(convs)}")
+    shape = model.get_layer(layer_name).output.shape
+    if len(shape) != 4:
+        raise ValueError(f"layer {layer_name!r} has output shape {shape}, not (h, w, filters)")
+    return int(shape[-1])
+
+
+def truncate(model: keras.Model, layer_name: str) -> keras.Model:
+    """The part of ``model`` from its input up to ``layer_name`` (nothing after it runs)."""
+    filter_count(model, layer_name)
+    keras = import_keras()
+    return keras.Model(model.inputs, model.get_layer(layer_name).output)
+
+
+_SHARED_LOCK = threading.Lock()
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def shared(model: keras.Model, key: tuple, build: Callable[[], object]):
+    """One truncated model or compiled step per (model, key) for the whole process.
+
+    Every new ``tf.function`` traces again and keeps its graph: built per render, twenty
+    sessions drawing grids would cost gigabytes and most of the CPU.
+    """
+    with _SHARED_LOCK:
+        per_model = _SHARED.setdefault(model, {})
+        if key not in per_model:
+            per_model[key] = build()
+        return per_model[key]
