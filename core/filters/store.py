@@ -19,7 +19,7 @@ import numpy as np
 
 from core.filters.ascent import ProgressCallback, default_step_size, default_steps
 from core.filters.grid import FilterGrid, filter_grid, sample_filters
-from core.filters.model import filter_count
+from core.filters.model import CONV_LAYERS, filter_count
 
 if TYPE_CHECKING:
     import keras
@@ -79,6 +79,26 @@ class GridSettings:
         text = json.dumps({**asdict(self), "weights": weights_id, "v": FORMAT_VERSION})
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         return f"{self.layer}_{self.n}x{self.n}_{self.method}_{digest}"
+
+
+DEFAULT_CANDIDATES = 200  # the document ranks the first 200 filters of a layer
+
+
+def default_settings(
+    layer: str, method: str = "seed", indices: tuple[int, ...] = ()
+) -> GridSettings:
+    """The page's default grid of ``layer``: the document's best 16 of the first 200 filters
+    (or of all the layer has); with ``indices``, those filters instead, in that order (what a
+    comparison shows next to a first grid)."""
+    if layer not in CONV_LAYERS:
+        raise ValueError(f"unknown layer {layer!r}; expected one of {', '.join(CONV_LAYERS)}")
+    if indices:
+        return GridSettings.for_method(
+            method, layer=layer, selection="indices", indices=tuple(int(i) for i in indices)
+        )
+    return GridSettings.for_method(
+        method, layer=layer, candidates=min(DEFAULT_CANDIDATES, CONV_LAYERS[layer])
+    )
 
 
 def weights_id(model: keras.Model) -> str:
