@@ -154,7 +154,11 @@ def methods_tab(source: Source, controls: Controls) -> None:
     st.markdown("The same layer and filters with the document's method and with the Fourier "
                 "parameterisation (more steps, far less noise).")  # fmt: skip
     first = _with_method(controls.settings, "seed")
-    if not _asked("filters_methods", first, "Render both methods", source.instant(first)):
+    found = jobs.shipped(first) if source.weights.kind == "imagenet" else None
+    instant = found is not None and source.instant(
+        first.with_filters(found[0].filter_indices, "fourier")
+    )
+    if not _asked("filters_methods", first, "Render both methods", instant):
         return
     cols = st.columns(2)
     with cols[0]:
