@@ -35,10 +35,14 @@ def introduction() -> None:
         "VGG16 fires as strongly as it can: it shows what that filter responds to. "
         "Shallow layers answer to colours and edges, deep layers to textures and object parts."
     )
+
+
+def formulas() -> None:
+    """The document's recipe, short enough lines for a phone."""
+    st.latex(r"x_0 = 128 + 20\,(u - 0.5),\qquad \text{loss} = \operatorname{mean}_{i,j} A_{ijf}(x)")
     st.latex(
-        r"x_0 = 128 + 20\,(u - 0.5),\quad \text{loss} = \operatorname{mean}_{i,j} A_{ijf}(x),"
-        r"\quad x \leftarrow x + \eta\,\frac{\nabla_x \text{loss}}{\sqrt{\operatorname{mean}"
-        r"(\nabla_x \text{loss})^2} + \epsilon}"
+        r"x \leftarrow x + \eta\,\frac{\nabla_x \text{loss}}"
+        r"{\sqrt{\operatorname{mean}(\nabla_x \text{loss})^2} + \epsilon}"
     )
 
 
@@ -80,11 +84,15 @@ def main() -> None:
         st.caption(":orange[Untrained network: random weights, not what ImageNet taught it.]")
     elif weights.kind != "none":
         st.caption(f"Weights: {weights.label}")
-    controls = settings_ui()
-    save_controls()
-    write_url(controls, st.session_state["filters_weights"])
-    requested = requested_grid(source, controls)
-    tabs = st.tabs(["Grid", "Methods side by side", "Compare layers", "Trained vs untrained"])
+    left, right = st.columns([2, 3], gap="large")  # stacked on a phone
+    with left:
+        formulas()
+        controls = settings_ui()
+        save_controls()
+        write_url(controls, st.session_state["filters_weights"])
+        requested = requested_grid(source, controls)
+    with right:
+        tabs = st.tabs(["Grid", "Methods side by side", "Compare layers", "Trained vs untrained"])
     with tabs[0]:
         grid_tab(source, requested)
     if controls.problem():

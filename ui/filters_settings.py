@@ -110,7 +110,8 @@ def write_url(controls: Controls, weights_choice: str) -> None:
 
 def settings_ui() -> Controls:
     """Main controls. Returns what they ask for (widgets start from the URL's values)."""
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns(2)
+    c3 = c2
     layer = c1.selectbox(
         "Layer", list(CONV_LAYERS), key="filters_layer",
         format_func=lambda name: f"{name} · {CONV_LAYERS[name]} filters",

@@ -26,11 +26,10 @@ LAYER_NOTES = {
 # Makes every grid chart as wide as its column and square, but never taller than the screen:
 # a 1920 px projector shows it large above the fold, a 390 px phone shows all of it.
 GRID_CSS = """<style>
-[class*="st-key-filters_box_"] [data-testid="stPlotlyChart"] {
-  width: min(100%, calc(100vh - 140px)) !important; aspect-ratio: 1 / 1; height: auto !important;
+[class*="st-key-filters_box_"] {
+  width: min(100%, calc(100vh - 400px)); aspect-ratio: 1 / 1; margin: 0 auto;
 }
-[class*="st-key-filters_box_"] [data-testid="stPlotlyChart"] > div,
-[class*="st-key-filters_box_"] .js-plotly-plot { width: 100% !important; height: 100% !important; }
+[class*="st-key-filters_box_"] [data-testid="stPlotlyChart"] { height: 100%; }
 </style>"""
 
 
@@ -98,7 +97,8 @@ def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> 
     with st.container(key=f"filters_box_{place}_{shown.key}"):
         chart_key = f"filters_grid_{place}_{shown.key}"
         select = {"on_select": "rerun", "selection_mode": "points"} if clickable else {}
-        st.plotly_chart(figure, key=chart_key, config={"responsive": True}, **select)
+        st.plotly_chart(figure, key=chart_key, height="stretch", config={"responsive": True},
+                        **select)  # fmt: skip
     shown_ids = ", ".join(f"#{i}" for i in grid.filter_indices)
     st.caption(f"Filters shown, best first: {shown_ids}. {grid.image_steps:,} image-steps. "
                f"{shown.note}")  # fmt: skip
