@@ -135,6 +135,8 @@ def upload(page, label: str, name: str, content: bytes, mime: str = "text/csv") 
     uploader.first.locator("input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": mime, "buffer": content}]
     )
+    # The rerun starts only once the file is sent (a replaced file is deleted first).
+    uploader.first.get_by_text(name, exact=True).wait_for()
     br.wait_for_run(page)
 
 

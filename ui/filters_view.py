@@ -27,7 +27,7 @@ LAYER_NOTES = {
 # a 1920 px projector shows it large above the fold, a 390 px phone shows all of it.
 GRID_CSS = """<style>
 [class*="st-key-filters_box_"] {
-  width: min(100%, calc(100vh - 400px)); aspect-ratio: 1 / 1; margin: 0 auto;
+  width: min(100%, calc(100vh - 440px)); aspect-ratio: 1 / 1; margin: 0 auto;
 }
 [class*="st-key-filters_box_"] [data-testid="stPlotlyChart"] { height: 100%; }
 </style>"""
