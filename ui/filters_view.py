@@ -86,12 +86,6 @@ def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> 
     ``place`` names where on the page it is drawn (one grid may appear in several tabs).
     """
     grid, settings = shown.grid, shown.grid.settings
-    missing = grid.n**2 - len(grid.filter_indices)
-    if missing > 0:
-        ranked = f" of the {grid.candidates} ranked" if "candidates" in settings else ""
-        st.warning(f"Only {len(grid.filter_indices)} filters{ranked} respond (loss > 0 at "
-                   f"every step): {missing} tiles stay black. Rank more candidates (M) or "
-                   "choose a smaller grid to fill it.")  # fmt: skip
     figure = cached_figure(("grid", shown.key, title), lambda: grid_figure(grid, title))
     st.html(GRID_CSS)
     with st.container(key=f"filters_box_{place}_{shown.key}"):
@@ -99,6 +93,13 @@ def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> 
         select = {"on_select": "rerun", "selection_mode": "points"} if clickable else {}
         st.plotly_chart(figure, key=chart_key, height="stretch", config={"responsive": True},
                         **select)  # fmt: skip
+    missing = grid.n**2 - len(grid.filter_indices)
+    if missing > 0:  # below the grid, so that the grid never moves
+        ranked = f" of the {grid.candidates} ranked" if "candidates" in settings else ""
+        tiles = "tile stays" if missing == 1 else "tiles stay"
+        st.warning(f"Only {len(grid.filter_indices)} filters{ranked} respond (loss > 0 at "
+                   f"every step): {missing} {tiles} black. Rank more candidates (M) or "
+                   "choose a smaller grid to fill it.")  # fmt: skip
     shown_ids = ", ".join(f"#{i}" for i in grid.filter_indices)
     st.caption(f"Filters shown, best first: {shown_ids}. {grid.image_steps:,} image-steps. "
                f"{shown.note}")  # fmt: skip

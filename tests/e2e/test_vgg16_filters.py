@@ -8,7 +8,7 @@ from scripts import flows
 pytestmark = pytest.mark.browser
 
 # A tiny grid the untrained network renders in seconds.
-SMALL = "weights=untrained&layer=block1_conv1&n=2&M=4&steps=2&size=32"
+SMALL = "weights=untrained&layer=block1_conv1&n=2&M=16&steps=2&size=32"
 
 
 def test_render_small_untrained_grid(page, base_url, shots):
