@@ -86,7 +86,9 @@ def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> 
     ``place`` names where on the page it is drawn (one grid may appear in several tabs).
     """
     grid, settings = shown.grid, shown.grid.settings
-    figure = cached_figure(("grid", shown.key, title), lambda: grid_figure(grid, title))
+    # The title outside the figure: every pixel of the square goes to the tiles.
+    st.markdown(f"**{title}**")
+    figure = cached_figure(("grid", shown.key), lambda: grid_figure(grid))
     st.html(GRID_CSS)
     with st.container(key=f"filters_box_{place}_{shown.key}"):
         chart_key = f"filters_grid_{place}_{shown.key}"
