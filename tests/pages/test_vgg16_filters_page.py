@@ -291,3 +291,26 @@ def test_any_query_string_gives_a_page_or_a_clear_message(renders, query):
     assert shown_filters(at.tabs[0]) or at.error, query
     for problem in (w.value for w in at.warning if w.value.startswith("Link setting")):
         assert any(f"`{name}=" in problem for name in query), problem
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"select": "indices", "filters": "999"}, "Filter 999 does not exist"),
+        ({"select": "indices", "filters": "0-20"}, "21 indices do not fit a 4x4 grid"),
+        ({"M": "3"}, "Rank between 16 and 64 candidates"),
+    ],
+)
+def test_settings_that_cannot_make_a_grid_say_why(renders, query, message):
+    at = open_page({**UNTRAINED, **query})
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert renders == [] and not shown_filters(at.tabs[0])
+
+
+def test_typed_indices_that_are_not_numbers_say_why(renders):
+    at = open_page({**UNTRAINED, "select": "indices", "n": "2"})
+    at.text_input(key="filters_indices").set_value("abc").run()
+    assert not at.exception
+    assert any("'abc' is not a filter index" in e.value for e in at.error)
+    assert len(renders) == 1  # only the first visit's grid (0-3), nothing for "abc"
