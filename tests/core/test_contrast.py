@@ -104,7 +104,7 @@ def test_wcag_text_colour_picks_the_higher_contrast(background, text):
     [
         (lambda: relative_luminance("#ggg"), "'#ggg' is not a colour"),
         (lambda: relative_luminance(""), "no colour given"),
-        (lambda: relative_luminance("rgba(0, 0, 0, 0.5)"), "is not a colour"),
+        (lambda: relative_luminance("rgba(0, 0, 0, 0.5)"), "has transparency"),
         (lambda: relative_luminance((256, 0, 0)), "(256, 0, 0) is not a colour"),
         (lambda: relative_luminance((1, 2)), "(1, 2) is not a colour"),
         (lambda: contrast_ratio("#fff", "banana"), "'banana' is not a colour"),

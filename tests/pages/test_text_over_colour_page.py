@@ -75,81 +75,81 @@ def test_default_page_shows_both_texts_ratios_and_the_verdict(downloads):
 )  # fmt: skip
 def test_typed_colours_in_every_form(typed, hex_colour):
     at = run_page()
-    at.text_input(key="toc_typed").input(typed).run()
+    at.text_input(key="colour_typed").input(typed).run()
     assert not at.exception and not at.error
-    assert at.session_state.toc_colour == hex_colour
-    assert at.color_picker(key="toc_picker").value == hex_colour
+    assert at.session_state.colour_background == hex_colour
+    assert at.color_picker(key="colour_picker").value == hex_colour
     assert f"Contrast {contrast_ratio(hex_colour, 'black'):.2f} : 1" in texts(at)
 
 
 def test_bad_typed_colour_keeps_the_last_good_one_and_the_labels():
     at = run_page()
-    at.color_picker(key="toc_picker").pick("#000000").run()
-    at.button(key="toc_teach_white").click().run()
-    at.text_input(key="toc_typed").input("banana").run()
+    at.color_picker(key="colour_picker").pick("#000000").run()
+    at.button(key="colour_teach_white").click().run()
+    at.text_input(key="colour_typed").input("banana").run()
     assert not at.exception
     assert "'banana' is not a colour" in at.error[0].value
     assert "Still showing #000000" in at.error[0].value
     assert "Contrast 21.00 : 1" in texts(at)
-    assert len(at.session_state.toc_labels) == 1
-    at.text_input(key="toc_typed").input("").run()
+    assert len(at.session_state.colour_labels) == 1
+    at.text_input(key="colour_typed").input("").run()
     assert "no colour given" in at.error[0].value
-    at.button(key="toc_random").click().run()
-    assert not at.error and at.session_state.toc_colour != "#000000"
+    at.button(key="colour_random").click().run()
+    assert not at.error and at.session_state.colour_background != "#000000"
 
 
 def test_picker_drives_the_preview_and_the_typed_box():
     at = run_page()
-    at.color_picker(key="toc_picker").pick("#ffff00").run()
-    assert at.text_input(key="toc_typed").value == "#ffff00"
+    at.color_picker(key="colour_picker").pick("#ffff00").run()
+    assert at.text_input(key="colour_typed").value == "#ffff00"
     assert "Contrast 1.07 : 1" in texts(at) and "Contrast 19.56 : 1" in texts(at)
 
 
 def test_palette_controls():
     at = run_page()
-    at.slider(key="toc_n_random").set_value(5).run()
-    at.number_input(key="toc_palette_seed").set_value(7).run()
+    at.slider(key="colour_n_random").set_value(5).run()
+    at.number_input(key="colour_palette_seed").set_value(7).run()
     assert not at.exception
     assert "5 random colours (seed 7)" in texts(at)
 
 
 def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
     at = run_page()
-    seed = at.session_state.toc_teach_seed
-    at.button(key="toc_teach_white").click().run()
-    at.button(key="toc_teach_skip").click().run()
-    at.button(key="toc_teach_black").click().run()
-    at.button(key="toc_undo").click().run()
-    at.button(key="toc_teach_black").click().run()
+    seed = at.session_state.colour_teach_seed
+    at.button(key="colour_teach_white").click().run()
+    at.button(key="colour_teach_skip").click().run()
+    at.button(key="colour_teach_black").click().run()
+    at.button(key="colour_undo").click().run()
+    at.button(key="colour_teach_black").click().run()
     expected = [teach_colour(seed, 0), teach_colour(seed, 3)]
-    labels = at.session_state.toc_labels
+    labels = at.session_state.colour_labels
     assert [label.text for label in labels] == ["white", "black"]
     assert [label.colour for label in labels] == [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in expected]
     assert "Your labels: 2" in texts(at)
     assert labels_from_csv(downloads["colour-labels.csv"]) == labels
 
-    at.checkbox(key="toc_include_document").uncheck().run()
-    at.button(key="toc_retrain").click().run()
+    at.checkbox(key="colour_include_document").uncheck().run()
+    at.button(key="colour_retrain").click().run()
     assert not at.exception
-    assert at.radio(key="toc_network_choice").value == "retrained"
+    assert at.radio(key="colour_network_choice").value == "retrained"
     assert "retrained on your 2 labels" in at.info[0].value
     metrics = {m.label: m for m in at.metric}
     assert metrics["Your labels the network matches"].value == "2 of 2"
     assert "Agreement with WCAG" in metrics
     assert len(at.get("plotly_chart")) == 3
-    at.radio(key="toc_network_choice").set_value("base").run()
+    at.radio(key="colour_network_choice").set_value("base").run()
     assert "the document's default run" in at.info[0].value
 
 
 def test_uploads_merge_and_bad_ones_lose_nothing():
     at = run_page()
-    at.button(key="toc_teach_white").click().run()
-    first = at.session_state.toc_labels[0]
+    at.button(key="colour_teach_white").click().run()
+    first = at.session_state.colour_labels[0]
     good = b"colour,text\n#000080,white\n#ffff00,black\n"
     at.file_uploader[0].upload("class.csv", good, "text/csv")
     at.run()
     assert not at.exception
-    assert at.session_state.toc_labels == [first, Label("#000080", "white"),
+    assert at.session_state.colour_labels == [first, Label("#000080", "white"),
                                            Label("#ffff00", "black")]  # fmt: skip
     assert "added 2 labels" in at.success[-1].value
     for name, data, message in [
@@ -161,7 +161,7 @@ def test_uploads_merge_and_bad_ones_lose_nothing():
         at.run()
         assert not at.exception
         assert message in at.error[-1].value and name in at.error[-1].value
-        assert len(at.session_state.toc_labels) == 3
+        assert len(at.session_state.colour_labels) == 3
     at.file_uploader[0].upload("again.csv", good, "text/csv")
     at.run()
     assert "added 0 labels, skipped 2 already here" in at.success[-1].value
