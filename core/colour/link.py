@@ -216,6 +216,8 @@ def read_link(params: Mapping[str, str]) -> tuple[PageLink, dict[str, str]]:
             f"({len(link.labels)})"
         )
         link = replace(link, retrained=0)
+    if link.retrained == 0:  # with no retrained network, its options mean nothing
+        link = replace(link, retrained_doc=True, show_base=False)
     return link, problems
 
 
