@@ -8,6 +8,7 @@ brings back the labels, the colour, the controls and the network (retrained by t
 from __future__ import annotations
 
 import math
+import re
 
 import streamlit as st
 
@@ -16,6 +17,7 @@ from ui.common import TrainingSettings, settings_from_query, settings_to_query
 
 SETTING_KEYS = ("lr", "iterations", "seed", "init", "hidden", "activation")
 NUMERIC_KEYS = ("lr", "iterations", "seed", "init")
+CHANGED = re.compile(r"\b(became|clamped)\b")
 
 
 def snapped_settings(params: dict[str, str], settings: TrainingSettings, named: str) -> list:
@@ -92,8 +94,15 @@ def link_warnings(link: PageLink, settings: TrainingSettings) -> None:
     values = link_values(link, settings)
     kept = [p for p in st.session_state.get("colour_link_problems", []) if values.get(p[0]) == p[2]]
     st.session_state.colour_link_problems = kept
-    for _, message, _ in kept:
-        st.warning(f"Link setting: {message}. The page uses the value it shows.", icon="⚠️")
+    if kept:
+        lines = [
+            f"- {message}{'' if CHANGED.search(message) else '; the default is used'}."
+            for _, message, _ in kept
+        ]
+        st.warning(
+            "Some of this link's settings could not be used as written:\n" + "\n".join(lines),
+            icon="⚠️",
+        )
     if len(link.labels) > MAX_LINK_LABELS:
         st.info(
             f"The link holds your first {MAX_LINK_LABELS} labels of {len(link.labels)}: this "
