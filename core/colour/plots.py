@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.colour.palette import WCAG_WHITE_BELOW, Comparison
+from core.mlp.network import DECISION_THRESHOLD
 from core.plot_style import style
 
 DISAGREE_OUTLINE = "#d62728"
@@ -79,7 +80,7 @@ def disagreement_cube(comparison: Comparison) -> go.Figure:
         },
     )
     rate = comparison.agreement_rate
-    style(fig, f"Where they disagree in the RGB cube ({rate:.1%} agree)", height=620)
+    style(fig, f"RGB cube: {rate:.1%} agree", height=620)
     fig.update_layout(margin={"l": 0, "r": 0, "b": 0}, legend={"orientation": "h", "y": 0.02})
     return fig
 
@@ -132,15 +133,15 @@ def luminance_figure(comparison: Comparison) -> go.Figure:
         text=f" WCAG switches at L = {WCAG_WHITE_BELOW:.3f}",
     )
     fig.add_hline(
-        y=0.5,
+        y=DECISION_THRESHOLD,
         line={"color": "#444444", "dash": "dot", "width": 2},
-        annotation_text="network switches, P = 0.5",
+        annotation_text=f"network switches, P = {DECISION_THRESHOLD:g}",
         annotation_position="bottom right",
     )
-    fig.update_xaxes(title_text="WCAG relative luminance L of the background", range=[-0.02, 1.02])
+    fig.update_xaxes(title_text="WCAG luminance L of the background", range=[-0.02, 1.02])
     fig.update_yaxes(title_text="network's P(white text)", range=[-0.04, 1.04])
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return style(fig, "The network's answer against the colour's luminance", height=520)
+    return style(fig, "Answer against luminance", height=520)
 
 
 def _check_shift(
@@ -208,7 +209,7 @@ def label_shift_figure(
     _shift_markers(fig, rows, colours[start:], targets[start:], before[start:], after[start:])
     fig.update_xaxes(title_text="P(white text)", range=[-0.05, 1.05])
     fig.update_yaxes(autorange="reversed", title_text=None, automargin=True)
-    style(fig, "Your labels, before and after retraining", 230 + 34 * len(rows))
+    style(fig, "Your labels, before and after", 230 + 34 * len(rows))
     # The legend sits at the bottom of the whole figure, below the axis title, at any height.
     fig.update_layout(
         legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom"},
