@@ -75,7 +75,7 @@ def disagreement_cube(comparison: Comparison) -> go.Figure:
             "xaxis": {**axis, "title": {"text": "red"}},
             "yaxis": {**axis, "title": {"text": "green"}},
             "zaxis": {**axis, "title": {"text": "blue"}},
-            "camera": {"eye": {"x": 1.3, "y": -1.3, "z": 0.75}},
+            "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 0.85}},
             "aspectmode": "cube",
         },
     )
