@@ -115,7 +115,8 @@ def link_params(link: PageLink) -> dict[str, str]:
         "doc": str(int(link.include_document)),
         "random": str(link.n_random),
         "pseed": str(link.palette_seed),
-        "teach": f"{link.teach[0]}-{link.teach[1]}" if link.teach else "",
+        # A sequence not yet started needs no seed: a reload may as well draw a new one.
+        "teach": f"{link.teach[0]}-{link.teach[1]}" if link.teach and link.teach[1] else "",
     }
     if 0 < link.retrained <= len(kept):
         values["retrained"] = str(link.retrained)
@@ -216,6 +217,8 @@ def read_link(params: Mapping[str, str]) -> tuple[PageLink, dict[str, str]]:
             f"({len(link.labels)})"
         )
         link = replace(link, retrained=0)
+    if link.teach is not None and link.teach[1] == 0:
+        link = replace(link, teach=None)
     if link.retrained == 0:  # with no retrained network, its options mean nothing
         link = replace(link, retrained_doc=True, show_base=False)
     return link, problems

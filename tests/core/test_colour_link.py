@@ -100,6 +100,8 @@ def test_defaults_are_left_out_and_the_rest_read_back():
         ({"random": "1e3"}, "random", "`random=1e3` is not a whole number", "n_random", 20),
         ({"doc": "yes"}, "doc", "`doc=yes` should be 0 or 1", "include_document", True),
         ({"teach": "5"}, "teach", "`teach=5` is not a whole number", "teach", None),
+        ({"teach": "5-0"}, "teach", None, "teach", None),  # not started: no seed to keep
+        ({"teach": "5-4"}, "teach", None, "teach", (5, 4)),
         ({"net": "x"}, "net", "`net=x` should be base or retrained", "show_base", False),
         ({"labels": "abc"}, "labels", "`labels=abc` is cut short", "labels", ()),
         ({"retrained": "2"}, "retrained", "counts more labels than the link holds (0)",
