@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from core.colour.data import parse_colour
 from core.colour.link import PageLink
+from core.colour.palette import compare
 from ui.app import ensure_app_navigation
 from ui.colour_link import link_warnings, read_link_once, write_link
 from ui.colour_network import base_network, choose_network, restore_retrained
@@ -50,7 +50,7 @@ if st.session_state.colour_typed_error:
 if st.session_state.colour_typed_note:
     st.info(f"{st.session_state.colour_typed_note}.", icon=":material/info:")
 
-probability = float(network.forward(np.array([parse_colour(background)]) / 255.0)[0, 0])
+probability = float(compare(network.forward, [parse_colour(background)]).probability[0])
 preview_ui(background, probability)
 with st.expander("How WCAG computes the contrast ratio"):
     formulas_ui(background)

@@ -75,7 +75,8 @@ def disagreement_cube(comparison: Comparison) -> go.Figure:
             "xaxis": {**axis, "title": {"text": "red"}},
             "yaxis": {**axis, "title": {"text": "green"}},
             "zaxis": {**axis, "title": {"text": "blue"}},
-            "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 0.85}},
+            "camera": {"eye": {"x": 1.75, "y": -1.75, "z": 1.0}},
+            "domain": {"y": [0.07, 1.0]},  # room for the legend below the cube
             "aspectmode": "cube",
         },
     )

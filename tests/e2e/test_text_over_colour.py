@@ -126,5 +126,11 @@ def test_charts_fit_the_screen(browser, base_url, shots, viewport):
         page.get_by_role("tab", name="Where in the RGB cube").click()
         page.wait_for_timeout(800)
         assert check_visible_charts(page, viewport, shots, name) == 2  # cube, label shift
+        page.reload(wait_until="domcontentloaded")
+        br.wait_for_run(page, timeout=240)
+        assert flows.labels_count(page) == 2 and br.problems(page) == []
+        assert "Retrained on your labels" in br.main_text(page)
+        assert flows.typed_colour(page) == "#ff8c00"
+        br.screenshot(page, shots / f"text_over_colour_{name}_after_reload.png", full_page=False)
     finally:
         context.close()
