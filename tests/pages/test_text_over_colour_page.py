@@ -313,3 +313,18 @@ def test_any_query_string_gives_a_page_and_names_what_it_refused(params):
         if "could not be used" in warning.value:
             named = re.findall(r"`([a-z_]+)=", warning.value)
             assert named and set(named) <= set(params)
+
+
+def test_the_network_from_train_the_mlp_survives_a_reload():
+    X, y = training_set()
+    settings = TrainingSettings(iterations=500, learning_rate=1.0)
+    result = train(X, y, settings.layers, settings.learning_rate, settings.iterations)
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
+    at.run()
+    assert (at.query_params["lr"], at.query_params["iterations"]) == ("1", "500")
+    again = reload(at)  # a new session: "Train the MLP" never ran in it
+    assert "the network of this link" in again.info[0].value
+    assert "learning rate 1, 500 iterations" in again.info[0].value
+    p = float(result.network().forward(np.array([[51, 102, 204]]) / 255)[0, 0])
+    assert f"P(white) = {p:.2f}" in texts(again)
