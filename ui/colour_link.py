@@ -17,7 +17,8 @@ from ui.common import TrainingSettings, settings_from_query, settings_to_query
 
 SETTING_KEYS = ("lr", "iterations", "seed", "init", "hidden", "activation")
 NUMERIC_KEYS = ("lr", "iterations", "seed", "init")
-CHANGED = re.compile(r"\b(became|clamped)\b")
+# Messages that already say what the value became need no "the default is used".
+CHANGED = re.compile(r"\b(became|clamped|using)\b")
 
 
 def snapped_settings(params: dict[str, str], settings: TrainingSettings, named: str) -> list:
@@ -44,7 +45,9 @@ def settings_problems(params: dict[str, str]) -> tuple[TrainingSettings | None, 
     """The link's training settings (None when it has none) and (key, message) problems."""
     if not any(key in params for key in SETTING_KEYS):
         return None, []
-    settings, messages = settings_from_query(params)
+    settings, notes = settings_from_query(params)
+    # Each note is its text, or an object carrying it as ``.text``: read both.
+    messages = [str(getattr(note, "text", note)) for note in notes]
     problems = []
     for message in messages:
         key = next((k for k in SETTING_KEYS if f"`{k}=" in message), "settings")

@@ -17,6 +17,7 @@ from core.colour.link import MAX_LINK_LABELS, labels_from_param, labels_to_param
 from core.colour.preview import HEIGHT, PANEL_WIDTH
 from core.mlp import train
 from core.mlp.data import training_set
+from ui.colour_link import snapped_settings
 from ui.common import TRAINED_KEY, TrainingSettings
 
 PAGE = "../../pages/text_over_colour.py"
@@ -237,14 +238,14 @@ def test_a_link_with_training_settings_brings_back_that_network():
 def test_link_values_that_are_changed_or_refused_are_named_until_they_no_longer_apply():
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.query_params.update(
-        {"bg": "zzz", "random": "999", "labels": "abc", "lr": "abc", "iterations": "12345"}
+        {"bg": "zzz", "random": "999", "labels": "abc", "lr": "abc", "iterations": "-5"}
     )
     at.run()
     assert not at.exception and len(at.warning) == 1
     shown = at.warning[0].value
     for named in ("`bg=zzz` is not a colour", "`random=999` is outside 0 to 200",
                   "`labels=abc` is cut short", "`lr=abc` is not a number",
-                  "`iterations=12345` became 10000"):  # fmt: skip
+                  "`iterations=-5` is outside"):  # fmt: skip
         assert named in shown
     assert at.session_state.colour_background == "#3366cc"
     at.color_picker(key="colour_picker").pick("#000000").run()
@@ -328,3 +329,20 @@ def test_the_network_from_train_the_mlp_survives_a_reload():
     assert "learning rate 1, 500 iterations" in again.info[0].value
     p = float(result.network().forward(np.array([[51, 102, 204]]) / 255)[0, 0])
     assert f"P(white) = {p:.2f}" in texts(again)
+
+
+@pytest.mark.parametrize(
+    "params, used, named",
+    [
+        ({"lr": "0.25"}, TrainingSettings(learning_rate=0.3), ["`lr=0.25` became 0.3"]),
+        ({"iterations": "12345"}, TrainingSettings(), ["`iterations=12345` became 10000"]),
+        ({"lr": "0.20", "iterations": "1e4"}, TrainingSettings(), []),  # the same numbers
+        ({"lr": "abc"}, TrainingSettings(), []),  # already named by settings_from_query
+    ],
+)
+def test_a_setting_read_as_another_value_is_named(params, used, named):
+    already = "`lr=abc` is not a number" if params.get("lr") == "abc" else ""
+    messages = [message for _, message in snapped_settings(params, used, already)]
+    assert len(messages) == len(named)
+    for message, expected in zip(messages, named, strict=True):
+        assert message.startswith(expected)
