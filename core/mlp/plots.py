@@ -518,3 +518,77 @@ def sweep_figure(
     fig.update_yaxes(tickvals=log_ticks(np.concatenate([final_losses, best_losses])))
     fig.update_layout(legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0})
     return style(fig, "Learning-rate sweep: same start, same iterations", height=480)
+
+
+COMPARE_COLOURS = ("#2f9e44", "#9c36b5", "#e8590c", "#1098ad", "#c2255c")
+
+
+def compare_figure(
+    current: tuple[str, np.ndarray], pinned: Sequence[tuple[str, np.ndarray]], log_y: bool = True
+) -> go.Figure:
+    """The current run's error curve with the pinned runs beside it, each labelled.
+
+    Args:
+        current: (label, losses) of the run on the page, drawn thick.
+        pinned: (label, losses) of up to five pinned runs, drawn dashed.
+        log_y: log error axis.
+    """
+    fig = go.Figure()
+    curves = [(f"now: {current[0]}", current[1], POSITIVE, "solid", 4)]
+    curves += [
+        (f"pinned: {label}", losses, COMPARE_COLOURS[k % len(COMPARE_COLOURS)], "dash", 3)
+        for k, (label, losses) in enumerate(pinned)
+    ]
+    for label, losses, colour, dash, width in curves:
+        index = thin(len(losses))
+        fig.add_trace(
+            go.Scatter(
+                x=index,
+                y=np.asarray(losses)[index],
+                mode="lines",
+                name=label,
+                line={"color": colour, "dash": dash, "width": width},
+                hovertemplate=label + "<br>iteration %{x:,}: error %{y:.3e}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title="iteration")
+    fig.update_yaxes(title="error  Σ(output − expected)²", type="log" if log_y else "linear")
+    if log_y:
+        every = np.concatenate([np.asarray(losses) for _, losses, *_ in curves])
+        fig.update_yaxes(tickvals=log_ticks(every), exponentformat="power")
+    fig.update_layout(legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0})
+    return style(fig, "Error over training: this run and the pinned ones", height=520)
+
+
+def neuron_map(
+    axis: np.ndarray,
+    outputs: np.ndarray,
+    channel: int,
+    colours: np.ndarray,
+    labels: np.ndarray,
+    activation: str,
+    title: str,
+) -> go.Figure:
+    """One hidden neuron's output over an RGB plane, large, with the training colours on it."""
+    free = [c for c in range(3) if c != channel]
+    if activation == "tanh":
+        low, high, scale = -1.0, 1.0, [[0, NEGATIVE], [0.5, "#f7f7f7"], [1, POSITIVE]]
+    else:
+        low, high = 0.0, 1.0 if activation == "sigmoid" else max(float(np.max(outputs)), 1e-9)
+        scale = [[0, "#f7f7f7"], [1, POSITIVE]]
+    heatmap = go.Heatmap(
+        x=axis * 255,
+        y=axis * 255,
+        z=outputs,
+        zmin=low,
+        zmax=high,
+        colorscale=scale,
+        colorbar={"title": f"{activation}<br>output"},
+        hovertemplate=f"{CHANNELS[free[0]]} %{{x:.0f}}, {CHANNELS[free[1]]} %{{y:.0f}}"
+        "<br>output %{z:.3f}<extra></extra>",
+    )
+    fig = go.Figure([heatmap, training_points(colours, labels, free)])
+    fig.update_xaxes(title=f"{CHANNELS[free[0]]} (0-255)", range=AXIS_RANGE)
+    fig.update_yaxes(title=f"{CHANNELS[free[1]]} (0-255)", range=AXIS_RANGE)
+    fig.update_layout(legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
+    return style(fig, title, height=600)
