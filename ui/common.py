@@ -161,7 +161,7 @@ PRESETS: tuple[Preset, ...] = (
         "are too short to leave the plateau.",
     ),
     Preset(
-        "The lesson's",
+        "Lesson's",
         0.2,
         "the error rests on a plateau for about 1,000 iterations, then falls a thousandfold as "
         "the boundary swings into place.",
@@ -287,6 +287,18 @@ def settings_from_query(params: dict[str, str]) -> tuple[TrainingSettings, list[
 def notes_still_true(notes: list[UrlNote], settings: TrainingSettings) -> list[UrlNote]:
     """The notes whose setting still holds the value the note announced."""
     return [note for note in notes if getattr(settings, note.field) == note.value]
+
+
+PHONE_HINTS = ("Mobi", "Android", "iPhone")
+
+
+def on_a_phone() -> bool:
+    """Whether the browser says it is a phone (its User-Agent), to lay charts out for it."""
+    try:
+        agent = st.context.headers.get("User-Agent", "") or ""
+    except Exception:  # no request behind this run (a test): a wide screen
+        return False
+    return any(hint in agent for hint in PHONE_HINTS)
 
 
 # Heavy renders (VGG16 grids) run one at a time per process: twenty different grids at once

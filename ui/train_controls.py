@@ -55,8 +55,9 @@ def presets_ui() -> None:
     columns = st.columns(2)
     for k, preset in enumerate(PRESETS):
         columns[k % 2].button(
-            f"{preset.name} ({preset.learning_rate:g})",
+            preset.name,
             key=f"train_preset_{k}",
+            help=f"Learning rate {preset.learning_rate:g}: {preset.watch}",
             on_click=use_preset,
             args=(preset,),
             width="stretch",

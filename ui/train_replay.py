@@ -9,19 +9,9 @@ from core.mlp import MLP, TrainResult, frame_indices
 from core.mlp import plots as mlp_plots
 from core.mlp.data import training_set
 from core.mlp.replay import Slice, replay_figure, replay_frames
-from ui.common import TrainingSettings, cached_figure
+from ui.common import TrainingSettings, cached_figure, on_a_phone
 
 SPACINGS = {"log": "Log-spaced (most change is early)", "even": "Evenly spaced"}
-PHONE_HINTS = ("Mobi", "Android", "iPhone")
-
-
-def on_a_phone() -> bool:
-    """Whether the browser says it is a phone (its User-Agent): then the panels stack."""
-    try:
-        agent = st.context.headers.get("User-Agent", "") or ""
-    except Exception:  # no request context (a test run): a wide screen
-        return False
-    return any(hint in agent for hint in PHONE_HINTS)
 
 
 def plane_ui(prefix: str) -> Slice:

@@ -13,7 +13,7 @@ from core.mlp import MLP, Step, TrainResult, log_frames
 from core.mlp import plots as mlp_plots
 from core.mlp.data import training_set
 from core.mlp.latex import latex_matrix
-from ui.common import TrainingSettings
+from ui.common import TrainingSettings, on_a_phone
 
 STEP_KEY = "train_stepper"
 STEP_SIZES = (1, 10, 100)
@@ -136,7 +136,7 @@ def heatmaps_ui(weights: list[np.ndarray], key: str) -> None:
     columns = st.columns([W.shape[1] + 1 for W in weights])
     for k, (column, W) in enumerate(zip(columns, weights, strict=True)):
         with column:
-            figure = mlp_plots.weight_heatmap(W, k + 1, limit)
+            figure = mlp_plots.weight_heatmap(W, k + 1, limit, compact=on_a_phone())
             st.plotly_chart(figure, key=f"{key}{k + 1}", theme=None)
 
 

@@ -88,7 +88,9 @@ def weight_labels(W: np.ndarray, layer: int, input_names: Sequence[str] | None =
     return rows, columns
 
 
-def weight_heatmap(W: np.ndarray, layer: int, limit: float | None = None) -> go.Figure:
+def weight_heatmap(
+    W: np.ndarray, layer: int, limit: float | None = None, compact: bool = False
+) -> go.Figure:
     """One weight matrix W_layer as an annotated heatmap, bias column last.
 
     One figure per matrix, so that the page can set them side by side on a wide screen and
@@ -98,6 +100,7 @@ def weight_heatmap(W: np.ndarray, layer: int, limit: float | None = None) -> go.
         W: (n_out, n_in + 1).
         layer: its 1-based number.
         limit: the colour scale runs from -limit to +limit (shared by a page's matrices).
+        compact: small type and margins, so a 9-column matrix fits a 390 px phone.
     """
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 2 or W.shape[1] < 2:
@@ -115,7 +118,7 @@ def weight_heatmap(W: np.ndarray, layer: int, limit: float | None = None) -> go.
             colorscale=[[0, NEGATIVE], [0.5, "#f7f7f7"], [1, POSITIVE]],
             text=np.vectorize(lambda v: f"{v:.1f}" if abs(v) >= 10 else f"{v:.2f}")(W),
             texttemplate="%{text}",
-            textfont={"size": HEATMAP_TEXT},
+            textfont={"size": HEATMAP_TEXT[compact]},
             showscale=False,
             hovertemplate=f"W{layer}" + " neuron %{y} ← %{x}: %{z:.4f}<extra></extra>",
         )
@@ -123,11 +126,12 @@ def weight_heatmap(W: np.ndarray, layer: int, limit: float | None = None) -> go.
     fig.update_yaxes(autorange="reversed", title="neuron", type="category")
     fig.update_xaxes(title="from", type="category", tickangle=0)
     style(fig, f"W{layer}  ({W.shape[0]}×{W.shape[1]})", height=150 + 42 * W.shape[0])
-    fig.update_layout(margin={"l": 55, "r": 10, "t": 50, "b": 50})
+    left = 40 if compact else 60
+    fig.update_layout(margin={"l": left, "r": 4 if compact else 10, "t": 50, "b": 50})
     return fig
 
 
-HEATMAP_TEXT = 13  # "-0.52" at 13 px fits a cell of a 9-column matrix on a 390 px phone
+HEATMAP_TEXT = {False: 15, True: 11}  # compact: "-0.52" fits a 9-column matrix on a phone
 
 
 def weights_over_time(iterations: np.ndarray, snapshots: Sequence[np.ndarray]) -> go.Figure:
