@@ -186,13 +186,19 @@ def with_value(options: tuple, value) -> tuple:
     return tuple(sorted({*options, value}))
 
 
+def exact(value: float) -> str:
+    """A float as short URL text that reads back as the same float ("0.2", "1", "0.33")."""
+    short = f"{value:.15g}"
+    return short if float(short) == value else repr(float(value))
+
+
 def settings_to_query(settings: TrainingSettings) -> dict[str, str]:
     """The URL form of the settings, e.g. lr=0.2&iterations=10000&hidden=5-2."""
     return {
-        "lr": f"{settings.learning_rate:g}",
+        "lr": exact(settings.learning_rate),
         "iterations": str(settings.iterations),
         "seed": str(settings.seed),
-        "init": f"{settings.init_scale:g}",
+        "init": exact(settings.init_scale),
         "hidden": "-".join(str(n) for n in settings.hidden),
         "activation": settings.activation,
     }
