@@ -1,5 +1,6 @@
 """AppTest of "Train the MLP": every control, the URL, and the numbers the page shows."""
 
+import base64
 import json
 import re
 import subprocess
@@ -54,6 +55,13 @@ def figure(at: AppTest, key_part: str) -> dict:
     """The Plotly figure of the chart whose element id names key_part."""
     chart = next(c for c in at.get("plotly_chart") if key_part in c.proto.id)
     return json.loads(chart.proto.spec)
+
+
+def array(value) -> np.ndarray:
+    """A Plotly JSON array: a list, or a typed array {"dtype": "f8", "bdata": base64}."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value)
 
 
 def test_the_lessons_run_separates_all_ten_colours_and_reports_its_minimum():
@@ -274,7 +282,7 @@ def test_the_sweep_reaches_rates_too_large_to_learn():
     at = open_page()
     show_tab(at, "Learning-rate sweep")
     final = figure(at, "sweep")["data"][0]
-    rates, errors = np.asarray(final["x"]), np.asarray(final["y"])
+    rates, errors = array(final["x"]), array(final["y"])
     assert rates.max() == 100
     assert errors[rates == 100][0] > 100 * errors[rates == 0.2][0]  # too high: error stays up
 
