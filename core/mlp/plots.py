@@ -161,7 +161,7 @@ def weights_over_time(iterations: np.ndarray, snapshots: Sequence[np.ndarray]) -
                 )
     fig.update_xaxes(title="iteration")
     fig.update_yaxes(title="weight value")
-    return style(fig, "Weights during training (dotted: biases)", height=480)
+    return style(fig, "Weights during training<br><sup>dotted: biases</sup>", height=480)
 
 
 EDGE_SCALE = 5.0  # |weight| drawn at full width; one fixed scale for every run and frame
@@ -295,7 +295,7 @@ def network_diagram(layers: Sequence[int], weights: Sequence[np.ndarray]) -> go.
             bias_labels(fig, column, biases)
     fig.add_traces(edge_legend_traces())
     diagram_frame(fig, layers)
-    title = f"The network (edge width: |weight|, full at {EDGE_SCALE:g})"
+    title = f"The network<br><sup>edge width: |weight|, full at {EDGE_SCALE:g}</sup>"
     return style(fig, title, height=260 + 75 * max(layers))
 
 
@@ -431,7 +431,7 @@ def decision_map(
     fig.update_xaxes(title=f"{CHANNELS[free[0]]} (0-255)", range=AXIS_RANGE)
     fig.update_yaxes(title=f"{CHANNELS[free[1]]} (0-255)", range=AXIS_RANGE)
     fig.update_layout(legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
-    title = f"Output with {CHANNELS[channel]} = {value * 255:.0f}<br>(circles: white expected)"
+    title = f"Output, {CHANNELS[channel]} = {value * 255:.0f}<br><sup>circles: white expected</sup>"
     return style(fig, title, height=640)
 
 
@@ -521,7 +521,8 @@ def sweep_figure(
     fig.update_yaxes(title="error after training", type="log", exponentformat="power")
     fig.update_yaxes(tickvals=log_ticks(np.concatenate([final_losses, best_losses])))
     fig.update_layout(legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0})
-    return style(fig, "Learning-rate sweep: same start, same iterations", height=480)
+    title = "Learning-rate sweep<br><sup>same start, same iterations</sup>"
+    return style(fig, title, height=480)
 
 
 COMPARE_COLOURS = ("#2f9e44", "#9c36b5", "#e8590c", "#1098ad", "#c2255c")
@@ -561,7 +562,7 @@ def compare_figure(
         every = np.concatenate([np.asarray(losses) for _, losses, *_ in curves])
         fig.update_yaxes(tickvals=log_ticks(every), exponentformat="power")
     fig.update_layout(legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0})
-    return style(fig, "Error over training: this run and the pinned ones", height=520)
+    return style(fig, "Error over training<br><sup>this run and the pinned ones</sup>", height=520)
 
 
 def neuron_map(

@@ -377,7 +377,7 @@ def iteration_axis(domain, iterations: int, log_x: bool) -> dict:
 
 PANELS = {  # (x domain, y domain) of the map, the network and the error curve
     False: (([0, 0.4], [0.4, 1]), ([0.46, 1], [0.4, 1]), ([0, 1], [0.05, 0.28])),
-    True: (([0, 1], [0.71, 1]), ([0, 1], [0.33, 0.62]), ([0, 1], [0.04, 0.22])),
+    True: (([0, 1], [0.69, 1]), ([0, 1], [0.3, 0.61]), ([0, 1], [0.05, 0.22])),
 }
 
 
@@ -407,7 +407,11 @@ def replay_layout(
     panel = f"Output with {CHANNELS[plane.channel]} = {plane.value * 255:.0f}"
     titles = [
         (panel, (map_x[0] + map_x[1]) / 2, map_y[1]),
-        (f"Network (edge width: |w|, full at {EDGE_SCALE:g})", (net_x[0] + net_x[1]) / 2, net_y[1]),
+        (
+            f"Network<br><sup>edge width: |w|, full at {EDGE_SCALE:g}</sup>",
+            (net_x[0] + net_x[1]) / 2,
+            net_y[1],
+        ),
         ("Error", (loss_x[0] + loss_x[1]) / 2, loss_y[1]),
     ]
     for text, x, y in titles:
@@ -417,6 +421,6 @@ def replay_layout(
     fig.update_layout(annotations=headers, **slider_and_buttons(frames, spacing))
     legend = {"orientation": "h", "x": 0, "y": 1.06, "yanchor": "bottom", "font": {"size": 13}}
     fig.update_layout(showlegend=True, legend=legend)
-    style(fig, None, height=1650 if stacked else 1000)
+    style(fig, None, height=1500 if stacked else 1000)
     fig.update_layout(margin={"l": 60, "r": 20, "t": 110 if stacked else 70, "b": 150})
     return fig

@@ -105,3 +105,22 @@ def test_run_summary_counts_iterations_to_reach_a_target():
     }
     with pytest.raises(ValueError, match="target"):
         iterations_to_reach(losses, 0.0)
+
+
+def test_chart_titles_fit_a_phone():
+    run = train(X_DOC, Y_DOC, iterations=200)
+    axis, outputs = mlp_plots.output_slice(MLP().forward, 2, 0.5, resolution=8)
+    rates = np.array([0.1, 1.0])
+    figures = [
+        mlp_plots.loss_figure(run.losses, run.best_iteration),
+        mlp_plots.weight_heatmap(run.weights[0], 1, compact=True),
+        mlp_plots.weights_over_time(run.snapshot_iterations, run.snapshots),
+        mlp_plots.network_diagram(run.layers, run.weights),
+        mlp_plots.decision_map(axis, outputs, 2, 0.5, X_DOC, Y_DOC),
+        mlp_plots.sweep_figure(rates, rates, rates, 0.1),
+        mlp_plots.compare_figure(("now", run.losses), []),
+    ]
+    for fig in figures:
+        size = fig.layout.title.font.size
+        first_line = fig.layout.title.text.split("<br>")[0]
+        assert len(first_line) * CHAR * size <= PHONE - 32 - 20, first_line
