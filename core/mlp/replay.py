@@ -377,7 +377,7 @@ def iteration_axis(domain, iterations: int, log_x: bool) -> dict:
 
 PANELS = {  # (x domain, y domain) of the map, the network and the error curve
     False: (([0, 0.4], [0.4, 1]), ([0.46, 1], [0.4, 1]), ([0, 1], [0.05, 0.28])),
-    True: (([0, 1], [0.69, 1]), ([0, 1], [0.3, 0.61]), ([0, 1], [0.05, 0.22])),
+    True: (([0, 1], [0.68, 1]), ([0, 1], [0.31, 0.56]), ([0, 1], [0.05, 0.21])),
 }
 
 
@@ -419,8 +419,9 @@ def replay_layout(
                         "text": f"<b>{text}</b>", "showarrow": False, "yanchor": "bottom",
                         "font": {"size": 16}})  # fmt: skip
     fig.update_layout(annotations=headers, **slider_and_buttons(frames, spacing))
-    legend = {"orientation": "h", "x": 0, "y": 1.06, "yanchor": "bottom", "font": {"size": 13}}
+    top = 1.02 if stacked else 1.06
+    legend = {"orientation": "h", "x": 0, "y": top, "yanchor": "bottom", "font": {"size": 13}}
     fig.update_layout(showlegend=True, legend=legend)
-    style(fig, None, height=1500 if stacked else 1000)
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 110 if stacked else 70, "b": 150})
+    style(fig, None, height=1650 if stacked else 1000)
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 250 if stacked else 70, "b": 150})
     return fig

@@ -28,6 +28,11 @@ SHOW_FRAME = """(name) => {
   return Plotly.animate(gd, [name], {mode: 'immediate', transition: {duration: 0},
                                      frame: {duration: 0, redraw: true}}).then(() => true);
 }"""
+# The chart's top at the window's top, below Streamlit's header bar.
+SCROLL_TO = """element => {
+  element.scrollIntoView({block: 'start'});
+  element.closest('[data-testid="stMain"]').scrollTop -= 70;
+}"""
 REPLAY_READY = """() => [...document.querySelectorAll('.js-plotly-plot')]
   .some(g => g._transitionData && g._transitionData._frames.length > 0)"""
 REPLAY_STATE = """() => {
@@ -77,7 +82,7 @@ def test_the_replay_plays_in_the_browser_and_steps_by_hand(browser, base_url, sh
         assert len(state["frames"]) == 101 and state["frames"][-1] == "10000"
         assert "101 log-spaced frames" in state["slider"]
         chart = page.get_by_test_id("stPlotlyChart").first
-        chart.evaluate("element => element.scrollIntoView({block: 'start'})")
+        chart.evaluate(SCROLL_TO)
         for label, name in (("start", "0"), ("middle", "1000"), ("end", "10000")):
             page.evaluate(SHOW_FRAME, name)
             page.wait_for_timeout(600)
