@@ -125,7 +125,7 @@ read_url_once()
 settings = controls_ui()
 intro(settings)
 if line := preset_line(settings):
-    st.info(line, icon="👀")
+    st.info(line, icon=":material/visibility:")
 url_notes_ui(settings)
 
 try:

@@ -47,7 +47,12 @@ def pin_ui(result: TrainResult, settings: TrainingSettings) -> None:
     full = len(pinned) >= MAX_PINNED
     help_text = "Already pinned" if already else f"At most {MAX_PINNED} runs" if full else None
     if st.button(
-        "📌 Pin this run", key="train_pin", disabled=already or full, help=help_text, type="primary"
+        "Pin this run",
+        key="train_pin",
+        icon=":material/push_pin:",
+        disabled=already or full,
+        help=help_text,
+        type="primary",
     ):
         pinned.append({"settings": settings, "losses": result.losses.copy()})
         st.rerun()
@@ -60,7 +65,9 @@ def pin_ui(result: TrainResult, settings: TrainingSettings) -> None:
     labels = differences([run["settings"] for run in pinned] + [settings])[:-1]
     columns = st.columns(MAX_PINNED)
     for k, (column, label) in enumerate(zip(columns, labels, strict=False)):
-        if column.button(f"✕ unpin {label}", key=f"train_unpin_{k}", width="stretch"):
+        if column.button(
+            f"Unpin {label}", key=f"train_unpin_{k}", icon=":material/close:", width="stretch"
+        ):
             pinned.pop(k)
             st.rerun()
 

@@ -141,7 +141,7 @@ def url_notes_ui(settings: TrainingSettings) -> None:
     notes = notes_still_true(st.session_state.get("train_notes", []), settings)
     st.session_state.train_notes = notes
     for note in notes:
-        st.warning(f"Link setting: {note.text}.", icon="⚠️")
+        st.warning(f"Link setting: {note.text}.", icon=":material/warning:")
 
 
 def write_url(settings: TrainingSettings, step: int | None) -> None:

@@ -81,7 +81,12 @@ def current_stepper(result: TrainResult, settings: TrainingSettings) -> Stepper:
 def buttons_ui(result: TrainResult, stepper: Stepper) -> None:
     """Reset, +1, +10, +100, and jump to a replay frame."""
     columns = st.columns(len(STEP_SIZES) + 1)
-    if columns[0].button("⟲ Reset to the initial weights", key="train_step_reset", width="stretch"):
+    if columns[0].button(
+        "Reset to the initial weights",
+        key="train_step_reset",
+        icon=":material/restart_alt:",
+        width="stretch",
+    ):
         st.session_state[STEP_KEY] = Stepper(
             stepper.settings, 0, [W.copy() for W in result.initial_weights]
         )

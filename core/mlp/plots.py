@@ -511,12 +511,11 @@ def sweep_figure(
             hovertemplate="learning rate %{x:.4g}<br>best error %{y:.3e}<extra></extra>",
         )
     )
-    fig.add_vline(
-        x=current,
-        line={"color": "#555", "dash": "dash", "width": 2},
-        annotation_text=f"current {current:g}",
-        annotation_font_size=15,
-    )
+    fig.add_vline(x=current, line={"color": "#555", "dash": "dash", "width": 2})
+    fig.add_annotation(  # on a log axis an annotation's x is log10 of the value
+        x=float(np.log10(current)), y=1, yref="paper", yanchor="bottom", xanchor="left",
+        text=f"current {current:g}", showarrow=False, font={"size": 15},
+    )  # fmt: skip
     fig.update_xaxes(title="learning rate", type="log")
     fig.update_yaxes(title="error after training", type="log", exponentformat="power")
     fig.update_yaxes(tickvals=log_ticks(np.concatenate([final_losses, best_losses])))

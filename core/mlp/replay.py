@@ -419,9 +419,9 @@ def replay_layout(
                         "text": f"<b>{text}</b>", "showarrow": False, "yanchor": "bottom",
                         "font": {"size": 16}})  # fmt: skip
     fig.update_layout(annotations=headers, **slider_and_buttons(frames, spacing))
-    top = 1.02 if stacked else 1.06
+    top = 1.045 if stacked else 1.06
     legend = {"orientation": "h", "x": 0, "y": top, "yanchor": "bottom", "font": {"size": 13}}
     fig.update_layout(showlegend=True, legend=legend)
     style(fig, None, height=1650 if stacked else 1000)
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 250 if stacked else 70, "b": 150})
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 280 if stacked else 70, "b": 150})
     return fig

@@ -124,3 +124,10 @@ def test_chart_titles_fit_a_phone():
         size = fig.layout.title.font.size
         first_line = fig.layout.title.text.split("<br>")[0]
         assert len(first_line) * CHAR * size <= PHONE - 32 - 20, first_line
+
+
+def test_the_sweep_marks_the_current_rate_where_it_is():
+    rates = np.geomspace(0.001, 100, 11)
+    fig = mlp_plots.sweep_figure(rates, rates, rates, 0.2)
+    note = next(a for a in fig.layout.annotations if a.text == "current 0.2")
+    assert 10**note.x == pytest.approx(0.2) and fig.layout.shapes[0].x0 == 0.2

@@ -177,7 +177,7 @@ def test_step_buttons_take_the_steps_core_mlp_takes():
     print(f"step reruns took {[round(s, 3) for s in seconds]} s; server {server_ms} ms for 100")
     assert at.query_params["step"] == "111"
 
-    click(at, "⟲ Reset to the initial weights")
+    click(at, "Reset to the initial weights")
     assert metric(at, "Iteration") == "0" and "step" not in at.query_params
 
 
@@ -233,9 +233,9 @@ def test_stepping_from_a_replay_frame_and_a_reload_at_a_step():
 def test_pinned_runs_are_compared_and_can_be_unpinned():
     at = open_page(iterations="2000")
     show_tab(at, "Compare runs")
-    click(at, "📌 Pin this run")
+    click(at, "Pin this run")
     at.select_slider(key="train_lr").set_value(2.0).run()
-    click(at, "📌 Pin this run")
+    click(at, "Pin this run")
     at.select_slider(key="train_lr").set_value(0.05).run()
     table = at.dataframe[0].value
     assert list(table["run"]) == ["now: lr 0.05", "pinned: lr 0.2", "pinned: lr 2"]
@@ -248,13 +248,13 @@ def test_pinned_runs_are_compared_and_can_be_unpinned():
     names = [t["name"] for t in figure(at, "train_compare_chart")["data"]]
     assert names == ["now: lr 0.05", "pinned: lr 0.2", "pinned: lr 2"]
 
-    click(at, "✕ unpin lr 0.2")
+    click(at, "Unpin lr 0.2")
     assert list(at.dataframe[0].value["run"]) == ["now: lr 0.05", "pinned: lr 2"]
     for rate in (0.5, 1.0, 3.0, 5.0):
         at.select_slider(key="train_lr").set_value(rate).run()
-        click(at, "📌 Pin this run")
+        click(at, "Pin this run")
     assert len(at.dataframe[0].value) == 6  # five pinned and the current run
-    assert next(b for b in at.button if b.label == "📌 Pin this run").disabled
+    assert next(b for b in at.button if b.label == "Pin this run").disabled
 
 
 def test_exports_offer_four_files_and_the_script_repeats_the_run(tmp_path):
