@@ -51,7 +51,7 @@ def keras_peer(X: np.ndarray, y: np.ndarray, learning_rate: float = 0.2):
     def fit(iterations: int):
         for layer, W in zip(model.layers, start.weights, strict=True):
             layer.set_weights([W[:, :-1].T, W[:, -1]])
-        model.fit(data, epochs=1, steps_per_epoch=iterations, verbose=0)
+        model.fit(data, epochs=1, steps_per_epoch=iterations, shuffle=False, verbose=0)
         return model
 
     return fit
