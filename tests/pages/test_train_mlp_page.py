@@ -318,3 +318,15 @@ def test_random_query_strings_never_break_the_page(params):
         assert (
             "Link setting" in warning.value and "using" in warning.value or "step=" in warning.value
         )
+
+
+def test_a_prepared_figure_sends_the_same_json_without_copying_it_each_time():
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from ui.train_replay import PreparedFigure
+
+    original = go.Figure(go.Heatmap(z=np.arange(6.0).reshape(2, 3)), frames=[{"name": "1"}])
+    prepared = PreparedFigure(original)
+    assert json.loads(pio.to_json(prepared.to_dict())) == json.loads(original.to_json())
+    assert prepared.to_dict() is prepared.to_dict()  # made once
