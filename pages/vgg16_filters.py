@@ -35,6 +35,7 @@ from core.filters.store import (
 )
 from ui.app import ensure_app_navigation
 from ui.common import cached_figure, one_at_a_time
+from ui.filters_pictures import pictures_tab
 
 ensure_app_navigation()  # a deep link on a fresh server still gets the app's navigation
 
@@ -304,8 +305,8 @@ def main() -> None:
         st.session_state["requested"] = settings  # the first visit draws the default grid
     requested: GridSettings | None = st.session_state.get("requested")
 
-    tab_grid, tab_methods, tab_layers, tab_trained = st.tabs(
-        ["Grid", "Methods side by side", "Compare layers", "Trained vs untrained"]
+    tab_grid, tab_methods, tab_layers, tab_trained, tab_picture = st.tabs(
+        ["Grid", "Methods side by side", "Compare layers", "Trained vs untrained", "Your picture"]
     )
     with tab_grid:
         if requested is not None and requested != settings and not reason:
@@ -344,6 +345,8 @@ def main() -> None:
                 show_grid(model, wkey, settings, f"{settings.layer} · {label}", "trained")
             with cols[1]:
                 show_grid(untrained, ukey, settings, f"{settings.layer} · untrained", "untr")
+    with tab_picture:
+        pictures_tab(model, wkey, label, settings.layer, settings.n)
 
 
 def grid_details(grid: FilterGrid, grid_key: str) -> None:

@@ -1,0 +1,167 @@
+"""Figures of the picture tab: tiled heatmaps (with what each filter looks for), one row per
+block through the network, and the dream's loss curve. Plotly only; no Streamlit here."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+
+from core.filters.grid import stitch
+from core.filters.plots import png_data_uri
+from core.plot_style import POSITIVE, style
+
+MARGIN = 6
+BAND = 34  # white band above each row of "through the network" for its title
+EMPTY = 48  # grey of a tile whose picture is not drawn yet
+
+
+def resize_tiles(tiles: np.ndarray, side: int) -> np.ndarray:
+    """(k, s, s, 3) uint8 tiles resized to (k, side, side, 3)."""
+    if tiles.shape[1] == side:
+        return tiles
+    lanczos = Image.Resampling.LANCZOS
+    return np.stack([np.asarray(Image.fromarray(t).resize((side, side), lanczos)) for t in tiles])
+
+
+def pair_tiles(heat: np.ndarray, looks_for: Sequence[np.ndarray | None]) -> np.ndarray:
+    """Heat tile, then the filter's gradient-ascent picture (grey while missing), per filter."""
+    side = heat.shape[1]
+    out = []
+    for tile, picture in zip(heat, looks_for, strict=True):
+        out.append(tile)
+        if picture is None:
+            out.append(np.full((side, side, 3), EMPTY, np.uint8))
+        else:
+            out.append(resize_tiles(np.asarray(picture, np.uint8)[None], side)[0])
+    return np.stack(out)
+
+
+def _tiled_figure(
+    canvas: np.ndarray,
+    centres: list[tuple[float, float]],
+    captions: list[str],
+    hovers: list[str],
+    side: int,
+    title: str | None,
+    height: int,
+) -> go.Figure:
+    """A canvas of tiles with a caption at the bottom of each and hover text over each."""
+    fig = go.Figure(go.Image(source=png_data_uri(canvas), hoverinfo="skip"))
+    xs, ys = zip(*centres, strict=True) if centres else ((), ())
+    fig.add_trace(
+        go.Scatter(
+            x=xs, y=ys, mode="markers", marker={"size": 40, "opacity": 0.01, "color": "white"},
+            text=hovers, hovertemplate="%{text}<extra></extra>", showlegend=False,
+        )
+    )  # fmt: skip
+    for (cx, cy), caption in zip(centres, captions, strict=True):
+        if caption:
+            fig.add_annotation(
+                x=cx, y=cy + side / 2 - 2, yanchor="bottom", showarrow=False, text=caption,
+                font={"size": 14, "color": "white"}, bgcolor="rgba(0,0,0,0.6)",
+            )  # fmt: skip
+    h, w = canvas.shape[:2]
+    fig.update_xaxes(visible=False, range=[0, w])
+    fig.update_yaxes(visible=False, range=[h, 0], scaleanchor="x")
+    style(fig, title, height)
+    fig.update_layout(margin={"l": 5, "r": 5, "t": 50 if title else 5, "b": 5}, dragmode=False)
+    return fig
+
+
+def maps_figure(
+    heat: np.ndarray,
+    looks_for: Sequence[np.ndarray | None],
+    filter_indices: Sequence[int],
+    means: Sequence[float],
+    pairs_per_row: int,
+    title: str,
+    height: int = 640,
+) -> tuple[go.Figure, np.ndarray]:
+    """Each filter's heatmap over the picture, and beside it what the filter looks for.
+
+    Returns:
+        The figure and its stitched canvas (for a PNG download).
+    """
+    tiles = pair_tiles(heat, looks_for)
+    side, cols = heat.shape[1], 2 * pairs_per_row
+    rows = -(-len(tiles) // cols)
+    canvas = stitch(tiles, max(cols, rows), MARGIN)
+    canvas = canvas[: rows * side + (rows - 1) * MARGIN, : cols * side + (cols - 1) * MARGIN]
+    centres, captions, hovers = [], [], []
+    for k, (f, mean) in enumerate(zip(filter_indices, means, strict=True)):
+        for j in range(2):
+            row, col = divmod(2 * k + j, cols)
+            centres.append((col * (side + MARGIN) + side / 2, row * (side + MARGIN) + side / 2))
+        missing = looks_for[k] is None
+        captions += [f"#{f} · {mean:.1f}", "not drawn yet" if missing else f"#{f} looks for"]
+        hovers += [
+            f"filter {f}<br>fires here: mean activation {mean:.2f}",
+            f"filter {f}<br>what it looks for (gradient ascent from grey noise)",
+        ]
+    return _tiled_figure(canvas, centres, captions, hovers, side, title, height), canvas
+
+
+def network_figure(
+    rows: Sequence[tuple[str, np.ndarray, np.ndarray, tuple[int, int], np.ndarray]],
+    columns: int,
+    height: int | None = None,
+) -> tuple[go.Figure, np.ndarray]:
+    """One row per layer, shallow to deep: the picture's strongest maps in each.
+
+    Args:
+        rows: (layer, filter indices, mean activations, map size (h, w), heat tiles) per row.
+        columns: Tiles per row (rows with fewer filters leave black).
+        height: Figure height; None fits the canvas.
+
+    Returns:
+        The figure and its canvas.
+    """
+    side = rows[0][4].shape[1]
+    width = columns * side + (columns - 1) * MARGIN
+    parts, centres, captions, hovers, titles, top = [], [], [], [], [], 0
+    for layer, indices, means, (mh, mw), tiles in rows:
+        band = np.full((BAND, width, 3), 255, np.uint8)
+        strip = stitch(tiles, columns, MARGIN)[:side, :width]
+        parts += [band, strip]
+        titles.append((top + BAND / 2, f"<b>{layer}</b> · maps {mh}x{mw} · one cell = "
+                                       f"{side / mh:.0f} px of the picture"))  # fmt: skip
+        top += BAND
+        for k, (f, mean) in enumerate(zip(indices, means, strict=True)):
+            centres.append((k * (side + MARGIN) + side / 2, top + side / 2))
+            captions.append(f"#{f} · {mean:.1f}")
+            hovers.append(f"{layer}, filter {f}<br>mean activation {mean:.2f}<br>map {mh}x{mw}")
+        top += side
+    canvas = np.concatenate(parts)
+    fig = _tiled_figure(canvas, centres, captions, hovers, side, None, height or 100)
+    for y, text in titles:
+        fig.add_annotation(
+            x=0, y=y, xanchor="left", showarrow=False, text=text, font={"size": 16}
+        )  # fmt: skip
+    if height is None:
+        fig.update_layout(height=int(min(1400, 40 + canvas.shape[0] * 900 / width)))
+    return fig, canvas
+
+
+def dream_curve_figure(losses: np.ndarray, target: str, height: int = 360) -> go.Figure:
+    """The loss (mean activation of the target) before every step of the dream."""
+    steps = np.arange(len(losses))
+    fig = go.Figure(
+        go.Scatter(
+            x=steps, y=losses, mode="lines+markers", line={"width": 4, "color": POSITIVE},
+            hovertemplate="after %{x} steps<br>mean activation %{y:.3f}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_xaxes(title="gradient-ascent steps from the photo")
+    fig.update_yaxes(title="mean activation")
+    return style(fig, f"{target}: activation while dreaming", height)
+
+
+def png_bytes(pixels: np.ndarray) -> bytes:
+    """A uint8 (h, w, 3) picture as PNG bytes, for a download button."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(pixels, np.uint8)).save(buffer, format="PNG")
+    return buffer.getvalue()
