@@ -190,7 +190,8 @@ def heat_tiles(
     side = pixels.shape[0]
     grey = pixels.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
     base = np.repeat((0.25 + 0.45 * grey / 255.0)[..., None] * 255, 3, axis=2)
-    maps = np.stack([upsample(np.asarray(A)[:, :, int(f)], side) for f in filter_indices])
+    A = np.nan_to_num(np.asarray(A, np.float64), posinf=np.finfo(np.float64).max)
+    maps = np.stack([upsample(A[:, :, int(f)], side) for f in filter_indices])
     peak = maps.max(axis=(1, 2), keepdims=True) if scale == "own" else maps.max()
     v = maps / np.maximum(peak, 1e-12)
     alpha = v[..., None]
