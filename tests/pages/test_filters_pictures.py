@@ -106,8 +106,8 @@ def test_through_the_network_has_one_row_per_block_with_map_sizes(app):
     network = [s for s in figures(app).values() if "one cell" in text(s["layout"])][0]
     rows = [t for t in captions_of(network) if "maps" in t]
     sizes = ["224x224", "112x112", "56x56", "28x28", "14x14"]
-    for row, layer, size in zip(rows, ["block1_conv1", "block2_conv2", "block3_conv3",
-                                       "block4_conv3", "block5_conv3"], sizes, strict=True):  # fmt: skip
+    layers = ["block1_conv1", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3"]
+    for row, layer, size in zip(rows, layers, sizes, strict=True):
         assert layer in row and f"maps {size}" in row
     assert sum("·" in t and t.startswith("#") for t in captions_of(network)) == 15
 
