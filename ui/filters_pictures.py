@@ -75,15 +75,15 @@ def sample_bytes(name: str) -> bytes:
 
 def options_ui() -> tuple[int, str, int]:
     """Picture size, colour scale of the maps, and maps per layer "through the network"."""
-    c1, c2, c3 = st.columns(3)
-    size = c1.select_slider(
+    size = st.select_slider(
         "Picture size (px)", SIZES, 224, key="filters_pic_size",
         help="VGG16 was trained on 224 px pictures; larger shows finer maps but takes longer.",
     )  # fmt: skip
-    scale = c2.radio(
-        "Colour scale", list(SCALES), format_func=SCALES.get, key="filters_pic_scale"
+    scale = st.radio(
+        "Colour scale of the maps", list(SCALES), format_func=SCALES.get, horizontal=True,
+        key="filters_pic_scale",
     )  # fmt: skip
-    per_layer = c3.slider("Maps per layer (through the network)", 1, 8, 6, key="filters_pic_m")
+    per_layer = st.slider("Maps per layer (through the network)", 1, 8, 6, key="filters_pic_m")
     return int(size), str(scale), int(per_layer)
 
 
@@ -105,9 +105,12 @@ def maps_for(digest: str, size: int, wkey: str, _model, _pixels: np.ndarray):
     return maps, time.perf_counter() - started
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
 def stored_pictures(layer: str, indices: tuple[int, ...], wkey: str) -> dict[int, np.ndarray]:
-    """What each filter looks for, from the pre-rendered grids and the grid cache."""
+    """What each filter looks for, from the pre-rendered grids and the grid cache.
+
+    Not cached: a grid drawn on another tab a moment ago must count, and reading one .npz
+    per filter takes milliseconds.
+    """
     return find_filter_pictures(layer, indices, wkey, [prerender_dir(), cache_dir()])
 
 
@@ -118,8 +121,11 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
         "shallow layers are sharp and follow edges and colours; deeper ones are coarser and "
         "answer to larger, more abstract parts. Try a photo taken right now."
     )
-    chosen = source_ui()
-    size, scale, per_layer = options_ui()
+    source_column, options_column = st.columns([3, 2], gap="large")
+    with source_column:
+        chosen = source_ui()
+    with options_column:
+        size, scale, per_layer = options_ui()
     if chosen is None:
         return
     name, data = chosen
@@ -157,14 +163,15 @@ def maps_section(model, wkey, picture, digest, maps, layer, n, scale):
         missing = []
     h, w = maps[layer].shape[:2]
     title = f"{layer}: the {k} most active filters · maps {h}x{w}"
-    key = ("pic_maps", digest, picture.pixels.shape[0], wkey, layer, k, scale, len(missing))
+    st.markdown(f"**{title}**")
+    key = ("pic_maps", digest, picture.pixels.shape[0], wkey, layer, k, scale, tuple(sorted(found)))
 
     def build():
         side = 200 if n <= 2 else 160 if n <= 4 else 112
         heat = heat_tiles(picture.pixels, maps[layer], indices, side=side, scale=scale)
         looks_for = [found.get(int(f)) for f in indices]
         pairs = min(k, 4 if n <= 4 else n)
-        figure, canvas = maps_figure(heat, looks_for, indices, means, pairs, title, height=720)
+        figure, canvas = maps_figure(heat, looks_for, indices, means, pairs, title)
         return figure, png_bytes(canvas)
 
     figure, png = cached_figure(key, build)
@@ -192,7 +199,6 @@ def draw_pictures(model, layer: str, missing: list[int], wkey: str) -> dict[int,
             pictures = render_filter_pictures(model, layer, missing, wkey, cache_dir(), report)
     finally:
         bar.empty()
-    stored_pictures.clear()
     return pictures
 
 

@@ -54,13 +54,15 @@ def dream_ui(
         "photo morphs towards what the filter (or the whole layer) sees in it."
     )
     st.latex(
-        r"x_0 = \text{photo},\quad \text{loss} = \operatorname{mean}_{i,j}\sum_c w_c\,"
-        r"A_{ijc}(x),\quad x \leftarrow x + \eta\,\frac{\nabla_x \text{loss}}"
+        r"x_0 = \text{photo},\qquad \text{loss} = \operatorname{mean}_{i,j}\sum_c w_c\,A_{ijc}(x)"
+    )
+    st.latex(
+        r"x \leftarrow x + \eta\,\frac{\nabla_x \text{loss}}"
         r"{\sqrt{\operatorname{mean}(\nabla_x \text{loss})^2} + \epsilon}"
     )
     st.caption("w = one filter (1 for it, 0 for the rest) or the whole layer (1/C for each).")
     filter_index, steps, step_size, run = dream_settings_ui(layer, indices, means)
-    target = f"{layer}, filter {filter_index}" if filter_index is not None else f"{layer}, all"
+    target = f"{layer}, " + ("whole layer" if filter_index is None else f"filter {filter_index}")
     settings = (digest, pixels.shape[0], layer, filter_index, steps, step_size)
     if run:
         result = run_dream(model, pixels, layer, filter_index, steps, step_size)

@@ -79,9 +79,11 @@ def maps_figure(
     means: Sequence[float],
     pairs_per_row: int,
     title: str,
-    height: int = 640,
+    height: int | None = None,
 ) -> tuple[go.Figure, np.ndarray]:
     """Each filter's heatmap over the picture, and beside it what the filter looks for.
+
+    ``height`` None fits the canvas at the width of a wide-layout column (about 1100 px).
 
     Returns:
         The figure and its stitched canvas (for a PNG download).
@@ -102,7 +104,15 @@ def maps_figure(
             f"filter {f}<br>fires here: mean activation {mean:.2f}",
             f"filter {f}<br>what it looks for (gradient ascent from grey noise)",
         ]
-    return _tiled_figure(canvas, centres, captions, hovers, side, title, height), canvas
+    height = height or fitted_height(canvas, 1100, 0)
+    figure = _tiled_figure(canvas, centres, captions, hovers, side, None, height)
+    figure.update_layout(meta={"title": title})  # the page shows the title as text (it wraps)
+    return figure, canvas
+
+
+def fitted_height(canvas: np.ndarray, width: int, top: int) -> int:
+    """The figure height that shows ``canvas`` at ``width`` px wide, plus the title's ``top``."""
+    return int(np.clip(top + 10 + width * canvas.shape[0] / canvas.shape[1], 240, 1400))
 
 
 def network_figure(
@@ -142,7 +152,7 @@ def network_figure(
             x=0, y=y, xanchor="left", showarrow=False, text=text, font={"size": 16}
         )  # fmt: skip
     if height is None:
-        fig.update_layout(height=int(min(1400, 40 + canvas.shape[0] * 900 / width)))
+        fig.update_layout(height=fitted_height(canvas, 1300, 0))
     return fig, canvas
 
 
