@@ -24,7 +24,7 @@ from core.filters.features import (
 from core.filters.model import DOCUMENT_LAYERS
 from core.filters.photos import Picture, PictureError, read_picture
 from core.filters.store import cache_dir, prerender_dir
-from ui.common import cached_figure, one_at_a_time
+from ui.common import one_at_a_time
 from ui.filters_pictures_dream import dream_ui
 from ui.filters_pictures_plots import maps_figure, network_figure, png_bytes
 
@@ -105,6 +105,13 @@ def maps_for(digest: str, size: int, wkey: str, _model, _pixels: np.ndarray):
     return maps, time.perf_counter() - started
 
 
+@st.cache_resource(show_spinner=False, max_entries=12)
+def drawing(key: tuple, _build):
+    """A figure and its canvas, built once per key for every session; few entries, since
+    each canvas holds a few MB (kept for the PNG download, made only when clicked)."""
+    return _build()
+
+
 def stored_pictures(layer: str, indices: tuple[int, ...], wkey: str) -> dict[int, np.ndarray]:
     """What each filter looks for, from the pre-rendered grids and the grid cache.
 
@@ -171,17 +178,16 @@ def maps_section(model, wkey, picture, digest, maps, layer, n, scale):
         heat = heat_tiles(picture.pixels, maps[layer], indices, side=side, scale=scale)
         looks_for = [found.get(int(f)) for f in indices]
         pairs = min(k, 4 if n <= 4 else n)
-        figure, canvas = maps_figure(heat, looks_for, indices, means, pairs, title)
-        return figure, png_bytes(canvas)
+        return maps_figure(heat, looks_for, indices, means, pairs, title)
 
-    figure, png = cached_figure(key, build)
+    figure, canvas = drawing(key, build)
     st.plotly_chart(figure, key="filters_pic_maps_chart")
     st.caption(
         "Left of each pair: where the filter fires on the picture (yellow = strongest; "
         "label: filter index · mean activation). Right: what that filter looks for."
     )
     st.download_button(
-        "Download these maps (PNG)", png, file_name=f"{layer}_maps.png",
+        "Download these maps (PNG)", lambda: png_bytes(canvas), file_name=f"{layer}_maps.png",
         mime="image/png", key="filters_pic_maps_download",
     )  # fmt: skip
     return indices, means
@@ -217,12 +223,11 @@ def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: i
         for layer, indices, means in strongest_per_layer(maps, layers, per_layer):
             tiles = heat_tiles(picture.pixels, maps[layer], indices, side=128, scale=scale)
             rows.append((layer, indices, means, maps[layer].shape[:2], tiles))
-        figure, canvas = network_figure(rows, per_layer)
-        return figure, png_bytes(canvas)
+        return network_figure(rows, per_layer)
 
-    figure, png = cached_figure(key, build)
+    figure, canvas = drawing(key, build)
     st.plotly_chart(figure, key="filters_pic_network_chart")
     st.download_button(
-        "Download through the network (PNG)", png, file_name="through_vgg16.png",
-        mime="image/png", key="filters_pic_network_download",
+        "Download through the network (PNG)", lambda: png_bytes(canvas),
+        file_name="through_vgg16.png", mime="image/png", key="filters_pic_network_download",
     )  # fmt: skip

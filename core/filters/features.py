@@ -188,14 +188,14 @@ def heat_tiles(
         raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
     pixels = _resize(np.asarray(pixels, np.uint8), side)
     side = pixels.shape[0]
-    grey = pixels.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
-    base = np.repeat((0.25 + 0.45 * grey / 255.0)[..., None] * 255, 3, axis=2)
-    A = np.nan_to_num(np.asarray(A, np.float64), posinf=np.finfo(np.float64).max)
+    grey = pixels.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    base = ((0.25 + 0.45 * grey / 255.0) * 255)[..., None]  # broadcasts over R, G, B
+    A = np.nan_to_num(np.asarray(A, np.float32), posinf=np.finfo(np.float32).max)
     maps = np.stack([upsample(A[:, :, int(f)], side) for f in filter_indices])
     peak = maps.max(axis=(1, 2), keepdims=True) if scale == "own" else maps.max()
     v = maps / np.maximum(peak, 1e-12)
     alpha = v[..., None]
-    tiles = base * (1 - alpha) + colour_map(v).astype(np.float64) * alpha
+    tiles = base * (1 - alpha) + colour_map(v).astype(np.float32) * alpha
     return np.clip(np.rint(tiles), 0, 255).astype(np.uint8)
 
 
