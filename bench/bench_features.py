@@ -4,8 +4,8 @@ Prints medians measured side by side (interleaved, so load from other processes 
 
 1. the one forward pass that gives every conv layer's maps (``core.filters.features``),
    against the naive peer, 13 separate models each cut after one layer and run from the input;
-2. what the page does before the maps appear: that pass, the ranking, 16 heat tiles, the five
-   rows "through the network" and both figures with the JPEG pictures the browser receives;
+2. what the page does before the maps appear: that pass, the ranking, 16 heat tiles paired
+   with the filters' pictures, the five strips "through the network", encoded as JPEG;
 3. the largest difference between the two ways' maps (they must agree) and peak RSS.
 
     python bench/bench_features.py            # 224 px, the trained weights when present
@@ -74,20 +74,23 @@ def naive_maps(peers, pixels) -> dict[str, np.ndarray]:
 
 
 def page_work(model, pixels) -> None:
-    """What the page does before the maps appear: the pass, the ranking, the heat tiles and
-    both figures with their JPEG pictures (Streamlit's own transport aside)."""
-    from ui.filters_pictures_plots import maps_figure, network_figure
+    """What the page does before the maps appear: the pass, the ranking, the heat tiles
+    paired with (missing) filter pictures, the five strips "through the network", and the
+    JPEG encoding ``st.image`` does for them (Streamlit's own transport aside)."""
+    import io
+
+    from PIL import Image
+
+    from ui.filters_pictures_plots import pair_pictures, strip
 
     maps = feature_maps(model, pixels)
     A = maps["block3_conv3"]
-    indices, means = top_filters(A, 16)
-    heat = heat_tiles(pixels, A, indices, side=160)
-    maps_figure(heat, [None] * 16, indices, means, 4, "block3_conv3")
-    rows = []
-    for layer, idx, top in strongest_per_layer(maps, DOCUMENT_LAYERS, 6):
-        tiles = heat_tiles(pixels, maps[layer], idx, side=128)
-        rows.append((layer, idx, top, maps[layer].shape[:2], tiles))
-    network_figure(rows, 6)
+    indices, _ = top_filters(A, 16)
+    pictures = list(pair_pictures(heat_tiles(pixels, A, indices, side=160), [None] * 16))
+    for layer, idx, _ in strongest_per_layer(maps, DOCUMENT_LAYERS, 6):
+        pictures.append(strip(heat_tiles(pixels, maps[layer], idx, side=128), 6))
+    for picture in pictures:
+        Image.fromarray(picture).save(io.BytesIO(), format="JPEG", quality=100)  # as st.image
 
 
 def timed(function, *args) -> float:
@@ -131,7 +134,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"one pass, all 13 layers' maps:       {figures['one_pass_s']:.3f} s")
     print(f"13 truncated models (naive peer):    {figures['naive_s']:.3f} s "
           f"({figures['speedup']:.1f}x the one pass)")  # fmt: skip
-    print(f"pass + ranking + tiles + figures:    {figures['page_s']:.3f} s")
+    print(f"pass + ranking + tiles + JPEGs:      {figures['page_s']:.3f} s")
     print(f"largest difference between the two: {difference:.2e}")
     print(f"peak RSS of this process:            {figures['peak_rss_mb']:.0f} MB")
     return figures

@@ -26,7 +26,13 @@ from core.filters.photos import Picture, PictureError, read_picture
 from core.filters.store import cache_dir, prerender_dir
 from ui.common import one_at_a_time
 from ui.filters_pictures_dream import dream_ui
-from ui.filters_pictures_plots import maps_figure, network_figure, png_bytes
+from ui.filters_pictures_plots import (
+    network_canvas,
+    pair_pictures,
+    pairs_canvas,
+    png_bytes,
+    strip,
+)
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
 SAMPLES = {
@@ -107,8 +113,8 @@ def maps_for(digest: str, size: int, wkey: str, _model, _pixels: np.ndarray):
 
 @st.cache_resource(show_spinner=False, max_entries=12)
 def drawing(key: tuple, _build):
-    """A figure and its canvas, built once per key for every session; few entries, since
-    each canvas holds a few MB (kept for the PNG download, made only when clicked)."""
+    """Pictures and their canvas, built once per key for every session; few entries, since
+    each holds a few MB (the canvas is kept for the PNG download, made only when clicked)."""
     return _build()
 
 
@@ -162,30 +168,37 @@ def maps_section(model, wkey, picture, digest, maps, layer, n, scale):
     indices, means = top_filters(maps[layer], k)
     found = stored_pictures(layer, tuple(int(f) for f in indices), wkey)
     missing = [int(f) for f in indices if int(f) not in found]
-    if missing and st.button(
+    slot = st.empty()  # the button goes as soon as its pictures are drawn
+    if missing and slot.button(
         f"Draw what the {len(missing)} missing filters look for", key="filters_pic_draw",
         help="Gradient ascent from grey noise (the grids' settings); stored for next time.",
     ):  # fmt: skip
         found = {**found, **draw_pictures(model, layer, missing, wkey)}
-        missing = []
+        slot.empty()
     h, w = maps[layer].shape[:2]
     title = f"{layer}: the {k} most active filters · maps {h}x{w}"
     st.markdown(f"**{title}**")
     key = ("pic_maps", digest, picture.pixels.shape[0], wkey, layer, k, scale, tuple(sorted(found)))
+    per_row = min(k, 4 if n <= 4 else 8)
 
     def build():
         side = 200 if n <= 2 else 160 if n <= 4 else 112
         heat = heat_tiles(picture.pixels, maps[layer], indices, side=side, scale=scale)
-        looks_for = [found.get(int(f)) for f in indices]
-        pairs = min(k, 4 if n <= 4 else n)
-        return maps_figure(heat, looks_for, indices, means, pairs, title)
+        pictures = pair_pictures(heat, [found.get(int(f)) for f in indices])
+        return pictures, pairs_canvas(pictures, per_row)
 
-    figure, canvas = drawing(key, build)
-    st.plotly_chart(figure, key="filters_pic_maps_chart")
+    pictures, canvas = drawing(key, build)
     st.caption(
-        "Left of each pair: where the filter fires on the picture (yellow = strongest; "
-        "label: filter index · mean activation). Right: what that filter looks for."
+        "Each pair, left: where the filter fires on the picture (yellow = strongest); right: "
+        "what that filter looks for (gradient ascent from grey noise)."
     )
+    for start in range(0, k, per_row):
+        row = range(start, min(start + per_row, k))  # the last row may be short
+        for column, j in zip(st.columns(per_row), row, strict=False):
+            f, mean = int(indices[j]), float(means[j])
+            note = "" if f in found else " · not drawn yet"
+            column.image(pictures[j], caption=f"#{f} · mean {mean:.1f}{note}",
+                         output_format="JPEG", width="stretch")  # fmt: skip
     st.download_button(
         "Download these maps (PNG)", lambda: png_bytes(canvas), file_name=f"{layer}_maps.png",
         mime="image/png", key="filters_pic_maps_download",
@@ -222,11 +235,17 @@ def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: i
         rows = []
         for layer, indices, means in strongest_per_layer(maps, layers, per_layer):
             tiles = heat_tiles(picture.pixels, maps[layer], indices, side=128, scale=scale)
-            rows.append((layer, indices, means, maps[layer].shape[:2], tiles))
-        return network_figure(rows, per_layer)
+            rows.append((layer, indices, means, strip(tiles, per_layer)))
+        return rows, network_canvas([row[3] for row in rows])
 
-    figure, canvas = drawing(key, build)
-    st.plotly_chart(figure, key="filters_pic_network_chart")
+    rows, canvas = drawing(key, build)
+    side = picture.pixels.shape[0]
+    for layer, indices, means, pictures in rows:
+        h, w = maps[layer].shape[:2]
+        st.markdown(f"**{layer}** · maps {h}x{w} · one cell = {side // h} px of the picture")
+        labels = "  ·  ".join(f"#{f}: {m:.1f}" for f, m in zip(indices, means, strict=True))
+        st.image(pictures, caption=f"mean activation, strongest first: {labels}",
+                 output_format="JPEG", width="stretch")  # fmt: skip
     st.download_button(
         "Download through the network (PNG)", lambda: png_bytes(canvas),
         file_name="through_vgg16.png", mime="image/png", key="filters_pic_network_download",

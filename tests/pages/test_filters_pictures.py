@@ -59,14 +59,13 @@ def values(array) -> np.ndarray:
     return np.asarray(array)
 
 
-def captions_of(spec: dict) -> list[str]:
-    return [a["text"] for a in spec["layout"].get("annotations", [])]
+def pair_captions(at: AppTest) -> list[str]:
+    """Captions of the heatmap pairs, strongest first: "#f · mean a[ · not drawn yet]"."""
+    return [c for image in at.image for c in image.captions if c.startswith("#")]
 
 
-def maps_figure(at: AppTest) -> dict:
-    specs = [s for s in figures(at).values() if "most active filters" in text(s["layout"])]
-    assert len(specs) == 1
-    return specs[0]
+def markdown_text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
 
 
 def png(image: Image.Image, format: str = "PNG") -> bytes:
@@ -92,43 +91,46 @@ def test_sample_photo_maps_are_the_most_active_filters(app):
     captions = " ".join(c.value for c in app.caption)
     assert "All 13 layers' maps in one forward pass" in captions
     assert "centre square of the 400x266 picture" in captions
-    labels = [t for t in captions_of(maps_figure(app)) if "·" in t]
+    assert "block1_conv1: the 4 most active filters · maps 224x224" in markdown_text(app)
+    labels = pair_captions(app)
     shown = [int(t.split(" ·")[0].lstrip("#")) for t in labels]
     data = (ROOT / "assets" / "samples" / "chelsea.jpg").read_bytes()
     assert shown == expected_top(data, "block1_conv1", 4)
-    assert sum("not drawn yet" in t for t in captions_of(maps_figure(app))) == 4
+    assert sum("not drawn yet" in t for t in labels) == 4
     names = [b.label for b in app.get("download_button")]
     assert "Download these maps (PNG)" in names and "Download through the network (PNG)" in names
 
 
 def test_through_the_network_has_one_row_per_block_with_map_sizes(app):
     app.slider(key="filters_pic_m").set_value(3).run()
-    network = [s for s in figures(app).values() if "one cell" in text(s["layout"])][0]
-    rows = [t for t in captions_of(network) if "maps" in t]
-    sizes = ["224x224", "112x112", "56x56", "28x28", "14x14"]
+    rows = [m.value for m in app.markdown if "one cell =" in m.value]
     layers = ["block1_conv1", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3"]
-    for row, layer, size in zip(rows, layers, sizes, strict=True):
-        assert layer in row and f"maps {size}" in row
-    assert sum("·" in t and t.startswith("#") for t in captions_of(network)) == 15
+    sizes = ["224x224", "112x112", "56x56", "28x28", "14x14"]
+    cells = [1, 2, 4, 8, 16]  # picture pixels per map cell at 224 px
+    for row, layer, size, cell in zip(rows, layers, sizes, cells, strict=True):
+        assert layer in row and f"maps {size}" in row and f"one cell = {cell} px" in row
+    strips = [c for image in app.image for c in image.captions if "strongest first" in c]
+    assert len(strips) == 5 and all(c.count("#") == 3 for c in strips)
 
 
 def test_drawing_the_missing_filters_fills_the_pairs_and_stores_them(app, tmp_path):
     app.button(key="filters_pic_draw").click().run()
     assert not app.exception
-    assert not any("not drawn yet" in t for t in captions_of(maps_figure(app)))
+    assert len(pair_captions(app)) == 4
+    assert not any("not drawn yet" in t for t in pair_captions(app))
     assert len(list((tmp_path / "cache").glob("block1_conv1_1x1_seed_*.npz"))) == 4
-    app.run()  # the next run finds them in the store: no button
     assert not [b for b in app.button if b.key == "filters_pic_draw"]
 
 
 def test_layer_size_and_scale_controls(app):
     app.selectbox(key="test_layer").set_value("block5_conv3").run()
-    assert "block5_conv3: the 4 most active filters · maps 14x14" in text(maps_figure(app))
+    assert "block5_conv3: the 4 most active filters · maps 14x14" in markdown_text(app)
     app.select_slider(key="filters_pic_size").set_value(96).run()
-    assert "maps 6x6" in text(maps_figure(app))
+    assert "maps 6x6" in markdown_text(app)
     assert "What VGG16 sees: 96x96 px" in [c for image in app.image for c in image.captions]
     app.radio(key="filters_pic_scale").set_value("shared").run()
     assert not app.exception and not app.error
+    assert len(pair_captions(app)) == 4
 
 
 BAD = [
@@ -148,7 +150,7 @@ def test_a_bad_upload_gives_its_message_and_the_page_keeps_working(app, name, da
     assert [e.value for e in app.error] and message in app.error[0].value
     assert name in app.error[0].value
     app.radio(key="filters_pic_source").set_value("Sample photo").run()  # still usable
-    assert not app.error and maps_figure(app)
+    assert not app.error and len(pair_captions(app)) == 4
 
 
 @pytest.mark.parametrize(
@@ -163,7 +165,7 @@ def test_awkward_uploads_are_used_with_a_note(app, name, data, note):
     app.file_uploader(key="filters_pic_upload").upload(name, data).run()
     assert not app.exception and not app.error
     assert any(note in c.value for c in app.caption)
-    assert maps_figure(app)
+    assert len(pair_captions(app)) == 4
 
 
 def test_the_camera_is_offered_and_its_photo_is_used(app):
@@ -197,7 +199,7 @@ def test_the_filters_page_has_the_picture_tab(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert "Your picture" in [t.label for t in at.tabs]
-    assert "block1_conv1: the 16 most active filters · maps 224x224" in text(maps_figure(at))
+    assert "block1_conv1: the 16 most active filters · maps 224x224" in markdown_text(at)
     # The default grid on the Grid tab stored block1_conv1's best 16: some pairs are complete.
-    texts = captions_of(maps_figure(at))
-    assert any(t.endswith("looks for") for t in texts)
+    labels = pair_captions(at)
+    assert len(labels) == 16 and any("not drawn yet" not in t for t in labels)
