@@ -17,7 +17,7 @@ from core.filters.grid import stitch
 from core.plot_style import POSITIVE, style
 
 MARGIN = 6
-BAND = 34  # white band above each row of "through the network" for its title
+BAND = 34  # white band between the rows of "through the network" in its download
 EMPTY = 48  # grey of a tile whose picture is not drawn yet
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.filters.ascent import ProgressCallback, visualize_filters
-from core.filters.grid import FilterGrid, stitch
+from core.filters.grid import FilterGrid
 from core.filters.model import import_keras, shared
 from core.filters.store import GridSettings, default_settings, load_grid, save_grid
 
@@ -219,14 +219,6 @@ def strongest_per_layer(
     if missing:
         raise ValueError(f"no maps for layer {missing[0]!r}")
     return [(name, *top_filters(maps[name], min(m, maps[name].shape[2]))) for name in layers]
-
-
-def maps_canvas(tiles: np.ndarray, n: int, margin: int = 5) -> np.ndarray:
-    """Tiles laid out as the filter grids are (``stitch``), n per row, as many rows as needed."""
-    rows = -(-len(tiles) // n)
-    canvas = stitch(tiles, max(n, rows), margin)
-    side = tiles.shape[1]
-    return canvas[: rows * side + (rows - 1) * margin, : n * side + (n - 1) * margin]
 
 
 # What each filter looks for: the gradient-ascent pictures of the filter page's grid store.

@@ -16,7 +16,6 @@ from core.filters.features import (
     feature_maps,
     find_filter_pictures,
     heat_tiles,
-    maps_canvas,
     picture_settings,
     preprocess,
     render_filter_pictures,
@@ -227,13 +226,6 @@ def test_colour_map_runs_dark_to_bright():
     np.testing.assert_array_equal(ends[2], ends[0])
     lightness = colour_map(np.linspace(0, 1, 11)).astype(float) @ [0.299, 0.587, 0.114]
     assert np.all(np.diff(lightness) > 0)
-
-
-def test_maps_canvas_lays_tiles_like_the_grids():
-    tiles = np.full((5, 4, 4, 3), 200, np.uint8)
-    canvas = maps_canvas(tiles, 3, margin=1)
-    assert canvas.shape == (2 * 4 + 1, 3 * 4 + 2, 3)
-    assert canvas[5:, 10:].max() == 0  # the sixth place stays black
 
 
 # What each filter looks for: the grid store

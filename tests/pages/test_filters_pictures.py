@@ -203,3 +203,28 @@ def test_the_filters_page_has_the_picture_tab(tmp_path, monkeypatch):
     # The default grid on the Grid tab stored block1_conv1's best 16: some pairs are complete.
     labels = pair_captions(at)
     assert len(labels) == 16 and any("not drawn yet" not in t for t in labels)
+
+
+def test_pairs_and_strips_are_laid_out_like_the_grids():
+    from ui.filters_pictures_plots import (
+        MARGIN,
+        network_canvas,
+        pair_pictures,
+        pairs_canvas,
+        strip,
+    )  # fmt: skip
+
+    heat = np.stack([np.full((8, 8, 3), v, np.uint8) for v in (10, 20, 30)])
+    looks_for = [np.full((16, 16, 3), 200, np.uint8), None, np.full((8, 8, 3), 90, np.uint8)]
+    pictures = pair_pictures(heat, looks_for)
+    assert pictures.shape == (3, 8, 16 + MARGIN, 3)
+    assert pictures[0, 0, 0, 0] == 10 and pictures[0, 0, -1, 0] == 200  # resized to the tile
+    assert pictures[1, 0, -1, 0] == 48 and pictures[2, 0, -1, 0] == 90  # grey while missing
+    assert pictures[0, 0, 8, 0] == 0  # the black gap between the two
+    canvas = pairs_canvas(pictures, 2)
+    assert canvas.shape == (2 * 8 + MARGIN, 2 * (16 + MARGIN) + MARGIN, 3)
+    assert canvas[-1, -1].max() == 0  # the fourth place stays black
+    row = strip(heat, 4)
+    assert row.shape == (8, 4 * 8 + 3 * MARGIN, 3) and row[:, -8:].max() == 0
+    stacked = network_canvas([row, row])
+    assert stacked.shape[0] == 2 * 8 + 34 and stacked[10, 0, 0] == 255
