@@ -212,7 +212,7 @@ def test_pairs_and_strips_are_laid_out_like_the_grids():
         pair_pictures,
         pairs_canvas,
         strip,
-    )  # fmt: skip
+    )
 
     heat = np.stack([np.full((8, 8, 3), v, np.uint8) for v in (10, 20, 30)])
     looks_for = [np.full((16, 16, 3), 200, np.uint8), None, np.full((8, 8, 3), 90, np.uint8)]
