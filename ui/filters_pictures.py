@@ -234,7 +234,7 @@ def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: i
     def build():
         rows = []
         for layer, indices, means in strongest_per_layer(maps, layers, per_layer):
-            tiles = heat_tiles(picture.pixels, maps[layer], indices, side=128, scale=scale)
+            tiles = heat_tiles(picture.pixels, maps[layer], indices, side=144, scale=scale)
             rows.append((layer, indices, means, strip(tiles, per_layer)))
         return rows, network_canvas([row[3] for row in rows])
 
@@ -245,7 +245,7 @@ def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: i
         st.markdown(f"**{layer}** · maps {h}x{w} · one cell = {side // h} px of the picture")
         labels = "  ·  ".join(f"#{f}: {m:.1f}" for f, m in zip(indices, means, strict=True))
         st.image(pictures, caption=f"mean activation, strongest first: {labels}",
-                 output_format="JPEG", width="stretch")  # fmt: skip
+                 output_format="JPEG", width="content")  # five rows fit one screen  # fmt: skip
     st.download_button(
         "Download through the network (PNG)", lambda: png_bytes(canvas),
         file_name="through_vgg16.png", mime="image/png", key="filters_pic_network_download",
