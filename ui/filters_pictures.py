@@ -234,7 +234,7 @@ def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: i
     def build():
         rows = []
         for layer, indices, means in strongest_per_layer(maps, layers, per_layer):
-            tiles = heat_tiles(picture.pixels, maps[layer], indices, side=144, scale=scale)
+            tiles = heat_tiles(picture.pixels, maps[layer], indices, side=128, scale=scale)
             rows.append((layer, indices, means, strip(tiles, per_layer)))
         return rows, network_canvas([row[3] for row in rows])
 
@@ -242,10 +242,11 @@ def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: i
     side = picture.pixels.shape[0]
     for layer, indices, means, pictures in rows:
         h, w = maps[layer].shape[:2]
-        st.markdown(f"**{layer}** · maps {h}x{w} · one cell = {side // h} px of the picture")
-        labels = "  ·  ".join(f"#{f}: {m:.1f}" for f, m in zip(indices, means, strict=True))
-        st.image(pictures, caption=f"mean activation, strongest first: {labels}",
-                 output_format="JPEG", width="content")  # five rows fit one screen  # fmt: skip
+        label, strip_column = st.columns([1, 3], vertical_alignment="center")
+        label.markdown(f"**{layer}** · maps {h}x{w} · one cell = {side // h} px of the picture")
+        label.caption("Mean activation, strongest first: " + ", ".join(
+            f"#{f}: {m:.1f}" for f, m in zip(indices, means, strict=True)))  # fmt: skip
+        strip_column.image(pictures, output_format="JPEG", width="content")
     st.download_button(
         "Download through the network (PNG)", lambda: png_bytes(canvas),
         file_name="through_vgg16.png", mime="image/png", key="filters_pic_network_download",

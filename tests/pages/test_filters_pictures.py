@@ -109,7 +109,7 @@ def test_through_the_network_has_one_row_per_block_with_map_sizes(app):
     cells = [1, 2, 4, 8, 16]  # picture pixels per map cell at 224 px
     for row, layer, size, cell in zip(rows, layers, sizes, cells, strict=True):
         assert layer in row and f"maps {size}" in row and f"one cell = {cell} px" in row
-    strips = [c for image in app.image for c in image.captions if "strongest first" in c]
+    strips = [c.value for c in app.caption if "strongest first" in c.value]
     assert len(strips) == 5 and all(c.count("#") == 3 for c in strips)
 
 
