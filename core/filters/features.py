@@ -186,6 +186,11 @@ def heat_tiles(
     """
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+    if np.ndim(A) != 3:
+        raise ValueError(f"expected maps of shape (h, w, filters), got {np.shape(A)}")
+    bad = [int(f) for f in filter_indices if not 0 <= int(f) < np.shape(A)[2]]
+    if bad or not len(filter_indices):
+        raise ValueError(f"filter indices must be in 0..{np.shape(A)[2] - 1}, got {bad or '[]'}")
     pixels = _resize(np.asarray(pixels, np.uint8), side)
     side = pixels.shape[0]
     grey = pixels.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)

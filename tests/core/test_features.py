@@ -217,6 +217,10 @@ def test_heat_tiles_glow_where_the_map_fires():
     assert heat_tiles(pixels, A, [0], side=16).shape == (1, 16, 16, 3)
     with pytest.raises(ValueError, match="scale must be one of"):
         heat_tiles(pixels, A, [0], scale="log")
+    with pytest.raises(ValueError, match=r"filter indices must be in 0..1, got \[2\]"):
+        heat_tiles(pixels, A, [0, 2])
+    with pytest.raises(ValueError, match="expected maps of shape"):
+        heat_tiles(pixels, A[..., 0], [0])
 
 
 def test_colour_map_runs_dark_to_bright():
