@@ -99,19 +99,19 @@ def picture_for(digest: str, size: int, _data: bytes) -> Picture:
     return read_picture(_data, size, max_bytes=PICTURE_LIMIT_MB * 2**20)
 
 
-@st.cache_resource(show_spinner="One forward pass through VGG16 ...", max_entries=3)
+@st.cache_resource(show_spinner="One forward pass through VGG16 ...", max_entries=2)
 def maps_for(digest: str, size: int, wkey: str, _model, _pixels: np.ndarray):
     """Every layer's maps of a picture and the seconds the forward pass took.
 
     Shared by every session and never modified: a resource, so a rerun does not copy the
-    54 MB a 224 px picture's maps take (110 MB at 320 px; three pictures at most).
+    54 MB a 224 px picture's maps take (110 MB at 320 px; two pictures at most).
     """
     started = time.perf_counter()
     maps = feature_maps(_model, _pixels)
     return maps, time.perf_counter() - started
 
 
-@st.cache_resource(show_spinner=False, max_entries=12)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def drawing(key: tuple, _build):
     """Pictures and their canvas, built once per key for every session; few entries, since
     each holds a few MB (the canvas is kept for the PNG download, made only when clicked)."""
