@@ -2,6 +2,7 @@
 
 from core.colour.contrast import (
     BLACK,
+    LUMINANCE_WEIGHTS,
     THRESHOLDS,
     WHITE,
     Colour,
@@ -9,12 +10,14 @@ from core.colour.contrast import (
     linearise,
     relative_luminance,
     relative_luminances,
+    text_ratios,
     wcag_level,
     wcag_text_colour,
 )
 
 __all__ = [
     "BLACK",
+    "LUMINANCE_WEIGHTS",
     "THRESHOLDS",
     "WHITE",
     "Colour",
@@ -22,6 +25,7 @@ __all__ = [
     "linearise",
     "relative_luminance",
     "relative_luminances",
+    "text_ratios",
     "wcag_level",
     "wcag_text_colour",
 ]

@@ -5,6 +5,7 @@ Controls are found by their labels and ARIA roles, never by layout classes.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import parse_qs, urlparse
 
@@ -135,6 +136,12 @@ def upload(page, label: str, name: str, content: bytes, mime: str = "text/csv") 
     uploader.first.locator("input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": mime, "buffer": content}]
     )
+    # The rerun starts only once the file is sent (a replaced file is deleted first): wait for
+    # it to start (a quick one may be missed: then this only costs the timeout), then to end.
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_selector(f'{br.APP}[data-test-script-state="running"]', timeout=5_000)
     br.wait_for_run(page)
 
 

@@ -34,14 +34,18 @@ class TrainingSettings:
         return (3, *self.hidden, 1)
 
     def describe(self) -> str:
-        hidden = "-".join(str(n) for n in self.hidden)
         return (
-            f"3-{hidden}-1 {self.activation}, learning rate {self.learning_rate:g}, "
+            f"{self.network_name}, learning rate {self.learning_rate:g}, "
             f"{self.iterations:,} iterations, seed {self.seed}, init scale {self.init_scale:g}"
         )
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def network_name(self) -> str:
+        """E.g. "3-5-2-1 sigmoid": the layer sizes and the hidden activation."""
+        return "-".join(str(n) for n in self.layers) + f" {self.activation}"
 
     def train(
         self, X: np.ndarray, y: np.ndarray, progress: ProgressCallback | None = None
@@ -115,10 +119,11 @@ def session_network() -> tuple[TrainResult, TrainingSettings, bool]:
     return train_cached(settings), settings, False
 
 
-# Slider stops: a 1-1.5-2-3-5-7 series per decade reads well on a log scale.
+# Slider stops: a 1-1.5-2-3-5-7 series per decade reads well on a log scale. Up to 100, where
+# the core is still stable, so that a rate too large to learn can be shown.
 LEARNING_RATES: tuple[float, ...] = (
-    *(round(m * 10.0**e, 6) for e in range(-3, 1) for m in (1, 1.5, 2, 3, 5, 7)),
-    10.0,
+    *(round(m * 10.0**e, 6) for e in range(-3, 2) for m in (1, 1.5, 2, 3, 5, 7)),
+    100.0,
 )
 ITERATIONS: tuple[int, ...] = (
     100,
@@ -136,76 +141,170 @@ ITERATIONS: tuple[int, ...] = (
 INIT_SCALES: tuple[float, ...] = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0)
 ACTIVATION_NAMES: tuple[str, ...] = ("sigmoid", "tanh", "relu")
 MAX_SEED = 9_999
+MAX_HIDDEN_LAYERS, MAX_NEURONS = 3, 8
 
 
-def nearest(options: tuple[float, ...], value: float, log: bool = True) -> float:
-    """The option closest to value (on a log scale when `log`)."""
-    if log:
-        return min(options, key=lambda o: abs(np.log(o) - np.log(value)))
-    return min(options, key=lambda o: abs(o - value))
+@dataclass(frozen=True)
+class Preset:
+    """A learning rate worth showing, and what to watch for (at the lesson's seed and network)."""
+
+    name: str
+    learning_rate: float
+    watch: str
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset(
+        "Too small",
+        0.01,
+        "the error barely falls in 10,000 iterations and the boundary hardly moves: the steps "
+        "are too short to leave the plateau.",
+    ),
+    Preset(
+        "Lesson's",
+        0.2,
+        "the error rests on a plateau for about 1,000 iterations, then falls a thousandfold as "
+        "the boundary swings into place.",
+    ),
+    Preset(
+        "On the edge",
+        5.0,
+        "the error jumps up before it falls: the steps overshoot the valley and bounce "
+        "(oscillation) until they settle.",
+    ),
+    Preset(
+        "Too large",
+        20.0,
+        "the first steps throw the error up to 4 and it stays there: the neurons saturate, "
+        "their gradients vanish, and training diverges to a network sure of wrong answers.",
+    ),
+)
+
+
+def with_value(options: tuple, value) -> tuple:
+    """The slider's stops, with ``value`` added in order when it lies between two of them."""
+    return tuple(sorted({*options, value}))
+
+
+def exact(value: float) -> str:
+    """A float as short URL text that reads back as the same float ("0.2", "1", "0.33")."""
+    short = f"{value:.15g}"
+    return short if float(short) == value else repr(float(value))
 
 
 def settings_to_query(settings: TrainingSettings) -> dict[str, str]:
     """The URL form of the settings, e.g. lr=0.2&iterations=10000&hidden=5-2."""
     return {
-        "lr": f"{settings.learning_rate:g}",
+        "lr": exact(settings.learning_rate),
         "iterations": str(settings.iterations),
         "seed": str(settings.seed),
-        "init": f"{settings.init_scale:g}",
+        "init": exact(settings.init_scale),
         "hidden": "-".join(str(n) for n in settings.hidden),
         "activation": settings.activation,
     }
 
 
-def settings_from_query(params: dict[str, str]) -> tuple[TrainingSettings, list[str]]:
-    """Read settings from URL parameters; anything unreadable falls back to the default.
+@dataclass(frozen=True)
+class UrlNote:
+    """A URL parameter that could not be used as written: which setting, what it became, why.
+
+    The page shows it while that setting still holds ``value``, and drops it once changed.
+    """
+
+    field: str
+    value: object
+    text: str
+
+
+def _number(text: str, whole: bool) -> float | None:
+    """A finite number from URL text ("0.33", "1e6", "12345"), or None; whole numbers only
+    when ``whole``."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    if not np.isfinite(value) or (whole and value != int(value)):
+        return None
+    return int(value) if whole else value
+
+
+NUMERIC_PARAMETERS = {  # URL name: (setting, whole number, lowest, highest)
+    "lr": ("learning_rate", False, 1e-4, 100.0),
+    "iterations": ("iterations", True, 1, 200_000),
+    "seed": ("seed", True, 0, MAX_SEED),
+    "init": ("init_scale", False, 1e-3, 10.0),
+}
+
+
+def settings_from_query(params: dict[str, str]) -> tuple[TrainingSettings, list[UrlNote]]:
+    """Read settings from URL parameters: any valid value is used as written.
+
+    Anything unreadable or out of range falls back to the lesson's value, with a note saying
+    what the parameter became and why.
 
     Returns:
-        The settings and one plain-language message per parameter that could not be used.
+        The settings and one ``UrlNote`` per parameter that could not be used.
     """
     default = TrainingSettings()
     values = default.as_dict()
-    problems: list[str] = []
-
-    def number(name: str, cast, low, high):
-        text = params.get(name)
-        if text is None:
-            return None
-        try:
-            value = cast(text)
-        except (TypeError, ValueError):
-            problems.append(f"`{name}={text}` is not a number")
-            return None
-        if not (np.isfinite(value) and low <= value <= high):
-            problems.append(f"`{name}={text}` is outside {low:g} to {high:g}")
-            return None
-        return value
-
-    if (lr := number("lr", float, LEARNING_RATES[0], LEARNING_RATES[-1])) is not None:
-        values["learning_rate"] = nearest(LEARNING_RATES, lr)
-    if (iterations := number("iterations", int, ITERATIONS[0], ITERATIONS[-1])) is not None:
-        values["iterations"] = int(nearest(ITERATIONS, iterations))
-    if (seed := number("seed", int, 0, MAX_SEED)) is not None:
-        values["seed"] = seed
-    if (scale := number("init", float, INIT_SCALES[0], INIT_SCALES[-1])) is not None:
-        values["init_scale"] = nearest(INIT_SCALES, scale)
+    notes: list[UrlNote] = []
+    for name, (field, whole, low, high) in NUMERIC_PARAMETERS.items():
+        if (text := params.get(name)) is None:
+            continue
+        value = _number(text, whole)
+        if value is not None and low <= value <= high:
+            values[field] = value
+            continue
+        kind = "a whole number" if whole else "a number"
+        reason = f"is not {kind}" if value is None else f"is outside {low:,g} to {high:,g}"
+        notes.append(
+            UrlNote(field, values[field], f"`{name}={text}` {reason}; using {values[field]:,g}")
+        )
     if (hidden := params.get("hidden")) is not None:
-        try:
-            sizes = tuple(int(n) for n in hidden.split("-"))
-        except ValueError:
-            sizes = ()
-        if 1 <= len(sizes) <= 3 and all(1 <= n <= 8 for n in sizes):
-            values["hidden"] = sizes
+        sizes = tuple(_number(n, True) for n in hidden.split("-"))
+        if 1 <= len(sizes) <= MAX_HIDDEN_LAYERS and all(
+            n is not None and 1 <= n <= MAX_NEURONS for n in sizes
+        ):
+            values["hidden"] = tuple(int(n) for n in sizes)
         else:
-            problems.append(f"`hidden={hidden}` should be 1-3 layer sizes of 1-8, such as 5-2")
+            notes.append(
+                UrlNote(
+                    "hidden",
+                    default.hidden,
+                    f"`hidden={hidden}` should be 1-{MAX_HIDDEN_LAYERS} layer sizes of "
+                    f"1-{MAX_NEURONS}, such as 5-2; using 5-2",
+                )
+            )
     if (activation := params.get("activation")) is not None:
         if activation in ACTIVATION_NAMES:
             values["activation"] = activation
         else:
-            problems.append(
-                f"`activation={activation}` should be one of {', '.join(ACTIVATION_NAMES)}"
+            notes.append(
+                UrlNote(
+                    "activation",
+                    default.activation,
+                    f"`activation={activation}` should be one of {', '.join(ACTIVATION_NAMES)}; "
+                    f"using {default.activation}",
+                )
             )
-    return TrainingSettings(**values), problems
+    return TrainingSettings(**values), notes
+
+
+def notes_still_true(notes: list[UrlNote], settings: TrainingSettings) -> list[UrlNote]:
+    """The notes whose setting still holds the value the note announced."""
+    return [note for note in notes if getattr(settings, note.field) == note.value]
+
+
+PHONE_HINTS = ("Mobi", "Android", "iPhone")
+
+
+def on_a_phone() -> bool:
+    """Whether the browser says it is a phone (its User-Agent), to lay charts out for it."""
+    try:
+        agent = st.context.headers.get("User-Agent", "") or ""
+    except Exception:  # no request behind this run (a test): a wide screen
+        return False
+    return any(hint in agent for hint in PHONE_HINTS)
 
 
 # Heavy renders (VGG16 grids) run one at a time per process: twenty different grids at once

@@ -127,6 +127,11 @@ def stored_pictures(layer: str, indices: tuple[int, ...], wkey: str) -> dict[int
     return find_filter_pictures(layer, indices, wkey, [prerender_dir(), cache_dir()])
 
 
+def pictures_tab_for(network, settings) -> None:
+    """The tab for the page's loaded network (model, weights_key, label) and grid settings."""
+    pictures_tab(network.model, network.weights_key, network.label, settings.layer, settings.n)
+
+
 def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
     """The whole tab, for the page's weights, layer and grid size (k = n*n filters)."""
     st.markdown(

@@ -2,10 +2,12 @@
 
 Modules, each importing only those above it (and ``core.mlp`` for the decision threshold):
 
-- ``data``: reading colours as people type them;
-- ``contrast``: WCAG relative luminance, contrast ratio and levels;
-- ``palette``: the network's choice against WCAG's over many colours;
+- ``data``: reading colours as people type them (CSS clamping said, not hidden);
+- ``contrast``: WCAG relative luminance (one implementation), contrast ratio and levels;
+- ``palette``: the network's choice against WCAG's over many colours, by group, as CSV;
 - ``labels``: labels collected in the classroom, their CSV form;
+- ``retraining``: what retraining on the labels changed;
+- ``link``: the page's state as short URL parameters;
 - ``preview``: the PNG preview of text over a colour;
 - ``plots``: what the page draws.
 """

@@ -23,18 +23,47 @@ BLACK = (0, 0, 0)
 WHITE = (255, 255, 255)
 # Minimum ratios, (AA, AAA), for normal and for large text (WCAG 2.x success criteria 1.4.3, 1.4.6).
 THRESHOLDS = {False: (4.5, 7.0), True: (3.0, 4.5)}
+# How bright each linear channel looks (ITU-R BT.709 primaries, as WCAG uses).
+LUMINANCE_WEIGHTS = np.array([0.2126, 0.7152, 0.0722])
 
 Colour = str | Sequence[int]
 
 
-def linearise(channel: int) -> float:
-    """Undo the sRGB gamma of one 0-255 channel, giving linear light in [0, 1]."""
-    c = channel / 255.0
-    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+def linearise(channel: np.ndarray | float) -> np.ndarray:
+    """Undo the sRGB gamma of 0-255 channel values, giving linear light in [0, 1].
+
+    Args:
+        channel: one value or an array of values in 0..255.
+
+    Returns:
+        An array of the same shape (a 0-d array for one value).
+    """
+    c = np.asarray(channel, dtype=np.float64) / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def relative_luminances(colours: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of many colours at once: the one implementation of the formula.
+
+    Args:
+        colours: array of shape (n, 3) with values in 0..255.
+
+    Returns:
+        Array of shape (n,) with values in [0, 1].
+
+    Raises:
+        ValueError: naming the shape or the values when they are not colours.
+    """
+    rgb = np.asarray(colours, dtype=np.float64)
+    if rgb.ndim != 2 or rgb.shape[1] != 3:
+        raise ValueError(f"expected colours of shape (n, 3), got {rgb.shape}")
+    if rgb.size and (not np.all(np.isfinite(rgb)) or rgb.min() < 0 or rgb.max() > 255):
+        raise ValueError("expected colour values in 0..255")
+    return linearise(rgb) @ LUMINANCE_WEIGHTS
 
 
 def relative_luminance(colour: Colour) -> float:
-    """WCAG relative luminance of a colour.
+    """WCAG relative luminance of one colour (``relative_luminances`` of a single row).
 
     Args:
         colour: "#rrggbb", "#rgb", "rgb(r, g, b)", a CSS name, or (r, g, b) with ints 0..255.
@@ -45,27 +74,7 @@ def relative_luminance(colour: Colour) -> float:
     Raises:
         ValueError: naming the value when it is not a colour.
     """
-    r, g, b = parse_colour(colour)
-    return 0.2126 * linearise(r) + 0.7152 * linearise(g) + 0.0722 * linearise(b)
-
-
-def relative_luminances(colours: np.ndarray) -> np.ndarray:
-    """Relative luminance of many colours at once, the same formula as ``relative_luminance``.
-
-    Args:
-        colours: array of shape (n, 3) with values in 0..255.
-
-    Returns:
-        Array of shape (n,) with values in [0, 1].
-    """
-    rgb = np.asarray(colours, dtype=np.float64)
-    if rgb.ndim != 2 or rgb.shape[1] != 3:
-        raise ValueError(f"expected colours of shape (n, 3), got {rgb.shape}")
-    if rgb.size and (not np.all(np.isfinite(rgb)) or rgb.min() < 0 or rgb.max() > 255):
-        raise ValueError("expected colour values in 0..255")
-    c = rgb / 255.0
-    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return linear @ np.array([0.2126, 0.7152, 0.0722])
+    return float(relative_luminances(np.array([parse_colour(colour)]))[0])
 
 
 def contrast_ratio(first: Colour, second: Colour) -> float:
@@ -108,6 +117,18 @@ def wcag_level(ratio: float, large: bool = False) -> str:
     return "fail"
 
 
+def text_ratios(background: Colour) -> dict[str, float]:
+    """Contrast ratios of black and of white text over a background.
+
+    Args:
+        background: a colour in any form ``relative_luminance`` accepts.
+
+    Returns:
+        {"black": ratio, "white": ratio}.
+    """
+    return {"black": contrast_ratio(background, BLACK), "white": contrast_ratio(background, WHITE)}
+
+
 def wcag_text_colour(background: Colour) -> str:
     """The text colour, black or white, with the higher contrast over a background.
 
@@ -117,6 +138,5 @@ def wcag_text_colour(background: Colour) -> str:
     Returns:
         "white" or "black"; "black" on an exact tie.
     """
-    over_black = contrast_ratio(background, BLACK)
-    over_white = contrast_ratio(background, WHITE)
-    return "white" if over_white > over_black else "black"
+    ratios = text_ratios(background)
+    return "white" if ratios["white"] > ratios["black"] else "black"

@@ -6,8 +6,10 @@ The CSV has a header and one label per row, so a class can pool files:
     #3366cc,white
     #f0e68c,black
 
-On reading, ``colour`` takes any form ``core.data.parse_colour`` accepts and ``text`` may also be
-written 1 (white) or 0 (black), as in the lesson's expected outputs.
+On reading, ``colour`` takes any form ``core.colour.data.parse_colour`` accepts and ``text`` may
+also be written 1 (white) or 0 (black), as in the lesson's expected outputs. A colour with commas
+should be quoted (``"rgb(0, 0, 0)",white``); when it is not, and it is the only cell with commas,
+its pieces are joined back.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.colour.data import parse_colour, to_hex
+from core.colour.data import parse_colour, read_colour, to_hex
 from core.mlp.data import normalise, training_set
 
 TEXT_COLOURS = ("black", "white")  # index = the lesson's label: 0 black, 1 white
@@ -79,6 +81,11 @@ def labels_from_csv(data: bytes | str) -> list[Label]:
     Raises:
         ValueError: with a message a person can act on, naming the line and value at fault.
     """
+    return read_labels_csv(data)[0]
+
+
+def _csv_rows(data: bytes | str) -> list[tuple[int, list[str]]]:
+    """The file's non-blank rows with their line numbers, the header first."""
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
             raise ValueError(
@@ -88,11 +95,27 @@ def labels_from_csv(data: bytes | str) -> list[Label]:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError("the file is not UTF-8 text: upload a CSV of labels") from None
-    reader = csv.reader(io.StringIO(data))
-    # Keep each row's line number in the file, so messages point at the right line.
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    try:
+        reader = csv.reader(io.StringIO(data))
+        # Keep each row's line number in the file, so messages point at the right line.
+        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as error:
+        raise ValueError(f"the file is not a readable CSV: {error}") from None
     if not rows:
         raise ValueError("the file is empty: expected a header 'colour,text' and one label per row")
+    return rows
+
+
+def read_labels_csv(data: bytes | str) -> tuple[list[Label], list[str]]:
+    """``labels_from_csv``, and one note per colour that was clamped to be read.
+
+    Returns:
+        The labels in file order, and notes such as "line 3: 'rgb(300, 0, 0)': red 300 ...".
+
+    Raises:
+        ValueError: as ``labels_from_csv``.
+    """
+    rows = _csv_rows(data)
     header = [cell.strip().lower() for cell in rows[0][1]]
     missing = [name for name in ("colour", "text") if name not in header]
     if missing:
@@ -104,15 +127,42 @@ def labels_from_csv(data: bytes | str) -> list[Label]:
     if len(rows) - 1 > MAX_ROWS:
         raise ValueError(f"the file has {len(rows) - 1:,} labels; at most {MAX_ROWS:,} are read")
     colour_at, text_at = header.index("colour"), header.index("text")
-    labels = []
+    labels, notes = [], []
     for line, row in rows[1:]:
-        if len(row) <= max(colour_at, text_at):
-            raise ValueError(f"line {line}: expected a colour and a text colour, got {row!r}")
         try:
-            labels.append(make_label(row[colour_at], row[text_at]))
+            label, note = _row_label(row, len(header), colour_at, text_at)
         except ValueError as error:
             raise ValueError(f"line {line}: {error}") from None
-    return labels
+        labels.append(label)
+        if note is not None:
+            notes.append(f"line {line}: {note}")
+    return labels, notes
+
+
+def _label_and_note(colour: str, text: str) -> tuple[Label, str | None]:
+    reading = read_colour(colour)
+    return make_label(reading.rgb, text), reading.note
+
+
+def _row_label(
+    row: list[str], width: int, colour_at: int, text_at: int
+) -> tuple[Label, str | None]:
+    """One CSV row as a Label; an unquoted colour with commas, rgb(0,0,0), is joined back."""
+    extra = len(row) - width
+    if extra > 0:
+        # Only the colour column can hold commas: its cells are the `extra + 1` from colour_at.
+        colour = ",".join(row[colour_at : colour_at + extra + 1])
+        rest = row[:colour_at] + [colour] + row[colour_at + extra + 1 :]
+        try:
+            return _label_and_note(rest[colour_at], rest[text_at])
+        except ValueError as error:
+            raise ValueError(
+                f"{error} (this row has {len(row)} cells for {width} columns: a colour with "
+                f'commas must be quoted, as in "rgb(0, 0, 0)",white)'
+            ) from None
+    if len(row) <= max(colour_at, text_at):
+        raise ValueError(f"expected a colour and a text colour, got {row!r}")
+    return _label_and_note(row[colour_at], row[text_at])
 
 
 def merge_labels(existing: Sequence[Label], new: Sequence[Label]) -> tuple[list[Label], int]:

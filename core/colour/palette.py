@@ -8,6 +8,8 @@ WCAG picks the text colour with the higher contrast ratio, which is white exactl
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +25,8 @@ WCAG_WHITE_BELOW = float(np.sqrt(1.05 * 0.05) - 0.05)
 AGREEMENT_SAMPLE = 1000
 AGREEMENT_SEED = 2024
 MAX_RANDOM = 200
+GROUPS = ("training", "held out", "random")
+CSV_COLUMNS = ("group", "name", "colour", "P(white)", "network", "WCAG", "agree")
 
 Predict = Callable[[np.ndarray], np.ndarray]
 
@@ -65,6 +69,20 @@ class Comparison:
     def hex(self) -> list[str]:
         """The colours as ``#rrggbb``."""
         return [to_hex(tuple(int(v) for v in rgb)) for rgb in self.colours]
+
+    def subset(self, mask: np.ndarray) -> Comparison:
+        """The same comparison for the colours where mask is True."""
+        return Comparison(self.colours[mask], self.probability[mask], self.luminance[mask])
+
+
+def text_name(white: bool | np.bool_) -> str:
+    """ "white" or "black", the text colour a True / False answer stands for."""
+    return "white" if white else "black"
+
+
+def network_text(probability: float) -> str:
+    """The network's pick for one P(white), cut at ``core.mlp.DECISION_THRESHOLD``."""
+    return text_name(bool(white_text(probability)))
 
 
 def compare(predict: Predict, colours: np.ndarray) -> Comparison:
@@ -122,3 +140,66 @@ def palette(n_random: int, seed: int = 0) -> list[Swatch]:
         colour = (int(rgb[0]), int(rgb[1]), int(rgb[2]))
         swatches.append(Swatch("random", to_hex(colour), colour))
     return swatches
+
+
+@dataclass(frozen=True)
+class PaletteGroup:
+    """The swatches of one group ("training", "held out", "random") and their comparison."""
+
+    group: str
+    names: list[str]
+    comparison: Comparison
+
+    @property
+    def disagreements(self) -> int:
+        """How many of the group's colours the network and WCAG answer differently."""
+        return int((~self.comparison.agree).sum())
+
+
+def _check_pair(swatches: list[Swatch], comparison: Comparison) -> None:
+    if len(swatches) != len(comparison.colours):
+        raise ValueError(
+            f"expected one comparison row per swatch, got {len(comparison.colours)} rows "
+            f"for {len(swatches)} swatches"
+        )
+
+
+def palette_groups(swatches: list[Swatch], comparison: Comparison) -> list[PaletteGroup]:
+    """Split a palette and its comparison by group, in the order of ``GROUPS``.
+
+    Args:
+        swatches: the palette, as ``palette`` returns it.
+        comparison: ``compare`` of the same colours, in the same order.
+
+    Returns:
+        One PaletteGroup per group that has swatches.
+    """
+    _check_pair(swatches, comparison)
+    groups = []
+    for group in GROUPS:
+        mask = np.array([s.group == group for s in swatches], dtype=bool)
+        if mask.any():
+            names = [s.name for s in swatches if s.group == group]
+            groups.append(PaletteGroup(group, names, comparison.subset(mask)))
+    return groups
+
+
+def palette_csv(swatches: list[Swatch], comparison: Comparison) -> str:
+    """The palette as CSV: one row per swatch with both picks, columns ``CSV_COLUMNS``."""
+    _check_pair(swatches, comparison)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    rows = zip(
+        swatches,
+        comparison.hex,
+        comparison.probability,
+        comparison.network_white,
+        comparison.wcag_white,
+        comparison.agree,
+        strict=True,
+    )
+    for swatch, hex_colour, p, network, wcag, agree in rows:
+        picks = [text_name(network), text_name(wcag)]
+        writer.writerow([swatch.group, swatch.name, hex_colour, f"{p:.4f}", *picks, bool(agree)])
+    return out.getvalue()

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.colour.palette import WCAG_WHITE_BELOW, Comparison
+from core.mlp.network import DECISION_THRESHOLD
 from core.plot_style import style
 
 DISAGREE_OUTLINE = "#d62728"
@@ -74,12 +75,13 @@ def disagreement_cube(comparison: Comparison) -> go.Figure:
             "xaxis": {**axis, "title": {"text": "red"}},
             "yaxis": {**axis, "title": {"text": "green"}},
             "zaxis": {**axis, "title": {"text": "blue"}},
-            "camera": {"eye": {"x": 1.3, "y": -1.3, "z": 0.75}},
+            "camera": {"eye": {"x": 1.75, "y": -1.75, "z": 1.0}},
+            "domain": {"y": [0.07, 1.0]},  # room for the legend below the cube
             "aspectmode": "cube",
         },
     )
     rate = comparison.agreement_rate
-    style(fig, f"Where they disagree in the RGB cube ({rate:.1%} agree)", height=620)
+    style(fig, f"RGB cube: {rate:.1%} agree", height=620)
     fig.update_layout(margin={"l": 0, "r": 0, "b": 0}, legend={"orientation": "h", "y": 0.02})
     return fig
 
@@ -132,15 +134,58 @@ def luminance_figure(comparison: Comparison) -> go.Figure:
         text=f" WCAG switches at L = {WCAG_WHITE_BELOW:.3f}",
     )
     fig.add_hline(
-        y=0.5,
+        y=DECISION_THRESHOLD,
         line={"color": "#444444", "dash": "dot", "width": 2},
-        annotation_text="network switches, P = 0.5",
+        annotation_text=f"network switches, P = {DECISION_THRESHOLD:g}",
         annotation_position="bottom right",
     )
-    fig.update_xaxes(title_text="WCAG relative luminance L of the background", range=[-0.02, 1.02])
+    fig.update_xaxes(title_text="WCAG luminance L of the background", range=[-0.02, 1.02])
     fig.update_yaxes(title_text="network's P(white text)", range=[-0.04, 1.04])
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return style(fig, "The network's answer against the colour's luminance", height=520)
+    return style(fig, "Answer against luminance", height=520)
+
+
+def _check_shift(
+    colours: Sequence[str], targets: Sequence[int], before: np.ndarray, after: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """before and after as flat float arrays, once the four lengths are checked to match."""
+    before = np.asarray(before, dtype=float).reshape(-1)
+    after = np.asarray(after, dtype=float).reshape(-1)
+    k = len(colours)
+    if not (len(targets) == k and before.shape == (k,) and after.shape == (k,)):
+        raise ValueError(
+            f"expected {k} targets and probabilities, got {len(targets)}, {before.shape}, "
+            f"{after.shape}"
+        )
+    return before, after
+
+
+def _shift_arrows(fig: go.Figure, rows: list[str], before: np.ndarray, after: np.ndarray) -> None:
+    """One arrow per row, from the answer before retraining to the answer after."""
+    arrow = {"arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 2.5, "arrowcolor": "#555555"}
+    axes = {"xref": "x", "yref": "y", "axref": "x", "ayref": "y"}
+    for row, b, a in zip(rows, before, after, strict=True):
+        fig.add_annotation(x=a, y=row, ax=b, ay=row, text="", showarrow=True, **axes, **arrow)
+
+
+def _shift_markers(
+    fig: go.Figure, rows: list[str], colours: Sequence[str], targets, before, after
+) -> None:
+    """Markers for before (hollow), after (in the label's colour) and the label (a star)."""
+    swatches = css([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colours])
+    hollow = {"size": 12, "color": "white", "line": {"color": "#555555", "width": 2}}
+    filled = {"size": 16, "color": swatches, "line": {"color": "#222222", "width": 1.5}}
+    star = {"size": 16, "symbol": "star", "color": DISAGREE_OUTLINE}
+    label_x = np.asarray(targets, dtype=float)
+    for x, name, marker, what in (
+        (before, "before", hollow, "before %{x:.2f}"),
+        (after, "after", filled, "after %{x:.2f}"),
+        (label_x, "your label (0 black, 1 white)", star, "label %{x:.0f}"),
+    ):
+        hover = f"%{{y}}: {what}<extra></extra>"
+        fig.add_trace(
+            go.Scatter(x=x, y=rows, mode="markers", name=name, marker=marker, hovertemplate=hover)
+        )
 
 
 def label_shift_figure(
@@ -157,69 +202,15 @@ def label_shift_figure(
     Returns:
         One row per colour (the last MAX_SHIFT_ROWS): an arrow from before to after, and the label.
     """
-    before = np.asarray(before, dtype=float).reshape(-1)
-    after = np.asarray(after, dtype=float).reshape(-1)
-    k = len(colours)
-    if not (len(targets) == k and before.shape == (k,) and after.shape == (k,)):
-        raise ValueError(
-            f"expected {k} targets and probabilities, got {len(targets)}, {before.shape}, "
-            f"{after.shape}"
-        )
-    start = max(0, k - MAX_SHIFT_ROWS)
-    rows = [f"{i + 1}. {colours[i]}" for i in range(start, k)]
+    before, after = _check_shift(colours, targets, before, after)
+    start = max(0, len(colours) - MAX_SHIFT_ROWS)
+    rows = [f"{i + 1}. {colours[i]}" for i in range(start, len(colours))]
     fig = go.Figure()
-    for row, b, a in zip(rows, before[start:], after[start:], strict=True):
-        fig.add_annotation(
-            x=a,
-            y=row,
-            ax=b,
-            ay=row,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=2,
-            arrowsize=1.2,
-            arrowwidth=2.5,
-            arrowcolor="#555555",
-            text="",
-        )
-    swatches = css([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colours[start:]])
-    fig.add_trace(
-        go.Scatter(
-            x=before[start:],
-            y=rows,
-            mode="markers",
-            name="before",
-            marker={"size": 12, "color": "white", "line": {"color": "#555555", "width": 2}},
-            hovertemplate="%{y}: before %{x:.2f}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=after[start:],
-            y=rows,
-            mode="markers",
-            name="after",
-            marker={"size": 16, "color": swatches, "line": {"color": "#222222", "width": 1.5}},
-            hovertemplate="%{y}: after %{x:.2f}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=np.asarray(targets[start:], dtype=float),
-            y=rows,
-            mode="markers",
-            name="your label (0 black, 1 white)",
-            marker={"size": 16, "symbol": "star", "color": DISAGREE_OUTLINE},
-            hovertemplate="%{y}: label %{x:.0f}<extra></extra>",
-        )
-    )
+    _shift_arrows(fig, rows, before[start:], after[start:])
+    _shift_markers(fig, rows, colours[start:], targets[start:], before[start:], after[start:])
     fig.update_xaxes(title_text="P(white text)", range=[-0.05, 1.05])
-    fig.update_yaxes(autorange="reversed", title_text=None)
-    height = 230 + 34 * len(rows)
-    style(fig, "Your labels: the network's answer before and after retraining", height)
+    fig.update_yaxes(autorange="reversed", title_text=None, automargin=True)
+    style(fig, "Your labels, before and after", 230 + 34 * len(rows))
     # The legend sits at the bottom of the whole figure, below the axis title, at any height.
     fig.update_layout(
         legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom"},

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.filters.ascent import (
+    AscentMethod,
+    Progress,
     ProgressCallback,
     _check_common,
     _check_indices,
@@ -142,25 +144,18 @@ def filter_grid(
 ) -> FilterGrid:
     """The document's grid: the n*n best filters of the first ``candidates`` of a layer.
 
-    With ``filter_indices`` those filters are shown in that order instead (no ranking).
-    With ``screen`` every candidate first runs a few steps and only the ``keep`` (default
-    2*n*n) best continue to ``steps``; the others could not have made the grid anyway in
-    practice, and the survivors' pictures are exactly what the full run would give.
+    With ``filter_indices`` those filters are shown in that order instead (no ranking). With
+    ``screen`` every live candidate first runs a few steps and only the ``keep`` (default
+    2*n*n) best go on to ``steps``; the survivors' pictures are exactly the full run's.
 
     Args:
         model: Any Keras functional model with a layer called ``layer_name``.
-        layer_name: The convolutional layer.
-        n: Grid side (n*n tiles).
-        candidates: Rank the filters 0..candidates-1.
-        method: ``"seed"`` or ``"fourier"``.
-        seed: Seed of the starting images.
+        layer_name, n, candidates: The layer, the grid side, rank filters 0..candidates-1.
+        method, seed: ``"seed"`` or ``"fourier"``; seed of the starting images.
         filter_indices: Explicit filters to show (at most n*n); skips the ranking.
-        size: Tile side in pixels.
-        steps: Gradient-ascent steps per filter.
-        step_size: Step length or learning rate; None picks the method's default.
+        size, steps, step_size: Tile side (px), ascent steps, step (None: method default).
         margin: Black pixels between tiles.
-        screen: Screen candidates with a short run first.
-        keep: Survivors of the screening; default 2*n*n.
+        screen, keep: Screen candidates with a short run first; its survivors (2*n*n).
         batch_size: Filters per batch; None sizes batches to memory.
         on_progress: Called with a ``Progress`` after every batch.
 
@@ -173,60 +168,147 @@ def filter_grid(
     """
     _check_common(size, steps, 1.0 if step_size is None else step_size, method)
     count = filter_count(model, layer_name)
+    _check_grid(n, count, layer_name)
+    settings = {"layer": layer_name, "n": n, "method": method, "seed": seed, "size": size,
+                "steps": steps, "step_size": step_size, "margin": margin}  # fmt: skip
+    if filter_indices is not None:
+        indices = _check_indices(filter_indices, count, layer_name)
+        return _chosen_grid(model, indices, settings, batch_size, on_progress)
+    if not n * n <= candidates <= count:
+        raise ValueError(f"candidates must be between {n * n} and {count} ({layer_name}), "
+                         f"got {candidates}")  # fmt: skip
+    keep = keep or 2 * n * n
+    runner = make_ascent(model, layer_name, method, size, step_size, seed, batch_size, "float32")
+    stages = _stages(candidates, keep, steps, screen)
+    ranked = rank_candidates(runner, candidates, stages, on_progress)
+    settings.update(candidates=candidates, screen=bool(screen), keep=keep)
+    return _best_of(ranked, runner, settings)
+
+
+def _chosen_grid(
+    model: keras.Model,
+    indices: np.ndarray,
+    settings: dict,
+    batch_size: int | None,
+    on_progress: ProgressCallback | None,
+) -> FilterGrid:
+    """The grid of exactly ``indices``, in that order (no ranking, nothing dropped)."""
+    s, n = settings, settings["n"]
+    if len(indices) > n * n:
+        raise ValueError(f"{len(indices)} filters do not fit a {n}x{n} grid")
+    res = visualize_filters(
+        model, s["layer"], indices, s["size"], s["steps"], s["step_size"], s["seed"],
+        s["method"], batch_size, on_progress,
+    )  # fmt: skip
+    return FilterGrid(
+        stitch(res.images, n, s["margin"]), res.filter_indices, res.losses, res.images,
+        res.loss_history, s["layer"], n, len(indices) * s["steps"], len(indices),
+        {**s, "filter_indices": [int(i) for i in indices]},
+    )  # fmt: skip
+
+
+def _check_grid(n: int, count: int, layer_name: str) -> None:
     if not 1 <= n <= 8:
         raise ValueError(f"grid side n must be between 1 and 8, got {n}")
     if n * n > count:
         raise ValueError(f"a {n}x{n} grid needs {n * n} filters but {layer_name} has {count}")
-    settings = {
-        "layer": layer_name, "n": n, "method": method, "seed": seed, "size": size,
-        "steps": steps, "step_size": step_size, "margin": margin,
-    }  # fmt: skip
-    if filter_indices is not None:
-        indices = _check_indices(filter_indices, count, layer_name)
-        if len(indices) > n * n:
-            raise ValueError(f"{len(indices)} filters do not fit a {n}x{n} grid")
-        res = visualize_filters(
-            model, layer_name, indices, size, steps, step_size, seed, method, batch_size,
-            on_progress,
-        )  # fmt: skip
-        return FilterGrid(
-            stitch(res.images, n, margin), res.filter_indices, res.losses, res.images,
-            res.loss_history, layer_name, n, len(indices) * steps, len(indices),
-            {**settings, "filter_indices": [int(i) for i in indices]},
-        )  # fmt: skip
-    if not n * n <= candidates <= count:
-        raise ValueError(
-            f"candidates must be between {n * n} and {count} ({layer_name}), got {candidates}"
-        )
-    keep = keep or 2 * n * n
-    runner = make_ascent(model, layer_name, method, size, step_size, seed, batch_size, "float32")
+
+
+@dataclass
+class Ranked:
+    """The filters still in the race after the last stage, with their states and loss curves."""
+
+    indices: np.ndarray
+    state: dict[str, np.ndarray]
+    history: np.ndarray
+    image_steps: int
+    candidates: int
+
+
+def planned_image_steps(stages: Sequence[tuple[str, int, int]], live: int) -> int:
+    """Image-steps the ``stages`` will cost when ``live`` filters enter them and none dies.
+
+    Dead filters only make the real cost smaller; once the first step has found them, the
+    plan for the remaining stages is exact.
+    """
+    total = 0
+    for _, stage_steps, limit in stages:
+        total += live * stage_steps
+        live = min(live, limit)
+    return total
+
+
+def rank_candidates(
+    runner: AscentMethod,
+    candidates: int,
+    stages: list[tuple[str, int, int]],
+    on_progress: ProgressCallback | None = None,
+) -> Ranked:
+    """Run the filters 0..candidates-1 through ``stages``; after each, drop the dead filters
+    (the document's rule: a loss <= 0 has a zero gradient) and keep the stage's best.
+    """
     indices = np.arange(candidates)
     state, history, image_steps = runner.start(indices), np.zeros((candidates, 0), np.float32), 0
-    tracker = _Tracker(candidates * steps, on_progress)
-    for stage, stage_steps, limit in _stages(candidates, keep, steps, screen):
-        last = history.shape[1] + stage_steps == steps
+    tracker = _Tracker(planned_image_steps(stages, candidates), on_progress)
+    for number, (stage, stage_steps, limit) in enumerate(stages):
+        last = number == len(stages) - 1
         state, more = advance(
             runner, state, indices, history.shape[1], stage_steps,
             tracker.callback(stage, indices, last),
         )  # fmt: skip
         history = np.concatenate([history, more], axis=1)
         image_steps += len(indices) * stage_steps
-        # The document's rule: a filter whose loss is <= 0 is dropped (its gradient is zero).
-        alive = (history > 0).all(axis=1)
-        rows = np.array([i for i in np.argsort(-history[:, -1], kind="stable") if alive[i]])
-        rows = rows[:limit].astype(np.int64) if not last else np.arange(len(indices))
+        rows = np.arange(len(indices)) if last else _alive_best(history, limit)
         state = {key: value[rows] for key, value in state.items()}
         history, indices = history[rows], indices[rows]
-        tracker.total = image_steps + len(indices) * (steps - history.shape[1])
-    losses = history[:, -1]
+        tracker.total = image_steps + planned_image_steps(stages[number + 1 :], len(indices))
+    return Ranked(indices, state, history, image_steps, candidates)
+
+
+def _alive_best(history: np.ndarray, limit: int) -> np.ndarray:
+    """Rows of the live filters (loss > 0 at every step so far), best last loss first."""
     alive = (history > 0).all(axis=1)
-    best = [int(i) for i in np.argsort(-losses, kind="stable") if alive[i]][: n * n]
-    tiles = runner.pictures({key: value[best] for key, value in state.items()})
+    order = np.argsort(-history[:, -1], kind="stable")
+    return np.array([i for i in order if alive[i]][:limit], dtype=np.int64)
+
+
+def _best_of(ranked: Ranked, runner: AscentMethod, settings: dict) -> FilterGrid:
+    """The grid of the n*n best live filters of ``ranked``, best first."""
+    n = settings["n"]
+    best = _alive_best(ranked.history, n * n)
+    tiles = runner.pictures({key: value[best] for key, value in ranked.state.items()})
     return FilterGrid(
-        stitch(tiles, n, margin), indices[best], losses[best], tiles, history[best],
-        layer_name, n, image_steps, candidates,
-        {**settings, "candidates": candidates, "screen": bool(screen), "keep": keep},
+        stitch(tiles, n, settings["margin"]), ranked.indices[best], ranked.history[best, -1],
+        tiles, ranked.history[best], settings["layer"], n, ranked.image_steps,
+        ranked.candidates, settings,
     )  # fmt: skip
+
+
+class RenderClock:
+    """Seconds left of a render, from the measured time per image-step and the work left.
+
+    The first report is the clock's zero: it includes compiling the step, which later batches
+    do not pay. Until the first step has found the dead filters (and so the real work left)
+    and 10% of the work is done, there is no estimate rather than a wrong one.
+    """
+
+    def __init__(self) -> None:
+        self.zero: tuple[float, int] | None = None
+
+    def seconds_left(self, progress: Progress, now: float) -> float | None:
+        """The estimate after ``progress`` was reported at time ``now`` (seconds), or None."""
+        if self.zero is None:
+            self.zero = (now, progress.done)
+            return None
+        started, done_then = self.zero
+        if (
+            progress.stage == "first step"
+            or progress.done <= done_then
+            or progress.done < 0.1 * progress.total
+        ):
+            return None
+        per_image_step = (now - started) / (progress.done - done_then)
+        return per_image_step * max(progress.total - progress.done, 0)
 
 
 def sample_filters(count: int, k: int, seed: int) -> list[int]:

@@ -38,6 +38,8 @@ CONV_LAYERS: dict[str, int] = {
 # The layers the document shows, shallow to deep.
 DOCUMENT_LAYERS = ("block1_conv1", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
 WEIGHTS_ENV = "VGG16_WEIGHTS"
+WEIGHTS_DIR_ENV = "VGG16_WEIGHTS_DIR"
+INPUT_SHAPE = (None, None, 3)  # any image size
 # Trained VGG16 conv weights for offline development and CI, when the repository sits beside
 # shared/ (see shared/vgg16/README.md). Never committed; tests that need it skip without it.
 SHARED_WEIGHTS = Path(__file__).resolve().parents[3] / "shared" / "vgg16" / "vgg16_notop.weights.h5"
@@ -74,24 +76,13 @@ def load_vgg16(weights: str | os.PathLike | None = "imagenet", seed: int = 0) ->
         FileNotFoundError: The local weights file does not exist.
         WeightsError: The file is not a readable weights file for VGG16's convolutional base.
     """
-    keras = import_keras()
-    shape = (None, None, 3)
     if weights is None:
-        model = keras.applications.VGG16(weights=None, include_top=False, input_shape=shape)
-        _glorot_reinit(model, seed)
-        return model
+        return untrained_vgg16(seed)
     if str(weights) == "imagenet":
-        try:
-            return keras.applications.VGG16(
-                weights="imagenet", include_top=False, input_shape=shape
-            )
-        except Exception as error:  # Keras raises a bare Exception on a failed fetch.
-            raise WeightsDownloadError(
-                f"could not download the ImageNet weights for VGG16 ({error})"
-            ) from error
+        return _imagenet_vgg16()
     path = Path(weights).expanduser()
     _check_weights_file(path)
-    model = keras.applications.VGG16(weights=None, include_top=False, input_shape=shape)
+    model = untrained_vgg16(seed)
     before = [layer.get_weights()[0][..., 0].copy() for layer in _conv_layers(model)]
     try:
         model.load_weights(str(path))
@@ -99,6 +90,32 @@ def load_vgg16(weights: str | os.PathLike | None = "imagenet", seed: int = 0) ->
         raise WeightsError(
             f"{path.name} does not hold weights for VGG16's convolutional base: {_short(error)}"
         ) from error
+    _check_every_layer_loaded(model, before, path.name)
+    return model
+
+
+def untrained_vgg16(seed: int = 0) -> keras.Model:
+    """VGG16's convolutional base with seeded Glorot-uniform kernels and zero biases."""
+    keras = import_keras()
+    model = keras.applications.VGG16(weights=None, include_top=False, input_shape=INPUT_SHAPE)
+    _glorot_reinit(model, seed)
+    return model
+
+
+def _imagenet_vgg16() -> keras.Model:
+    keras = import_keras()
+    try:
+        return keras.applications.VGG16(
+            weights="imagenet", include_top=False, input_shape=INPUT_SHAPE
+        )
+    except Exception as error:  # Keras raises a bare Exception on a failed fetch.
+        raise WeightsDownloadError(
+            f"could not download the ImageNet weights for VGG16 ({_short(error)})"
+        ) from error
+
+
+def _check_every_layer_loaded(model: keras.Model, before: list[np.ndarray], name: str) -> None:
+    """Raise when a conv kernel kept its initial values: the file is for another network."""
     after = [layer.get_weights()[0][..., 0] for layer in _conv_layers(model)]
     unchanged = [
         layer.name
@@ -107,10 +124,31 @@ def load_vgg16(weights: str | os.PathLike | None = "imagenet", seed: int = 0) ->
     ]
     if unchanged:
         raise WeightsError(
-            f"{path.name} left {len(unchanged)} of 13 VGG16 layers without weights "
+            f"{name} left {len(unchanged)} of 13 VGG16 layers without weights "
             f"({', '.join(unchanged[:3])}...): it is made for another network"
         )
-    return model
+
+
+def weights_dir() -> Path | None:
+    """The folder the person running the server offers weights from (``$VGG16_WEIGHTS_DIR``)."""
+    folder = os.environ.get(WEIGHTS_DIR_ENV, "").strip()
+    return Path(folder).expanduser() if folder else None
+
+
+def offered_weights() -> dict[str, Path]:
+    """The weights files a visitor may choose, by file name: the ``.h5`` files directly in
+    ``$VGG16_WEIGHTS_DIR`` and the ``$VGG16_WEIGHTS`` file. Visitors only ever see the names.
+    """
+    offered: dict[str, Path] = {}
+    default = os.environ.get(WEIGHTS_ENV, "").strip()
+    if default and default != "imagenet" and Path(default).expanduser().is_file():
+        offered[Path(default).name] = Path(default).expanduser()
+    folder = weights_dir()
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.glob("*.h5")):
+            if path.is_file():
+                offered.setdefault(path.name, path)
+    return offered
 
 
 def _short(error: BaseException, limit: int = 160) -> str:

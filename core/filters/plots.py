@@ -30,13 +30,13 @@ def tile_centres(grid: FilterGrid) -> tuple[np.ndarray, np.ndarray]:
     return col * (size + margin) + size / 2, row * (size + margin) + size / 2
 
 
-def grid_figure(grid: FilterGrid, title: str | None = None, height: int = 640) -> go.Figure:
+def grid_figure(grid: FilterGrid, title: str | None = None, height: int | None = None) -> go.Figure:
     """The stitched grid; every tile is captioned and can be clicked (one marker per tile).
 
     Args:
         grid: A rendered grid.
         title: Figure title.
-        height: Figure height in pixels.
+        height: Figure height in pixels; None fills the element the page puts it in.
 
     Returns:
         A figure whose trace 1 holds one point per tile, ``customdata`` = tile number.
@@ -54,17 +54,20 @@ def grid_figure(grid: FilterGrid, title: str | None = None, height: int = 640) -
             hovertemplate="%{text}<extra></extra>", showlegend=False,
         )
     )  # fmt: skip
+    # Short captions fit a 390 px phone; the activation is in the hover text and the picker.
     caption_size = 15 if grid.n <= 4 else 12
     for cx, cy, f, loss in zip(x, y, grid.filter_indices, grid.losses, strict=True):
         fig.add_annotation(
             x=cx, y=cy + size / 2 - 2, yanchor="bottom", showarrow=False,
-            text=f"#{f} · {loss:.1f}" if grid.n <= 6 else f"#{f}",
+            text=f"#{f} · {loss:.3g}" if grid.n <= 3 else f"#{f}",
             font={"size": caption_size, "color": "white"}, bgcolor="rgba(0,0,0,0.55)",
         )  # fmt: skip
     fig.update_xaxes(visible=False, range=[0, w])
     fig.update_yaxes(visible=False, range=[h, 0], scaleanchor="x")
     style(fig, title, height)
     fig.update_layout(margin={"l": 5, "r": 5, "t": 50 if title else 5, "b": 5}, dragmode=False)
+    if height is None:
+        fig.update_layout(autosize=True)
     return fig
 
 

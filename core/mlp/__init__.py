@@ -1,11 +1,12 @@
-"""The lesson's 3-5-2-1 network: NumPy reference, compiled engine, plots and LaTeX.
+"""The lesson's network (3-5-2-1 by default): NumPy reference, compiled engine, plots, exports.
 
 Modules, each importing only those above it:
 
 - ``network``: the forward and backward pass (``MLP``), weights, snapshots (NumPy only);
 - ``engine``: the same loop compiled with TensorFlow, K learning rates at once;
 - ``training``: ``train(..., engine="numpy" | "xla")``, one switch between the two;
-- ``plots`` and ``latex``: what the pages draw.
+- ``plots``, ``replay`` and ``latex``: what the pages draw (``replay``: training as a film);
+- ``compare`` and ``export``: pinned runs' figures; JSON, Keras and NumPy-script exports.
 
 The names below are the public API (``core.mlp.MLP``, ``core.mlp.train``).
 """
@@ -22,7 +23,11 @@ from core.mlp.network import (
     TrainResult,
     activate,
     activation_derivative,
+    even_frames,
+    frame_count,
+    frame_indices,
     initial_weights,
+    log_frames,
     sigmoid,
     snapshot_schedule,
     white_text,
@@ -41,7 +46,11 @@ __all__ = [
     "TrainResult",
     "activate",
     "activation_derivative",
+    "even_frames",
+    "frame_count",
+    "frame_indices",
     "initial_weights",
+    "log_frames",
     "sigmoid",
     "snapshot_schedule",
     "train",

@@ -6,7 +6,7 @@ changes so that XLA can run the whole loop without returning to Python:
 - every array carries the K networks in its last axis, so K learning rates train side by side;
 - the bias column is kept apart from the weights (``W[:, :-1]`` and ``b = W[:, -1]``);
 - the loop (a ``tf.while_loop`` under ``tf.function(jit_compile=True)``) writes each step's
-  error and, every ``stride`` steps, the weights into preallocated buffers.
+  error and, at the snapshot iterations, the weights into preallocated buffers.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from core.mlp.network import (  # noqa: E402
 CHUNK = 20_000
 # Sweeps this large run as two halves on two cores.
 PARALLEL_MIN_RATES = 8
-SNAPSHOT_SLOTS = 2 * MIN_SNAPSHOTS + 2  # a stride of iterations // 100 leaves at most 201
+SNAPSHOT_SLOTS = 4 * MIN_SNAPSHOTS + 4  # even and log frames, at most 201 each
 
 
 def _activate(z: tf.Tensor, activation: str) -> tf.Tensor:
@@ -60,7 +60,7 @@ def _derivative(z: tf.Tensor, a: tf.Tensor, activation: str) -> tf.Tensor:
 def _gradient_step(W, b, X, Y, learning_rate, activation):
     """One full-batch step for K networks at once.
 
-    Shapes: W[l] (n_out, n_in, K), b[l] (n_out, K), X (n_inputs, n, 1), Y (1, n, 1),
+    Shapes: W[l] (n_out, n_in, K), b[l] (n_out, K), X (n_inputs, n, 1), Y (n_outputs, n, 1),
     learning_rate (K,). Returns the new W, b and the error (K,) before the step.
     """
     last = len(W) - 1
@@ -89,14 +89,17 @@ def _gradient_step(W, b, X, Y, learning_rate, activation):
 
 @tf.function(jit_compile=True)
 def _run(
-    W, b, X, Y, learning_rate, start, stop, stride, losses, snapshots_W, snapshots_b, activation
+    W, b, X, Y, learning_rate, start, stop, slot_of, losses, snapshots_W, snapshots_b, activation
 ):
-    """Steps start..stop-1; losses[i] and the snapshot slots are written in place."""
+    """Steps start..stop-1; losses[i] and the snapshot slots are written in place.
+
+    slot_of[i] is the first snapshot whose iteration is >= i: every step writes the weights
+    there, and the last write to slot s is at i = schedule[s], the weights after that many steps.
+    """
 
     def body(i, W, b, losses, snapshots_W, snapshots_b):
         if snapshots_W:  # Python-level: an empty list means "keep no snapshots"
-            # Slot ceil(i / stride) is written every step; its last write is at i = slot * stride.
-            slot = (i + stride - 1) // stride
+            slot = slot_of[i]
             snapshots_W = [
                 tf.tensor_scatter_nd_update(s, [[slot]], w[None])
                 for s, w in zip(snapshots_W, W, strict=True)
@@ -178,7 +181,7 @@ def train_many(
     Large sweeps are split in two halves that run at once on two CPU cores.
 
     Args:
-        X: inputs (n, n_inputs); y: targets (n,) or (n, 1).
+        X: inputs (n, n_inputs); y: targets (n, n_outputs), or (n,) for one output.
         weights: the starting weights, one (n_out, n_in + 1) matrix per layer.
         learning_rates: K learning rates, each in (0, 100].
         iterations: full-batch steps, 1..200,000.
@@ -192,7 +195,7 @@ def train_many(
     """
     layers = check_layers([weights[0].shape[1] - 1, *(W.shape[0] for W in weights)])
     activation = check_activation(activation)
-    X, y = check_data(X, y, layers[0])
+    X, y = check_data(X, y, layers[0], layers[-1])
     rates = np.array([check_learning_rate(r) for r in learning_rates], dtype=np.float64)
     if rates.size == 0:
         raise ValueError("expected at least one learning rate, got none")
@@ -220,7 +223,8 @@ def _train_group(X, y, start_weights, rates, iterations, activation, progress, s
     """Run the compiled loop for one group of rates; returns losses, weights, snapshots."""
     K = rates.size
     schedule = snapshot_schedule(iterations)
-    stride = max(1, iterations // MIN_SNAPSHOTS)
+    slot_of = np.zeros(_bucket(iterations), np.int32)  # bucketed, like the losses
+    slot_of[:iterations] = np.searchsorted(schedule, np.arange(iterations))
     W = [tf.constant(np.repeat(M[:, :-1, None], K, axis=2)) for M in start_weights]
     b = [tf.constant(np.repeat(M[:, -1, None], K, axis=1)) for M in start_weights]
     losses = tf.zeros((_bucket(iterations), K), tf.float64)
@@ -242,7 +246,7 @@ def _train_group(X, y, start_weights, rates, iterations, activation, progress, s
             rates_in,
             tf.constant(done),
             tf.constant(stop),
-            tf.constant(stride),
+            tf.constant(slot_of),
             losses,
             snapshots_W,
             snapshots_b,

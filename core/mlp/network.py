@@ -83,8 +83,13 @@ def check_activation(activation: str) -> str:
     return activation
 
 
-def check_data(X: np.ndarray, y: np.ndarray | None, n_inputs: int) -> tuple[np.ndarray, ...]:
-    """Return X as (n, n_inputs) float64 and y as (n, 1), raising ValueError on a mismatch."""
+def check_data(
+    X: np.ndarray, y: np.ndarray | None, n_inputs: int, n_outputs: int = 1
+) -> tuple[np.ndarray, ...]:
+    """Return X as (n, n_inputs) float64 and y as (n, n_outputs), raising ValueError on a mismatch.
+
+    With one output, y may also be flat, shape (n,).
+    """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != n_inputs or X.shape[0] == 0:
         raise ValueError(f"expected X of shape (n, {n_inputs}) with n >= 1, got {X.shape}")
@@ -93,10 +98,16 @@ def check_data(X: np.ndarray, y: np.ndarray | None, n_inputs: int) -> tuple[np.n
     if y is None:
         return (X,)
     y = np.asarray(y, dtype=np.float64)
-    if y.ndim == 1:
+    if y.ndim == 1 and n_outputs == 1:
         y = y.reshape(-1, 1)
-    if y.shape != (X.shape[0], 1):
-        raise ValueError(f"expected y of shape ({X.shape[0]},) or ({X.shape[0]}, 1), got {y.shape}")
+    if y.shape != (X.shape[0], n_outputs):
+        flat = f"({X.shape[0]},) or " if n_outputs == 1 else ""
+        raise ValueError(
+            f"expected y of shape {flat}({X.shape[0]}, {n_outputs}) for {n_outputs} output"
+            f"{'s' * (n_outputs != 1)}, got {y.shape}"
+        )
+    if not np.all(np.isfinite(y)):
+        raise ValueError("y contains values that are not finite")
     return X, y
 
 
@@ -136,7 +147,7 @@ class Step:
     """
 
     INPUT: np.ndarray  # (n_inputs, n): examples as columns
-    y: np.ndarray  # (1, n)
+    y: np.ndarray  # (n_outputs, n)
     W: list[np.ndarray]
     Z: list[np.ndarray]
     A: list[np.ndarray]
@@ -208,7 +219,7 @@ class MLP:
             X: inputs of shape (n, 3), values in [0, 1].
 
         Returns:
-            Array of shape (n, 1).
+            Array of shape (n, n_outputs).
         """
         _, A = self.forward_pass(X)
         return A[-1].T
@@ -216,7 +227,7 @@ class MLP:
     def step(self, X: np.ndarray, y: np.ndarray, learning_rate: float = 0.2) -> Step:
         """Compute one full-batch gradient step without applying it, keeping every value."""
         learning_rate = check_learning_rate(learning_rate)
-        X, y = check_data(X, y, self.layers[0])
+        X, y = check_data(X, y, self.layers[0], self.layers[-1])
         Z, A = self.forward_pass(X)
         inputs = [X.T, *A[:-1]]
 
@@ -266,7 +277,7 @@ class TrainResult:
         weights: final weights, after every step.
         initial_weights: the weights training started from.
         snapshot_iterations: (S,) iterations at which weights were recorded, 0 and the last
-            included, S >= 101 when iterations >= 100.
+            included: ``snapshot_schedule(iterations)``, the even and the log-spaced frames.
         snapshots: one array per weight matrix, shape (S, n_out, n_in + 1).
         best_iteration: index of the smallest loss.
         best_loss: the smallest loss.
@@ -293,18 +304,62 @@ class TrainResult:
     def final_loss(self) -> float:
         return float(self.losses[-1])
 
+    @property
+    def iterations(self) -> int:
+        return len(self.losses)
+
     def network(self) -> MLP:
         """The trained network, ready for ``forward``."""
         return MLP(self.layers, activation=self.activation, weights=self.weights)
 
+    def snapshot_weights(self, index: int) -> list[np.ndarray]:
+        """The weights kept at ``snapshot_iterations[index]``, one matrix per layer."""
+        if not -len(self.snapshot_iterations) <= index < len(self.snapshot_iterations):
+            raise ValueError(f"expected a snapshot index below {len(self.snapshot_iterations)}")
+        return [store[index].copy() for store in self.snapshots]
+
+
+def frame_count(iterations: int) -> int:
+    """Replay frames for a run: 101, or 201 for runs longer than 10,000 iterations."""
+    return min(iterations, 2 * MIN_SNAPSHOTS if iterations > 10_000 else MIN_SNAPSHOTS) + 1
+
+
+def even_frames(iterations: int) -> np.ndarray:
+    """Evenly spaced iterations 0 .. iterations, ``frame_count(iterations)`` of them."""
+    iterations = check_iterations(iterations)
+    count = frame_count(iterations)
+    return np.unique(np.round(np.linspace(0, iterations, count)).astype(int))
+
+
+def log_frames(iterations: int) -> np.ndarray:
+    """0, then log-spaced iterations 1 .. iterations: dense early, where most change happens.
+
+    At least ``frame_count(iterations)`` distinct iterations (all of them for short runs).
+    """
+    iterations = check_iterations(iterations)
+    count = frame_count(iterations)
+    if count >= iterations + 1:
+        return np.arange(iterations + 1)
+    k = count - 1
+    while True:
+        points = np.unique(np.round(np.geomspace(1, iterations, k)).astype(int))
+        if len(points) >= count - 1:
+            return np.concatenate([[0], points])
+        k += count - 1 - len(points)
+
 
 def snapshot_schedule(iterations: int) -> np.ndarray:
-    """Evenly spaced iterations 0, s, 2s, ..., iterations, with at least MIN_SNAPSHOTS + 1."""
-    stride = max(1, iterations // MIN_SNAPSHOTS)
-    schedule = np.arange(0, iterations + 1, stride)
-    if schedule[-1] != iterations:
-        schedule = np.append(schedule, iterations)
-    return schedule
+    """Iterations at which training keeps the weights: the even and the log-spaced frames."""
+    return np.union1d(even_frames(iterations), log_frames(iterations))
+
+
+def frame_indices(snapshot_iterations: np.ndarray, spacing: str) -> np.ndarray:
+    """Positions in ``snapshot_iterations`` of the replay frames, "log" or "even" spaced."""
+    if spacing not in ("log", "even"):
+        raise ValueError(f"expected spacing 'log' or 'even', got {spacing!r}")
+    iterations = int(snapshot_iterations[-1])
+    frames = log_frames(iterations) if spacing == "log" else even_frames(iterations)
+    return np.searchsorted(snapshot_iterations, frames)
 
 
 ProgressCallback = Callable[[int, int], None]

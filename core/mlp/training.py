@@ -36,7 +36,7 @@ def train(
     """Train by full-batch gradient descent, starting from ``MLP(layers, seed, init_scale)``.
 
     Args:
-        X: inputs (n, layers[0]); y: targets (n,) or (n, 1).
+        X: inputs (n, layers[0]); y: targets (n, layers[-1]), or (n,) for one output.
         engine: "numpy" runs this module's reference loop, one step per Python iteration;
             "xla" runs the same math compiled with TensorFlow (``core.mlp.engine``).
         progress: called as progress(done, iterations) now and then.
@@ -46,7 +46,7 @@ def train(
     """
     layers = check_layers(layers)
     net = MLP(layers, seed=seed, init_scale=init_scale, activation=activation)
-    X, y = check_data(X, y, layers[0])
+    X, y = check_data(X, y, layers[0], layers[-1])
     learning_rate = check_learning_rate(learning_rate)
     iterations = check_iterations(iterations)
     if engine == "xla":

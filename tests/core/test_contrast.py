@@ -9,6 +9,7 @@ from core.colour.contrast import (
     contrast_ratio,
     relative_luminance,
     relative_luminances,
+    text_ratios,
     wcag_level,
     wcag_text_colour,
 )
@@ -63,10 +64,28 @@ def test_every_accepted_form_of_white(form):
     assert contrast_ratio(form, "black") == pytest.approx(21.0)
 
 
-def test_vectorised_luminance_matches_the_scalar_one():
+def wcag_by_hand(r: int, g: int, b: int) -> float:
+    """WCAG 2.x relative luminance written out from the definition, in plain Python."""
+
+    def lin(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def test_luminance_matches_the_definition_one_colour_and_many():
     colours = np.random.default_rng(3).integers(0, 256, size=(200, 3))
-    expected = [relative_luminance(tuple(int(v) for v in c)) for c in colours]
+    expected = [wcag_by_hand(*(int(v) for v in c)) for c in colours]
     np.testing.assert_allclose(relative_luminances(colours), expected, rtol=1e-12)
+    scalar = [relative_luminance(tuple(int(v) for v in c)) for c in colours]
+    np.testing.assert_allclose(scalar, expected, rtol=1e-12)
+
+
+def test_text_ratios_of_the_pages_default_colour():
+    # WebAIM's contrast checker: #3366cc gives 3.91:1 against black and 5.37:1 against white.
+    ratios = text_ratios("#3366cc")
+    assert (round(ratios["black"], 2), round(ratios["white"], 2)) == (3.91, 5.37)
 
 
 @pytest.mark.parametrize(
@@ -104,7 +123,7 @@ def test_wcag_text_colour_picks_the_higher_contrast(background, text):
     [
         (lambda: relative_luminance("#ggg"), "'#ggg' is not a colour"),
         (lambda: relative_luminance(""), "no colour given"),
-        (lambda: relative_luminance("rgba(0, 0, 0, 0.5)"), "is not a colour"),
+        (lambda: relative_luminance("rgba(0, 0, 0, 0.5)"), "has transparency"),
         (lambda: relative_luminance((256, 0, 0)), "(256, 0, 0) is not a colour"),
         (lambda: relative_luminance((1, 2)), "(1, 2) is not a colour"),
         (lambda: contrast_ratio("#fff", "banana"), "'banana' is not a colour"),

@@ -5,7 +5,7 @@ import pytest
 
 from core.mlp import MLP, train
 from core.mlp.data import training_set
-from core.mlp.engine import sweep_learning_rates, train_many
+from core.mlp.engine import CHUNK, sweep_learning_rates, train_many
 
 X_DOC, Y_DOC = training_set()
 
@@ -78,3 +78,26 @@ def test_a_sweep_refuses_bad_rates():
         sweep_learning_rates(X_DOC, Y_DOC, [0.1, -1.0], iterations=10)
     with pytest.raises(ValueError, match="at least one"):
         sweep_learning_rates(X_DOC, Y_DOC, [], iterations=10)
+
+
+def test_a_run_longer_than_one_chunk_equals_the_numpy_backprop_loop():
+    iterations = 50_000  # more than two CHUNKs of 20,000: the chunk seams must not show
+    assert iterations > 2 * CHUNK
+    fast = train(X_DOC, Y_DOC, iterations=iterations, seed=2, engine="xla")
+    net = MLP(seed=2)
+    losses = np.array([net.backprop(X_DOC, Y_DOC, 0.2) for _ in range(iterations)])
+    np.testing.assert_allclose(fast.losses, losses, rtol=1e-9, atol=1e-12)
+    for W, M in zip(fast.weights, net.weights, strict=True):
+        np.testing.assert_allclose(W, M, rtol=1e-9, atol=1e-12)
+
+
+def test_the_engine_trains_several_outputs_like_the_reference():
+    Y = np.column_stack([Y_DOC[:, 0], 1 - Y_DOC[:, 0]])
+    layers = (3, 4, 4, 2)
+    reference = train(X_DOC, Y, layers, 0.5, 600, seed=1)
+    fast = train(X_DOC, Y, layers, 0.5, 600, seed=1, engine="xla")
+    np.testing.assert_allclose(fast.losses, reference.losses, rtol=0, atol=1e-9)
+    for a, b in zip(fast.snapshots, reference.snapshots, strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)
+    with pytest.raises(ValueError, match=r"y of shape \(10, 2\)"):
+        train(X_DOC, Y_DOC, layers, iterations=5, engine="xla")

@@ -1,27 +1,30 @@
-"""Tests of core.filters (grid, fourier, store) on tiny models."""
+"""Tests of core.filters (ascent, grid, fourier, model, store) on tiny models.
+
+The page-independent parts without TensorFlow (settings, URLs, damaged files, the time
+estimate) are in test_filters_store.py and test_filters_progress.py.
+"""
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
-from core.filters.model import SHARED_WEIGHTS
-
-keras = pytest.importorskip("keras")
-tf = pytest.importorskip("tensorflow")
-
-from core.filters import store as filter_cache  # noqa: E402
-from core.filters.__main__ import main  # noqa: E402
-from core.filters.ascent import (  # noqa: E402
+from core.filters import grid as grid_module
+from core.filters import store as filter_cache
+from core.filters.__main__ import main
+from core.filters.ascent import (
     EPSILON,
     AscentStep,
     deprocess,
     initial_image,
+    make_ascent,
     visualize_filters,
 )
-from core.filters.grid import filter_grid, parse_indices, stitch  # noqa: E402
-from core.filters.model import WeightsError, load_vgg16, truncate  # noqa: E402
-from core.filters.store import GridSettings, load_grid, save_grid, weights_id  # noqa: E402
+from core.filters.grid import filter_grid, parse_indices, stitch
+from core.filters.model import SHARED_WEIGHTS, WeightsError, load_vgg16, truncate
+from core.filters.store import GridSettings, load_grid, save_grid, weights_id
 
 
 def tiny_model(seed: int = 0) -> keras.Model:
@@ -161,13 +164,43 @@ def test_screening_keeps_the_exhaustive_winners_and_costs_less(model):
     np.testing.assert_allclose(quick.loss_history, full.loss_history, rtol=1e-4)
 
 
-def test_a_dead_filter_costs_one_step_as_the_documents_break(planted):
-    grid = filter_grid(planted, "block1_conv1", n=1, candidates=8, size=16, steps=5, screen=False)
-    dead = [i for i in range(8) if i not in grid.filter_indices.tolist()]
-    assert 2 in dead  # bias -1, zero kernel: never fires
-    alive = visualize_filters(planted, "block1_conv1", list(range(8)), size=16, steps=5)
-    first_step_dead = int((alive.loss_history[:, 0] <= 0).sum())
-    assert grid.image_steps == 8 + (8 - first_step_dead) * 4
+class CountingAscent:
+    """Wraps a real ascent method and records every (filter, step number) it computes.
+
+    Padded batch rows repeat a real row, so the set of pairs is the real work in image-steps.
+    """
+
+    def __init__(self, method) -> None:
+        self.method, self.batch_size, self.seen = method, method.batch_size, set()
+
+    def start(self, indices):
+        return self.method.start(indices)
+
+    def step(self, batch, filter_indices, t):
+        self.seen.update((int(f), t) for f in filter_indices)
+        return self.method.step(batch, filter_indices, t)
+
+    def pictures(self, state):
+        return self.method.pictures(state)
+
+
+@pytest.mark.parametrize("screen", [False, True])
+def test_image_steps_count_the_work_actually_done(planted, monkeypatch, screen):
+    counters = []
+
+    def counting(*args):
+        counters.append(CountingAscent(make_ascent(*args)))
+        return counters[-1]
+
+    monkeypatch.setattr(grid_module, "make_ascent", counting)
+    reports = []
+    grid = filter_grid(planted, "block1_conv1", n=1, candidates=8, size=16, steps=12,
+                       screen=screen, keep=2, on_progress=reports.append)  # fmt: skip
+    assert 2 not in grid.filter_indices.tolist()  # bias -1, zero kernel: never fires
+    # Filter 2 is dead: the first step finds it and it costs nothing after that.
+    assert (2, 0) in counters[0].seen and (2, 1) not in counters[0].seen
+    assert grid.image_steps == len(counters[0].seen)
+    assert reports[-1].done == reports[-1].total == len(counters[0].seen)
 
 
 def test_a_grid_where_no_filter_fires_is_black_not_an_error():

@@ -4,6 +4,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.colour.contrast import relative_luminances
 from core.colour.labels import (
@@ -13,6 +15,7 @@ from core.colour.labels import (
     labels_to_csv,
     make_label,
     merge_labels,
+    read_labels_csv,
     teach_colour,
     teaching_set,
 )
@@ -119,3 +122,54 @@ def test_retraining_on_labels_moves_predictions_towards_them():
     assert np.mean(p_after > 0.5) >= 0.9
     # The document's own ten colours are still answered correctly.
     np.testing.assert_array_equal(after.forward(X_doc).ravel() > 0.5, y_doc.ravel() == 1)
+
+
+# Issue 9.10: a spreadsheet writes rgb(0,0,0) without quotes; the row is read, not rejected.
+@pytest.mark.parametrize(
+    "data, labels",
+    [
+        ("colour,text\nrgb(0,0,0),white\n", [Label("#000000", "white")]),
+        ("colour,text\nrgb(255, 255, 0),black\n#fff,0\n",
+         [Label("#ffff00", "black"), Label("#ffffff", "black")]),
+        ("name,colour,text\nann,rgb(0,100,0),1\n", [Label("#006400", "white")]),
+        ("text,colour\nwhite,rgb(0,0,128)\n", [Label("#000080", "white")]),
+    ],
+)  # fmt: skip
+def test_unquoted_colours_with_commas_are_read(data, labels):
+    assert labels_from_csv(data) == labels
+
+
+def test_unreadable_unquoted_row_says_to_quote():
+    with pytest.raises(ValueError, match=r"line 2: .*a colour with commas must be quoted"):
+        labels_from_csv("colour,text\nrgb(0,0,0,white\n")
+
+
+def test_clamped_colours_in_a_file_are_named():
+    labels, notes = read_labels_csv('colour,text\n"rgb(300, 0, 0)",white\n#000,black\n')
+    assert labels == [Label("#ff0000", "white"), Label("#000000", "black")]
+    assert len(notes) == 1 and notes[0].startswith("line 2: ") and "red 300" in notes[0]
+
+
+csv_cells = st.one_of(
+    st.sampled_from(["#fff", "navy", "rgb(0,0,0)", '"rgb(1, 2, 3)"', "white", "black", "1", "0"]),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
+)
+csv_rows = st.lists(st.lists(csv_cells, max_size=4).map(",".join), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        csv_rows.map(lambda rows: "\n".join(["colour,text", *rows])),
+        csv_rows.map("\n".join),
+        st.binary(max_size=200),
+    )
+)
+def test_any_file_gives_labels_or_a_clear_message(data):
+    try:
+        labels = labels_from_csv(data)
+    except ValueError as error:
+        assert str(error)
+        return
+    assert labels and all(re.fullmatch(r"#[0-9a-f]{6}", label.colour) for label in labels)
+    assert all(label.text in ("black", "white") for label in labels)

@@ -5,12 +5,23 @@ import warnings
 import numpy as np
 import pytest
 
-from core.mlp import MLP, activate, sigmoid, snapshot_schedule, train
+from core.mlp import (
+    MLP,
+    activate,
+    even_frames,
+    frame_indices,
+    log_frames,
+    sigmoid,
+    snapshot_schedule,
+    train,
+)
 from core.mlp.data import training_set
 
 X_DOC, Y_DOC = training_set()
 ARCHITECTURES = [
     ((3, 5, 2, 1), "sigmoid"),
+    ((3, 4, 4, 2), "sigmoid"),
+    ((3, 6, 3), "tanh"),
     ((3, 5, 2, 1), "tanh"),
     ((3, 4, 1), "relu"),
     ((3, 8, 8, 8, 1), "sigmoid"),
@@ -21,22 +32,29 @@ ARCHITECTURES = [
 
 def error_total(net: MLP, X: np.ndarray, y: np.ndarray) -> float:
     """E = 1/2 * sum((output - y)^2), written out independently of MLP.step."""
-    return 0.5 * float(np.sum((net.forward(X) - y.reshape(-1, 1)) ** 2))
+    return 0.5 * float(np.sum((net.forward(X) - y.reshape(len(X), -1)) ** 2))
+
+
+def targets(n_out: int) -> np.ndarray:
+    """The lesson's labels, and for more outputs their complement and so on (n, n_out)."""
+    columns = [Y_DOC[:, 0] if k % 2 == 0 else 1 - Y_DOC[:, 0] for k in range(n_out)]
+    return np.column_stack(columns)
 
 
 @pytest.mark.parametrize("layers, activation", ARCHITECTURES)
 def test_gradients_match_central_finite_differences(layers, activation):
     net = MLP(layers, seed=3, init_scale=0.8, activation=activation)
-    analytic = net.gradients(X_DOC, Y_DOC)
+    Y = targets(layers[-1])
+    analytic = net.gradients(X_DOC, Y)
     h = 1e-6
     for W, G in zip(net.weights, analytic, strict=True):
         numeric = np.zeros_like(W)
         for index in np.ndindex(W.shape):
             original = W[index]
             W[index] = original + h
-            plus = error_total(net, X_DOC, Y_DOC)
+            plus = error_total(net, X_DOC, Y)
             W[index] = original - h
-            minus = error_total(net, X_DOC, Y_DOC)
+            minus = error_total(net, X_DOC, Y)
             W[index] = original
             numeric[index] = (plus - minus) / (2 * h)
         relative = np.linalg.norm(G - numeric) / max(np.linalg.norm(G), np.linalg.norm(numeric))
@@ -56,9 +74,9 @@ def test_gradients_match_tensorflow_autodiff(layers, activation):
             Z = W[:, :-1] @ A + W[:, -1:]
             last = i == len(weights) - 1
             A = tf.math.sigmoid(Z) if last else functions[activation](Z)
-        E = 0.5 * tf.reduce_sum((A - Y_DOC.T) ** 2)
+        E = 0.5 * tf.reduce_sum((A - targets(layers[-1]).T) ** 2)
     expected = tape.gradient(E, weights)
-    for G, T in zip(net.gradients(X_DOC, Y_DOC), expected, strict=True):
+    for G, T in zip(net.gradients(X_DOC, targets(layers[-1])), expected, strict=True):
         np.testing.assert_allclose(G, T.numpy(), rtol=1e-10, atol=1e-14)
 
 
@@ -134,21 +152,40 @@ def test_train_starts_from_the_mlp_with_the_same_seed_and_snapshots_follow_the_r
     for W, M in zip(result.initial_weights, MLP(seed=5, init_scale=0.3).weights, strict=True):
         np.testing.assert_array_equal(W, M)
     iterations = result.snapshot_iterations
-    assert len(iterations) >= 101 and iterations[0] == 0 and iterations[-1] == 250
-    assert len(set(np.diff(iterations[:-1]))) == 1  # evenly spaced
+    assert iterations[0] == 0 and iterations[-1] == 250 and np.all(np.diff(iterations) > 0)
     net = MLP(seed=5, init_scale=0.3)
-    for _ in range(int(iterations[7])):
+    for done in range(251):  # every snapshot holds the weights after that many steps
+        if done in iterations:
+            index = int(np.searchsorted(iterations, done))
+            np.testing.assert_allclose(
+                result.snapshot_weights(index)[0], net.weights[0], rtol=1e-12
+            )
         net.backprop(X_DOC, Y_DOC, 0.2)
-    np.testing.assert_allclose(result.snapshots[0][7], net.weights[0], rtol=1e-12)
     np.testing.assert_array_equal(result.snapshots[2][-1], result.weights[2])
 
 
-@pytest.mark.parametrize("iterations", [1, 99, 100, 199, 10_000, 200_000])
-def test_snapshot_schedule_has_enough_evenly_spaced_points(iterations):
+def test_another_learning_rate_starts_from_the_same_weights():
+    slow = train(X_DOC, Y_DOC, learning_rate=0.05, iterations=20, seed=11)
+    fast = train(X_DOC, Y_DOC, learning_rate=2.0, iterations=20, seed=11)
+    for a, b in zip(slow.initial_weights, fast.initial_weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(slow.weights[0], fast.weights[0])
+
+
+@pytest.mark.parametrize("iterations", [1, 99, 100, 199, 10_000, 10_001, 200_000])
+def test_replay_frames_are_enough_and_log_frames_crowd_the_start(iterations):
+    even, log = even_frames(iterations), log_frames(iterations)
+    wanted = min(iterations + 1, 101 if iterations <= 10_000 else 201)
+    for frames in (even, log):
+        assert frames[0] == 0 and frames[-1] == iterations
+        assert len(frames) >= wanted and np.all(np.diff(frames) > 0)
+    if iterations >= 1_000:  # log-spaced: most frames in the first tenth of the run
+        assert np.mean(log <= iterations / 10) > 0.6
+        assert np.mean(even <= iterations / 10) < 0.15
     schedule = snapshot_schedule(iterations)
-    assert schedule[0] == 0 and schedule[-1] == iterations
-    assert len(schedule) >= min(iterations + 1, 101)
-    assert np.all(np.diff(schedule) > 0)
+    assert set(even) | set(log) == set(schedule)
+    for spacing, frames in (("even", even), ("log", log)):
+        np.testing.assert_array_equal(schedule[frame_indices(schedule, spacing)], frames)
 
 
 def test_sigmoid_never_overflows_or_warns():
@@ -202,6 +239,28 @@ def test_bad_arguments_raise_value_errors_naming_the_value(kwargs, message):
     arguments = {"X": X_DOC, "y": Y_DOC, "iterations": 10} | kwargs
     with pytest.raises(ValueError, match=message):
         train(**arguments)
+
+
+def test_a_two_output_network_trains_and_learns_both_answers():
+    Y = targets(2)  # white text, and its complement
+    result = train(X_DOC, Y, layers=(3, 4, 4, 2), learning_rate=0.5, iterations=4_000)
+    output = result.network().forward(X_DOC)
+    assert output.shape == (10, 2) and result.final_loss < result.losses[0] / 10
+    np.testing.assert_array_equal(output > 0.5, Y == 1)
+
+
+@pytest.mark.parametrize(
+    "layers, y, message",
+    [
+        ((3, 4, 2), Y_DOC.ravel(), r"y of shape \(10, 2\) for 2 outputs"),
+        ((3, 4, 2), np.zeros((10, 3)), r"\(10, 2\)"),
+        ((3, 4, 1), np.zeros((10, 2)), r"\(10,\) or \(10, 1\)"),
+        ((3, 4, 2), np.full((10, 2), np.inf), "not finite"),
+    ],
+)
+def test_targets_must_match_the_outputs(layers, y, message):
+    with pytest.raises(ValueError, match=message):
+        MLP(layers).gradients(X_DOC, y)
 
 
 @pytest.mark.parametrize(

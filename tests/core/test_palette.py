@@ -1,5 +1,7 @@
 """Agreement between the network's pick and WCAG's, computed over known colours."""
 
+import csv
+import io
 import re
 
 import numpy as np
@@ -11,8 +13,13 @@ from core.colour.palette import (
     WCAG_WHITE_BELOW,
     agreement_colours,
     compare,
+    network_text,
     palette,
+    palette_csv,
+    palette_groups,
+    text_name,
 )
+from core.mlp import DECISION_THRESHOLD
 from core.mlp.data import HELD_OUT_COLOURS, TRAINING_COLOURS
 
 # Black, white, a blue WCAG gives white text, a grey WCAG gives black text (L = 0.181).
@@ -98,3 +105,41 @@ def test_palette_holds_the_documents_colours_then_random_ones():
 def test_bad_values_are_named(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         call()
+
+
+def test_network_text_cuts_at_the_decision_threshold():
+    assert network_text(DECISION_THRESHOLD) == "white"
+    assert network_text(np.nextafter(DECISION_THRESHOLD, 0)) == "black"
+    assert (text_name(True), text_name(False)) == ("white", "black")
+
+
+def test_groups_split_the_palette_in_order_with_their_disagreements():
+    swatches = palette(3, seed=1)
+    # A network that answers white everywhere: it disagrees exactly where WCAG says black.
+    comparison = compare(constant(np.ones(len(swatches))), [s.rgb for s in swatches])
+    groups = palette_groups(swatches, comparison)
+    assert [g.group for g in groups] == ["training", "held out", "random"]
+    assert [len(g.names) for g in groups] == [10, len(HELD_OUT_COLOURS), 3]
+    for group in groups:
+        rgb = group.comparison.colours
+        black = sum(wcag_text_colour(tuple(int(v) for v in c)) == "black" for c in rgb)
+        assert group.disagreements == black
+    assert groups[1].names == [name for name, _, _ in HELD_OUT_COLOURS]
+    no_random = palette(0)
+    comparison = compare(constant(np.ones(len(no_random))), [s.rgb for s in no_random])
+    assert [g.group for g in palette_groups(no_random, comparison)] == ["training", "held out"]
+
+
+def test_palette_csv_schema_and_rows():
+    swatches = palette(1, seed=0)
+    p = np.linspace(0, 1, len(swatches))
+    comparison = compare(constant(p), [s.rgb for s in swatches])
+    rows = list(csv.reader(io.StringIO(palette_csv(swatches, comparison))))
+    assert rows[0] == ["group", "name", "colour", "P(white)", "network", "WCAG", "agree"]
+    assert len(rows) == 1 + len(swatches)
+    first = rows[1]  # pure green, P = 0: black text, as WCAG says (L = 0.7152)
+    assert first == ["training", "#00ff00", "#00ff00", "0.0000", "black", "black", "True"]
+    last = rows[-1]
+    assert last[0] == "random" and last[3] == "1.0000" and last[4] == "white"
+    with pytest.raises(ValueError, match="one comparison row per swatch"):
+        palette_csv(swatches[:-1], comparison)

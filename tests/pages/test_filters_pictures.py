@@ -191,18 +191,22 @@ def test_a_dream_runs_shows_its_curve_and_downloads(app):
     assert any("press **Dream**" in c.value for c in app.caption)
 
 
-def test_the_filters_page_has_the_picture_tab(tmp_path, monkeypatch):
-    monkeypatch.setenv("VGG16_WEIGHTS", str(tmp_path / "missing.weights.h5"))
+def test_the_filters_page_opens_the_picture_tab_only_when_shown(tmp_path, monkeypatch):
+    monkeypatch.delenv("VGG16_WEIGHTS", raising=False)
     monkeypatch.setenv("FILTER_GRID_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("FILTER_GRID_DIR", str(tmp_path / "grids"))
     at = AppTest.from_file(str(ROOT / "pages" / "vgg16_filters.py"), default_timeout=TIMEOUT)
+    at.query_params.update({"weights": "untrained", "n": "2", "M": "6", "steps": "2", "size": "32"})
     at.run()
     assert not at.exception
     assert "Your picture" in [t.label for t in at.tabs]
-    assert "block1_conv1: the 16 most active filters · maps 224x224" in markdown_text(at)
-    # The default grid on the Grid tab stored block1_conv1's best 16: some pairs are complete.
-    labels = pair_captions(at)
-    assert len(labels) == 16 and any("not drawn yet" not in t for t in labels)
+    assert not pair_captions(at)  # a hidden tab costs nothing
+    at.session_state["filters_tab"] = "Your picture"
+    at.run()
+    assert not at.exception and not at.error
+    assert "block1_conv1: the 4 most active filters · maps 224x224" in markdown_text(at)
+    # The Grid tab drew a 2x2 grid of 32 px tiles, not the store's 128 px default: none found.
+    assert [t.endswith("not drawn yet") for t in pair_captions(at)] == [True] * 4
 
 
 def test_pairs_and_strips_are_laid_out_like_the_grids():

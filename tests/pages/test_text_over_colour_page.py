@@ -1,18 +1,23 @@
 """AppTest of "Text over a colour": every widget touched, values checked, no traceback."""
 
 import io
+import re
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from core.colour.contrast import contrast_ratio
 from core.colour.labels import Label, labels_from_csv, teach_colour
+from core.colour.link import MAX_LINK_LABELS, labels_from_param, labels_to_param
 from core.colour.preview import HEIGHT, PANEL_WIDTH
 from core.mlp import train
 from core.mlp.data import training_set
+from ui.colour_link import snapped_settings
 from ui.common import TRAINED_KEY, TrainingSettings
 
 PAGE = "../../pages/text_over_colour.py"
@@ -75,81 +80,81 @@ def test_default_page_shows_both_texts_ratios_and_the_verdict(downloads):
 )  # fmt: skip
 def test_typed_colours_in_every_form(typed, hex_colour):
     at = run_page()
-    at.text_input(key="toc_typed").input(typed).run()
+    at.text_input(key="colour_typed").input(typed).run()
     assert not at.exception and not at.error
-    assert at.session_state.toc_colour == hex_colour
-    assert at.color_picker(key="toc_picker").value == hex_colour
+    assert at.session_state.colour_background == hex_colour
+    assert at.color_picker(key="colour_picker").value == hex_colour
     assert f"Contrast {contrast_ratio(hex_colour, 'black'):.2f} : 1" in texts(at)
 
 
 def test_bad_typed_colour_keeps_the_last_good_one_and_the_labels():
     at = run_page()
-    at.color_picker(key="toc_picker").pick("#000000").run()
-    at.button(key="toc_teach_white").click().run()
-    at.text_input(key="toc_typed").input("banana").run()
+    at.color_picker(key="colour_picker").pick("#000000").run()
+    at.button(key="colour_teach_white").click().run()
+    at.text_input(key="colour_typed").input("banana").run()
     assert not at.exception
     assert "'banana' is not a colour" in at.error[0].value
     assert "Still showing #000000" in at.error[0].value
     assert "Contrast 21.00 : 1" in texts(at)
-    assert len(at.session_state.toc_labels) == 1
-    at.text_input(key="toc_typed").input("").run()
+    assert len(at.session_state.colour_labels) == 1
+    at.text_input(key="colour_typed").input("").run()
     assert "no colour given" in at.error[0].value
-    at.button(key="toc_random").click().run()
-    assert not at.error and at.session_state.toc_colour != "#000000"
+    at.button(key="colour_random").click().run()
+    assert not at.error and at.session_state.colour_background != "#000000"
 
 
 def test_picker_drives_the_preview_and_the_typed_box():
     at = run_page()
-    at.color_picker(key="toc_picker").pick("#ffff00").run()
-    assert at.text_input(key="toc_typed").value == "#ffff00"
+    at.color_picker(key="colour_picker").pick("#ffff00").run()
+    assert at.text_input(key="colour_typed").value == "#ffff00"
     assert "Contrast 1.07 : 1" in texts(at) and "Contrast 19.56 : 1" in texts(at)
 
 
 def test_palette_controls():
     at = run_page()
-    at.slider(key="toc_n_random").set_value(5).run()
-    at.number_input(key="toc_palette_seed").set_value(7).run()
+    at.slider(key="colour_n_random").set_value(5).run()
+    at.number_input(key="colour_palette_seed").set_value(7).run()
     assert not at.exception
     assert "5 random colours (seed 7)" in texts(at)
 
 
 def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
     at = run_page()
-    seed = at.session_state.toc_teach_seed
-    at.button(key="toc_teach_white").click().run()
-    at.button(key="toc_teach_skip").click().run()
-    at.button(key="toc_teach_black").click().run()
-    at.button(key="toc_undo").click().run()
-    at.button(key="toc_teach_black").click().run()
+    seed = at.session_state.colour_teach_seed
+    at.button(key="colour_teach_white").click().run()
+    at.button(key="colour_teach_skip").click().run()
+    at.button(key="colour_teach_black").click().run()
+    at.button(key="colour_undo").click().run()
+    at.button(key="colour_teach_black").click().run()
     expected = [teach_colour(seed, 0), teach_colour(seed, 3)]
-    labels = at.session_state.toc_labels
+    labels = at.session_state.colour_labels
     assert [label.text for label in labels] == ["white", "black"]
     assert [label.colour for label in labels] == [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in expected]
     assert "Your labels: 2" in texts(at)
     assert labels_from_csv(downloads["colour-labels.csv"]) == labels
 
-    at.checkbox(key="toc_include_document").uncheck().run()
-    at.button(key="toc_retrain").click().run()
+    at.checkbox(key="colour_include_document").uncheck().run()
+    at.button(key="colour_retrain").click().run()
     assert not at.exception
-    assert at.radio(key="toc_network_choice").value == "retrained"
+    assert at.radio(key="colour_network_choice").value == "retrained"
     assert "retrained on your 2 labels" in at.info[0].value
     metrics = {m.label: m for m in at.metric}
     assert metrics["Your labels the network matches"].value == "2 of 2"
     assert "Agreement with WCAG" in metrics
     assert len(at.get("plotly_chart")) == 3
-    at.radio(key="toc_network_choice").set_value("base").run()
+    at.radio(key="colour_network_choice").set_value("base").run()
     assert "the document's default run" in at.info[0].value
 
 
 def test_uploads_merge_and_bad_ones_lose_nothing():
     at = run_page()
-    at.button(key="toc_teach_white").click().run()
-    first = at.session_state.toc_labels[0]
+    at.button(key="colour_teach_white").click().run()
+    first = at.session_state.colour_labels[0]
     good = b"colour,text\n#000080,white\n#ffff00,black\n"
     at.file_uploader[0].upload("class.csv", good, "text/csv")
     at.run()
     assert not at.exception
-    assert at.session_state.toc_labels == [first, Label("#000080", "white"),
+    assert at.session_state.colour_labels == [first, Label("#000080", "white"),
                                            Label("#ffff00", "black")]  # fmt: skip
     assert "added 2 labels" in at.success[-1].value
     for name, data, message in [
@@ -161,7 +166,7 @@ def test_uploads_merge_and_bad_ones_lose_nothing():
         at.run()
         assert not at.exception
         assert message in at.error[-1].value and name in at.error[-1].value
-        assert len(at.session_state.toc_labels) == 3
+        assert len(at.session_state.colour_labels) == 3
     at.file_uploader[0].upload("again.csv", good, "text/csv")
     at.run()
     assert "added 0 labels, skipped 2 already here" in at.success[-1].value
@@ -179,3 +184,165 @@ def test_uses_the_network_trained_on_the_train_page():
     assert "300 iterations" in at.info[0].value
     p = float(result.network().forward(np.array([[51, 102, 204]]) / 255)[0, 0])
     assert f"P(white) = {p:.2f}" in texts(at)
+
+
+def reload(at: AppTest) -> AppTest:
+    """A fresh session opened at the URL the page left in the address bar (a reload)."""
+    again = AppTest.from_file(PAGE, default_timeout=120)
+    again.query_params.update(dict(at.query_params))
+    again.run()
+    assert not again.exception
+    return again
+
+
+def test_reload_keeps_labels_colour_controls_and_the_retrained_network():
+    at = run_page()
+    at.color_picker(key="colour_picker").pick("#ffff00").run()
+    at.button(key="colour_teach_white").click().run()
+    at.button(key="colour_teach_black").click().run()
+    at.slider(key="colour_n_random").set_value(5).run()
+    at.checkbox(key="colour_include_document").uncheck().run()
+    at.button(key="colour_retrain").click().run()
+    labels = at.session_state.colour_labels
+    assert len(at.query_params["labels"]) <= 12  # two labels, about 4 characters each
+
+    again = reload(at)
+    assert again.session_state.colour_labels == labels
+    assert "Your labels: 2" in texts(again)
+    assert again.session_state.colour_background == "#ffff00"
+    assert "Contrast 19.56 : 1" in texts(again)
+    assert again.slider(key="colour_n_random").value == 5
+    assert again.checkbox(key="colour_include_document").value is False
+    assert again.session_state.colour_teach_index == at.session_state.colour_teach_index
+    assert again.radio(key="colour_network_choice").value == "retrained"
+    assert "retrained on your 2 labels" in again.info[0].value
+    assert not again.warning or all("Link" not in w.value for w in again.warning)
+    before = {m.label: m.value for m in at.metric}
+    assert {m.label: m.value for m in again.metric} == before  # the same network, retrained again
+
+
+def test_a_link_with_training_settings_brings_back_that_network():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params.update({"lr": "1", "iterations": "500", "bg": "3366cc"})
+    at.run()
+    assert not at.exception
+    assert not any("could not be used" in w.value for w in at.warning)
+    assert "the network of this link" in at.info[0].value and "500 iterations" in at.info[0].value
+    X, y = training_set()
+    result = train(X, y, (3, 5, 2, 1), 1.0, 500)  # the NumPy reference loop
+    p = float(result.network().forward(np.array([[51, 102, 204]]) / 255)[0, 0])
+    assert f"P(white) = {p:.2f}" in texts(at)
+    assert (at.query_params["lr"], at.query_params["iterations"]) == ("1", "500")
+
+
+def test_link_values_that_are_changed_or_refused_are_named_until_they_no_longer_apply():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params.update(
+        {"bg": "zzz", "random": "999", "labels": "abc", "lr": "abc", "iterations": "-5"}
+    )
+    at.run()
+    assert not at.exception and len(at.warning) == 1
+    shown = at.warning[0].value
+    for named in ("`bg=zzz` is not a colour", "`random=999` is outside 0 to 200",
+                  "`labels=abc` is cut short", "`lr=abc` is not a number",
+                  "`iterations=-5` is outside"):  # fmt: skip
+        assert named in shown
+    assert at.session_state.colour_background == "#3366cc"
+    at.color_picker(key="colour_picker").pick("#000000").run()
+    assert "bg=zzz" not in at.warning[0].value and "random=999" in at.warning[0].value
+    at.slider(key="colour_n_random").set_value(4).run()
+    at.button(key="colour_teach_white").click().run()
+    assert "random=999" not in at.warning[0].value and "labels=abc" not in at.warning[0].value
+    assert "lr=abc" in at.warning[0].value  # still the default network: still true
+
+
+def test_a_typed_colour_out_of_range_is_clamped_and_said():
+    at = run_page()
+    at.text_input(key="colour_typed").input("rgb(300, 0, 0)").run()
+    assert not at.error and at.session_state.colour_background == "#ff0000"
+    assert any("red 300" in i.value and "clamped" in i.value for i in at.info)
+    assert "Contrast 4.00 : 1" in texts(at)  # red against white, as published
+    at.button(key="colour_random").click().run()
+    assert not any("clamped" in i.value for i in at.info)
+
+
+def test_a_file_of_unquoted_rgb_colours_is_read():
+    at = run_page()
+    at.file_uploader[0].upload("sheet.csv", b"colour,text\nrgb(0,0,0),white\n", "text/csv")
+    at.run()
+    assert not at.error and at.session_state.colour_labels == [Label("#000000", "white")]
+
+
+def test_more_labels_than_the_link_holds_are_kept_and_said():
+    rows = "".join(
+        f"#{i:06x},{'white' if i % 2 else 'black'}\n" for i in range(MAX_LINK_LABELS + 5)
+    )
+    at = run_page()
+    at.file_uploader[0].upload("class.csv", ("colour,text\n" + rows).encode(), "text/csv")
+    at.run()
+    assert len(at.session_state.colour_labels) == MAX_LINK_LABELS + 5
+    assert any(
+        f"first {MAX_LINK_LABELS} labels of {MAX_LINK_LABELS + 5}" in i.value for i in at.info
+    )
+    assert len(labels_from_param(at.query_params["labels"])) == MAX_LINK_LABELS
+    assert len(reload(at).session_state.colour_labels) == MAX_LINK_LABELS
+
+
+LINK_LABELS = [Label("#102030", "white"), Label("#f0f0f0", "black")]
+query_values = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["0", "1", "-1", "300", "0.33", "1e6", "abc", "5-2", "tanh", "navy", "base",
+                     "3366cc", "rgb(300,0,0)", "9-9-9-9", "", " ", "%", "\u00e9"]),
+)  # fmt: skip
+query_keys = st.sampled_from(
+    ["bg", "random", "pseed", "doc", "teach", "retrained", "retrained_doc", "net", "lr",
+     "iterations", "seed", "init", "hidden", "activation", "labels", "other"]
+)  # fmt: skip
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(query_keys, query_values, max_size=5))
+def test_any_query_string_gives_a_page_and_names_what_it_refused(params):
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.query_params.update({"labels": labels_to_param(LINK_LABELS), **params})
+    at.run()
+    assert not at.exception
+    assert not at.error
+    if "labels" not in params:
+        assert at.session_state.colour_labels == LINK_LABELS  # nothing collected is lost
+    for warning in at.warning:
+        if "could not be used" in warning.value:
+            named = re.findall(r"`([a-z_]+)=", warning.value)
+            assert named and set(named) <= set(params)
+
+
+def test_the_network_from_train_the_mlp_survives_a_reload():
+    X, y = training_set()
+    settings = TrainingSettings(iterations=500, learning_rate=1.0)
+    result = train(X, y, settings.layers, settings.learning_rate, settings.iterations)
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
+    at.run()
+    assert (at.query_params["lr"], at.query_params["iterations"]) == ("1", "500")
+    again = reload(at)  # a new session: "Train the MLP" never ran in it
+    assert "the network of this link" in again.info[0].value
+    assert "learning rate 1, 500 iterations" in again.info[0].value
+    p = float(result.network().forward(np.array([[51, 102, 204]]) / 255)[0, 0])
+    assert f"P(white) = {p:.2f}" in texts(again)
+
+
+@pytest.mark.parametrize(
+    "params, used, named",
+    [
+        ({"lr": "0.25"}, TrainingSettings(learning_rate=0.3), ["`lr=0.25` became 0.3"]),
+        ({"iterations": "12345"}, TrainingSettings(), ["`iterations=12345` became 10000"]),
+        ({"lr": "0.20", "iterations": "1e4"}, TrainingSettings(), []),  # the same numbers
+        ({"lr": "abc"}, TrainingSettings(), []),  # already named by settings_from_query
+    ],
+)
+def test_a_setting_read_as_another_value_is_named(params, used, named):
+    already = "`lr=abc` is not a number" if params.get("lr") == "abc" else ""
+    messages = [message for _, message in snapped_settings(params, used, already)]
+    assert len(messages) == len(named)
+    for message, expected in zip(messages, named, strict=True):
+        assert message.startswith(expected)

@@ -1,95 +1,316 @@
-"""AppTest of the VGG16 filters page on the untrained network with tiny images."""
+"""AppTest of the VGG16 filters page: what it draws, from links, shipped grids and renders.
+
+Most tests replace ``core.filters.store.render`` by a fast fake with known answers (which
+filters respond, how strongly), so they can check *which* filters each grid shows; one test
+renders for real with the untrained network and tiny images.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+import threading
+
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from streamlit.testing.v1 import AppTest
 
-pytest.importorskip("keras")
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from tests.conftest import ROOT  # noqa: E402
+import core.filters.model as vgg
+import core.filters.shipped as shipped
+import core.filters.store as store
+from core.filters.ascent import Progress
+from core.filters.grid import FilterGrid, stitch
+from core.filters.model import CONV_LAYERS, DOCUMENT_LAYERS
+from core.filters.store import GridSettings, default_settings
+from tests.conftest import ROOT
+from ui import filters_jobs, filters_weights
 
 TIMEOUT = 240
+PAGE = str(ROOT / "pages" / "vgg16_filters.py")
+
+
+def responds(layer: str, f: int) -> bool:
+    """The fake network: in block5_conv3 only every fifth filter fires (13 of the first 64)."""
+    return f % 5 == 0 if layer == "block5_conv3" else True
+
+
+def strength(f: int) -> float:
+    return 0.5 + ((f * 37) % 101) / 10
+
+
+def fake_render(model, settings: GridSettings, on_progress=None) -> FilterGrid:
+    """What store.render returns, with the fake network's answers and no TensorFlow."""
+    chosen = settings.filter_indices(CONV_LAYERS[settings.layer])
+    if chosen is None:
+        alive = [f for f in range(settings.candidates) if responds(settings.layer, f)]
+        chosen = sorted(alive, key=lambda f: -strength(f))[: settings.n**2]
+    side = settings.size
+    tiles = np.zeros((len(chosen), side, side, 3), np.uint8)
+    tiles[:] = (np.array(chosen, np.int64) * 3 % 256).astype(np.uint8)[:, None, None, None]
+    losses = np.array([strength(f) for f in chosen], np.float32)
+    history = losses[:, None] * np.linspace(0.2, 1.0, settings.steps)[None, :]
+    if on_progress is not None:
+        on_progress(Progress(len(chosen) * settings.steps, len(chosen) * settings.steps, "ascent"))
+    return FilterGrid(
+        stitch(tiles, settings.n, settings.margin), np.array(chosen, np.int64), losses, tiles,
+        history.astype(np.float32), settings.layer, settings.n, len(chosen) * settings.steps,
+        settings.candidates, {"layer": settings.layer, "candidates": settings.candidates},
+    )  # fmt: skip
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch) -> AppTest:
-    # A missing local file: the page must explain it and fall back to the untrained network.
-    monkeypatch.setenv("VGG16_WEIGHTS", str(tmp_path / "missing.weights.h5"))
+def renders(tmp_path, monkeypatch) -> list[GridSettings]:
+    """Every render the page asks for (faked), with empty caches and no shipped grids."""
+    for name in (vgg.WEIGHTS_ENV, vgg.WEIGHTS_DIR_ENV):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FILTER_GRID_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("FILTER_GRID_DIR", str(tmp_path / "grids"))
-    at = AppTest.from_file(str(ROOT / "pages" / "vgg16_filters.py"), default_timeout=TIMEOUT)
-    at.run()
-    return at
+    monkeypatch.setattr(shipped, "SHIPPED_DIR", tmp_path / "shipped")
+    filters_jobs.clear()
+    calls: list[GridSettings] = []
+
+    def recording(model, settings, on_progress=None):
+        calls.append(settings)
+        return fake_render(model, settings, on_progress)
+
+    monkeypatch.setattr(store, "render", recording)
+    return calls
 
 
-def small(at: AppTest, n: int = 2) -> None:
-    at.select_slider(key="size").set_value(32)
-    at.number_input(key="steps").set_value(3)
-    at.slider(key="grid_n").set_value(n)
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.query_params.update(query or {})
+    return at.run()
 
 
-def test_missing_weights_file_falls_back_to_untrained(app, tmp_path):
-    assert not app.exception
-    errors = " ".join(e.value for e in app.error)
-    assert "weights file not found" in errors
-    assert any("untrained" in w.value for w in app.warning)
-    # The default grid (block1_conv1, best 16 of 64) is drawn and written to the disk cache.
-    assert app.selectbox(key="tile_block1_conv1_16") is not None
-    assert len(app.selectbox(key="tile_block1_conv1_16").options) == 16
-    assert list((tmp_path / "cache").glob("block1_conv1_4x4_seed_*.npz"))
+def shown_filters(element) -> list[list[int]]:
+    """The filter numbers each grid's caption lists, grid by grid."""
+    return [[int(i) for i in re.findall(r"#(\d+)", c.value)]
+            for c in element.caption if c.value.startswith("Filters shown")]  # fmt: skip
 
 
-def test_widgets_render_explicit_indices_and_show_a_tile(app):
-    app.radio(key="weights_choice").set_value("Untrained (random weights)").run()
-    assert not app.error
-    app.selectbox(key="layer").set_value("block2_conv1")
-    small(app)
-    app.radio(key="selection").set_value("indices").run()
-    app.text_input(key="indices").set_value("0, 5, 9").run()
-    app.button(key="render").click().run()
-    assert not app.exception
-    picker = app.selectbox(key="tile_block2_conv1_3")
-    assert [o.split(" (")[0] for o in picker.options] == [
-        "filter 0", "filter 5", "filter 9",
-    ]  # fmt: skip
-    picker.set_value(2).run()
-    assert not app.exception
-    assert any(b.label == "Download block2_conv1_2x2.png" for b in app.get("download_button"))
+def picker(at: AppTest):
+    return next(s for s in at.selectbox if s.key.startswith("filters_tile_"))
+
+
+def no_problems(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+UNTRAINED = {"weights": "untrained"}
+
+
+def test_first_visit_renders_and_draws_the_default_grid_for_real(tmp_path, monkeypatch):
+    monkeypatch.setenv("FILTER_GRID_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("FILTER_GRID_DIR", str(tmp_path / "grids"))
+    monkeypatch.delenv(vgg.WEIGHTS_ENV, raising=False)
+    filters_jobs.clear()
+    at = open_page({**UNTRAINED, "n": "2", "M": "6", "steps": "2", "size": "32"})
+    no_problems(at)
+    [filters] = shown_filters(at)
+    assert len(filters) == 4 and set(filters) <= set(range(6))
+    labels = [o.split(" (")[0] for o in picker(at).options]
+    assert labels == [f"filter {f}" for f in filters]
+    assert any(b.label == "Download block1_conv1_2x2.png" for b in at.get("download_button"))
+    assert list((tmp_path / "cache").glob("block1_conv1_2x2_seed_*.npz"))
+
+
+def write_shipped(folder, settings: GridSettings) -> FilterGrid:
+    grid = fake_render(None, settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{settings.layer}_{settings.method}"
+    Image.fromarray(grid.image).save(folder / f"{name}.png")
+    meta = shipped.grid_metadata(grid, settings, {"compute": "float32", "seconds": 93})
+    (folder / f"{name}.json").write_text(json.dumps(meta))
+    return grid
+
+
+def test_shipped_imagenet_grids_show_before_any_model_is_loaded(renders, tmp_path, monkeypatch):
+    first = write_shipped(tmp_path / "shipped", default_settings("block1_conv1"))
+    write_shipped(tmp_path / "shipped", default_settings("block3_conv3"))
+    write_shipped(tmp_path / "shipped", default_settings("block1_conv1", "fourier",
+                                                         tuple(first.filter_indices)))  # fmt: skip
+    loads = []
+    monkeypatch.setattr(vgg, "load_vgg16", lambda *a, **k: loads.append(a) or 1 / 0)
+    filters_weights.clear_loaded()
+
+    at = open_page()  # ImageNet is the default choice
+    no_problems(at)
+    assert shown_filters(at.tabs[0]) == [first.filter_indices.tolist()]
+    assert any("Pre-rendered with the ImageNet weights" in c.value for c in at.caption)
+    methods = shown_filters(at.tabs[1])  # instant too: both grids ship
+    assert methods == [first.filter_indices.tolist()] * 2
+
+    at.selectbox(key="filters_layer").set_value("block3_conv3").run()  # no Render press
+    no_problems(at)
+    assert len(shown_filters(at.tabs[0])[0]) == 16
+    assert at.button(key="filters_methods_button")  # no Fourier grid ships for it: asks first
+    assert at.query_params["layer"] == "block3_conv3"
+    assert loads == [] and renders == []
+
+
+def test_imagenet_offline_explains_the_ways_forward_and_still_draws(renders, monkeypatch):
+    def offline(weights, seed=0):
+        if weights == "imagenet":
+            raise vgg.WeightsDownloadError("could not download the ImageNet weights for VGG16")
+        return real(weights, seed)
+
+    real = vgg.load_vgg16
+    monkeypatch.setattr(vgg, "load_vgg16", offline)
+    filters_weights.clear_loaded()
+    at = open_page({"n": "2"})  # not shipped: a render is needed
+    assert not at.exception
+    assert any("could not download the ImageNet weights" in e.value for e in at.error)
+    assert any("Three ways forward" in i.value for i in at.info)
+    assert any("untrained" in w.value for w in at.warning)
+    assert len(shown_filters(at.tabs[0])[0]) == 4 and len(renders) == 1
+
+
+def test_compare_layers_caps_the_pages_m_per_layer_so_no_tile_is_black(renders):
+    at = open_page(UNTRAINED)  # block1_conv1: 64 filters, M stays 200
+    at.button(key="filters_layers_button").click().run()
+    no_problems(at)
+    asked = {s.layer: s.candidates for s in renders if s.layer in DOCUMENT_LAYERS}
+    assert asked == {layer: min(200, CONV_LAYERS[layer]) for layer in DOCUMENT_LAYERS}
+    assert [len(f) for f in shown_filters(at.tabs[2])] == [16] * 5
+    assert not [w for w in at.warning if "black" in w.value]
+
+
+def test_comparisons_show_the_same_filters_in_the_same_order(renders):
+    at = open_page({"weights": "imagenet"})
+    at.button(key="filters_methods_button").click().run()
+    at.button(key="filters_trained_button").click().run()
+    assert not at.exception
+    for tab in (at.tabs[1], at.tabs[3]):
+        first, second = shown_filters(tab)
+        assert first == second and len(first) == 16
+    assert renders[-1].selection == "indices"
+
+
+def test_a_tile_choice_never_outlives_its_grid(renders):
+    at = open_page(UNTRAINED)
+    picker(at).set_value(3).run()
+    first_key = picker(at).key
+    at.number_input(key="filters_steps").set_value(5).run()
+    at.button(key="filters_render").click().run()
+    no_problems(at)
+    assert picker(at).key != first_key and picker(at).value == 0
+    filters = shown_filters(at.tabs[0])[0]
+    assert picker(at).options[0].startswith(f"filter {filters[0]} ")
+    big = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("filters_tile_big")
+               or "filters_tile_big" in c.proto.id)  # fmt: skip
+    assert f"filter {filters[0]}" in json.loads(big.proto.spec)["layout"]["title"]["text"]
+
+
+def test_a_damaged_cached_grid_is_rendered_again(renders, tmp_path):
+    open_page(UNTRAINED)
+    [cached] = list((tmp_path / "cache").glob("*.npz"))
+    cached.write_bytes(cached.read_bytes()[:100])  # half-copied
+    filters_jobs.clear()
+    at = open_page(UNTRAINED)
+    no_problems(at)
+    assert len(renders) == 2 and len(shown_filters(at.tabs[0])[0]) == 16
+
+
+def test_deep_link_sets_the_controls(renders):
+    at = open_page({**UNTRAINED, "layer": "block3_conv3", "n": "3", "method": "fourier"})
+    no_problems(at)
+    assert at.selectbox(key="filters_layer").value == "block3_conv3"
+    assert at.slider(key="filters_n").value == 3
+    assert at.number_input(key="filters_steps").value == 96
+    assert len(shown_filters(at.tabs[0])[0]) == 9
+    assert at.query_params["layer"] == "block3_conv3" and at.query_params["n"] == "3"
+
+
+def test_bad_link_values_are_named_and_the_page_still_works(renders):
+    at = open_page({"layer": "block9_conv9", "n": "99", "size": "7", "weights": "/etc/passwd"})
+    assert not at.exception
+    said = " ".join(w.value for w in at.warning)
+    for named in ("`layer=block9_conv9`", "`n=99`", "`size=7`", "`weights=/etc/passwd`"):
+        assert named in said
+    assert at.selectbox(key="filters_layer").value == "block1_conv1"
+
+
+def test_server_paths_are_never_shown_and_only_offered_files_load(renders, tmp_path, monkeypatch):
+    folder = tmp_path / "secret_server_folder"
+    folder.mkdir()
+    for name in ("a.weights.h5", "b.h5"):
+        (folder / name).write_bytes(b"not really weights")
+    monkeypatch.setenv(vgg.WEIGHTS_DIR_ENV, str(folder))
+    monkeypatch.setenv(vgg.WEIGHTS_ENV, str(folder / "b.h5"))
+    filters_weights.clear_loaded()
+    at = open_page()
+    assert not at.exception
+    assert at.radio(key="filters_weights").value == "Local weights file"
+    box = at.sidebar.selectbox(key="filters_weights_file")
+    assert box.options == ["b.h5", "a.weights.h5"] and box.value == "b.h5"
+    assert not at.text_input  # nowhere to type a path
+    everything = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.error])
+    assert "secret_server_folder" not in everything
+    assert any("b.h5 is not a readable HDF5" in e.value for e in at.error)
+
+
+def test_a_reload_joins_the_render_under_way(renders, monkeypatch):
+    gate = threading.Event()
+    slow_calls: list[GridSettings] = []
+
+    def slow(model, settings, on_progress=None):
+        slow_calls.append(settings)
+        gate.wait(60)
+        return fake_render(model, settings, on_progress)
+
+    monkeypatch.setattr(store, "render", slow)
+    query = {**UNTRAINED, "layer": "block2_conv2", "n": "2"}
+    closed = AppTest.from_file(PAGE)
+    closed.query_params.update(query)
+    with pytest.raises(RuntimeError, match="timed out"):  # the tab closes mid-render
+        closed.run(timeout=8)
+    threading.Timer(2.0, gate.set).start()
+    at = open_page(query)  # the reload: same settings, from the URL
+    no_problems(at)
+    assert len(slow_calls) == 1 and len(shown_filters(at.tabs[0])[0]) == 4
+
+
+QUERY_NAMES = ["layer", "n", "M", "method", "select", "filters", "sample", "steps", "step",
+               "size", "weights", "x"]  # fmt: skip
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.dictionaries(st.sampled_from(QUERY_NAMES), st.text(max_size=12), max_size=4))
+def test_any_query_string_gives_a_page_or_a_clear_message(renders, query):
+    at = open_page({"weights": "untrained", **query})
+    assert not at.exception, (query, [e.value for e in at.exception])
+    assert at.title[0].value.startswith("VGG16 filters")
+    # Either a grid (the link's values, or the defaults for those it named) or a message.
+    assert shown_filters(at.tabs[0]) or at.error, query
+    for problem in (w.value for w in at.warning if w.value.startswith("Link setting")):
+        assert any(f"`{name}=" in problem for name in query), problem
 
 
 @pytest.mark.parametrize(
-    "indices, message",
-    [("abc", "not a filter index"), ("999", "does not exist"), ("0-9", "do not fit")],
+    "query, message",
+    [
+        ({"select": "indices", "filters": "999"}, "Filter 999 does not exist"),
+        ({"select": "indices", "filters": "0-20"}, "21 indices do not fit a 4x4 grid"),
+        ({"M": "3"}, "Rank between 16 and 64 candidates"),
+    ],
 )
-def test_bad_indices_give_messages(app, indices, message):
-    app.radio(key="weights_choice").set_value("Untrained (random weights)")
-    small(app)
-    app.radio(key="selection").set_value("indices").run()
-    app.text_input(key="indices").set_value(indices).run()
-    assert not app.exception
-    assert any(message in e.value for e in app.error)
+def test_settings_that_cannot_make_a_grid_say_why(renders, query, message):
+    at = open_page({**UNTRAINED, **query})
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert renders == [] and not shown_filters(at.tabs[0])
 
 
-def test_grid_larger_than_candidates_is_refused(app):
-    app.number_input(key="candidates").set_value(3).run()
-    assert any("Rank at least 16" in e.value for e in app.error)
-    assert not app.exception
-
-
-def test_method_switch_sets_its_defaults_and_tabs_render(app):
-    app.radio(key="weights_choice").set_value("Untrained (random weights)")
-    small(app, n=1)
-    app.number_input(key="candidates").set_value(1).run()
-    app.radio(key="method").set_value("fourier").run()
-    assert app.number_input(key="steps").value == 96
-    assert app.number_input(key="step_size").value == pytest.approx(0.05)
-    app.number_input(key="steps").set_value(4).run()
-    app.button(key="render_methods").click().run()
-    assert not app.exception
-    app.button(key="render_trained").click().run()
-    assert not app.exception
-    app.button(key="render_layers").click().run()
-    assert not app.exception
-    shown = " ".join(m.value for m in app.markdown)
-    assert "block5_conv3" in shown and "edges" in shown
+def test_typed_indices_that_are_not_numbers_say_why(renders):
+    at = open_page({**UNTRAINED, "select": "indices", "n": "2"})
+    at.text_input(key="filters_indices").set_value("abc").run()
+    assert not at.exception
+    assert any("'abc' is not a filter index" in e.value for e in at.error)
+    assert len(renders) == 1  # only the first visit's grid (0-3), nothing for "abc"

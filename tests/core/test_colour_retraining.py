@@ -1,0 +1,55 @@
+"""Before and after retraining, measured with stand-in networks whose answers are known."""
+
+import numpy as np
+import pytest
+
+from core.colour.contrast import text_ratios
+from core.colour.labels import Label
+from core.colour.palette import agreement_colours
+from core.colour.retraining import retrain_change
+
+LABELS = [Label("#000000", "white"), Label("#ffffff", "black"), Label("#3366cc", "white")]
+
+
+def always(p: float):
+    return lambda X: np.full((len(X), 1), p)
+
+
+def brightness(X: np.ndarray) -> np.ndarray:
+    """A stand-in that says white for dark colours: P(white) = 1 - mean channel."""
+    return 1.0 - X.mean(axis=1, keepdims=True)
+
+
+def wcag_white_share() -> float:
+    """Share of the agreement sample where white text has the higher ratio, colour by colour."""
+    colours = agreement_colours()
+    white = [(r := text_ratios(tuple(int(v) for v in c)))["white"] > r["black"] for c in colours]
+    return float(np.mean(white))
+
+
+def test_from_all_black_to_all_white():
+    change = retrain_change(always(0.0), always(1.0), "#3366cc", LABELS)
+    assert (change.p_before, change.p_after) == (0.0, 1.0)
+    share = wcag_white_share()
+    assert change.agreement_before == pytest.approx(1 - share)
+    assert change.agreement_after == pytest.approx(share)
+    assert change.targets.tolist() == [1, 0, 1]
+    assert (change.matched_before, change.matched_after) == (1, 2)
+
+
+def test_the_fit_is_each_labels_own_answer():
+    change = retrain_change(always(0.5), brightness, "navy", LABELS)
+    np.testing.assert_allclose(change.fit_before, [0.5, 0.5, 0.5])
+    np.testing.assert_allclose(change.fit_after, [1.0, 0.0, 1 - (0x33 + 0x66 + 0xCC) / 765])
+    assert change.p_after == pytest.approx(1 - 128 / 765)
+    assert change.matched_before == 2  # 0.5 is white: right for the two white labels
+    assert change.matched_after == 3
+
+
+@pytest.mark.parametrize(
+    "background, labels, message",
+    [("#12", LABELS, "'#12' is not a colour"), ("#000", [], "at least one label")],
+)
+def test_bad_inputs_are_named(background, labels, message):
+    with pytest.raises(ValueError, match=message):
+        retrain_change(always(0.0), always(1.0), background, labels)

@@ -1,0 +1,135 @@
+"""Session state of "Text over a colour": its keys, first values, and the widgets' callbacks.
+
+Every key starts with ``colour_``. Values that must survive a reload also go into the URL
+(``ui.colour_link``); the first run of a session starts from the URL's values.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import numpy as np
+import streamlit as st
+
+from core.colour.data import read_colour, to_hex
+from core.colour.labels import make_label, merge_labels, read_labels_csv, teach_colour
+from core.colour.link import PageLink
+
+# Widgets keep their values when the person visits another page and comes back.
+KEEP = {"persist_state": "session"}
+
+
+def init_state(link: PageLink) -> None:
+    """Give every key this page keeps its first value, once per session, from the link."""
+    teach_seed, teach_index = link.teach or (secrets.randbelow(1_000_000), 0)
+    defaults = {
+        "colour_background": link.background,
+        "colour_picker": link.background,
+        "colour_typed": link.background,
+        "colour_typed_error": None,
+        "colour_typed_note": None,
+        "colour_labels": list(link.labels),
+        "colour_teach_seed": teach_seed,
+        "colour_teach_index": teach_index,
+        "colour_n_random": link.n_random,
+        "colour_palette_seed": link.palette_seed,
+        "colour_include_document": link.include_document,
+        "colour_upload_nonce": 0,
+        "colour_upload_message": None,
+        "colour_retrained": None,
+        "colour_retrain_error": None,
+    }
+    for key, value in defaults.items():
+        st.session_state.setdefault(key, value)
+
+
+def current_link() -> PageLink:
+    """The page's state now, as the link should carry it."""
+    state = st.session_state
+    stored = state.colour_retrained
+    labels = tuple(state.colour_labels)
+    retrained, retrained_doc = 0, True
+    if stored is not None and tuple(stored["labels"]) == labels[: len(stored["labels"])]:
+        retrained, retrained_doc = len(stored["labels"]), stored["include_document"]
+    return PageLink(
+        background=state.colour_background,
+        labels=labels,
+        include_document=bool(state.colour_include_document),
+        n_random=int(state.colour_n_random),
+        palette_seed=int(state.colour_palette_seed),
+        teach=(state.colour_teach_seed, state.colour_teach_index),
+        retrained=retrained,
+        retrained_doc=retrained_doc,
+        show_base=state.get("colour_network_choice") == "base",
+    )
+
+
+def set_background(hex_colour: str) -> None:
+    st.session_state.colour_background = hex_colour
+    st.session_state.colour_picker = hex_colour
+    st.session_state.colour_typed_error = None
+    st.session_state.colour_typed_note = None
+
+
+def on_pick() -> None:
+    set_background(to_hex(read_colour(st.session_state.colour_picker).rgb))
+    st.session_state.colour_typed = st.session_state.colour_background
+
+
+def on_type() -> None:
+    """Read the typed colour; a bad one keeps the last good colour and says why."""
+    try:
+        reading = read_colour(st.session_state.colour_typed)
+    except ValueError as error:
+        st.session_state.colour_typed_error = str(error)
+        return
+    set_background(to_hex(reading.rgb))
+    st.session_state.colour_typed_note = reading.note
+
+
+def on_random_colour() -> None:
+    rgb = np.random.default_rng().integers(0, 256, size=3)
+    set_background(to_hex(tuple(int(v) for v in rgb)))
+    st.session_state.colour_typed = st.session_state.colour_background
+
+
+def on_teach(text: str | None) -> None:
+    """Record the person's choice for the colour on show (None: skip it) and show the next."""
+    state = st.session_state
+    if text is not None:
+        colour = teach_colour(state.colour_teach_seed, state.colour_teach_index)
+        state.colour_labels = [*state.colour_labels, make_label(colour, text)]
+    state.colour_teach_index += 1
+
+
+def on_undo() -> None:
+    st.session_state.colour_labels = st.session_state.colour_labels[:-1]
+
+
+def upload_message(name: str, added: int, skipped: int, total: int, notes: list[str]) -> str:
+    """What an upload did, in one paragraph."""
+    message = f"{name}: added {added} label{'s' * (added != 1)}"
+    if skipped:
+        message += f", skipped {skipped} already here"
+    message += f". You now have {total}."
+    if notes:
+        more = f" (and {len(notes) - 3} more)" if len(notes) > 3 else ""
+        message += " Clamped as CSS does: " + "; ".join(notes[:3]) + more + "."
+    return message
+
+
+def on_upload(key: str) -> None:
+    """Merge an uploaded CSV into the labels; a bad file leaves the labels as they were."""
+    uploaded = st.session_state.get(key)
+    if uploaded is None:
+        return
+    try:
+        new, notes = read_labels_csv(uploaded.getvalue())
+    except ValueError as error:
+        st.session_state.colour_upload_message = ("error", f"{uploaded.name}: {error}")
+    else:
+        merged, added = merge_labels(st.session_state.colour_labels, new)
+        st.session_state.colour_labels = merged
+        text = upload_message(uploaded.name, added, len(new) - added, len(merged), notes)
+        st.session_state.colour_upload_message = ("success", text)
+    st.session_state.colour_upload_nonce += 1  # a fresh, empty uploader for the next file

@@ -1,0 +1,176 @@
+"""VGG16 filters page: which weights, and the network they give (loaded only when needed).
+
+Visitors never name a server path: local files are offered by name from the folder the person
+running the server chose (``$VGG16_WEIGHTS_DIR``, plus the ``$VGG16_WEIGHTS`` file); uploads
+are loaded from a private temporary folder and deleted at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+import core.filters.model as vgg
+from core.filters.store import weights_id
+
+IMAGENET, LOCAL_FILE, UNTRAINED = (
+    "ImageNet (trained)",
+    "Local weights file",
+    "Untrained (random weights)",
+)
+WEIGHT_CHOICES = (IMAGENET, LOCAL_FILE, UNTRAINED)
+# The URL form of each choice (?weights=...).
+WEIGHT_QUERY = {"imagenet": IMAGENET, "local": LOCAL_FILE, "untrained": UNTRAINED}
+DOWNLOAD_HELP = (
+    "Three ways forward: (1) choose **Untrained (random weights)** in the sidebar to see "
+    "what gradient ascent gives before any training; (2) choose **Local weights file** and "
+    "upload `vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5` (or pick a file the server "
+    f"offers from `{vgg.WEIGHTS_DIR_ENV}`); (3) run the app once on a machine with internet, "
+    "so Keras caches the 58 MB file. The pre-rendered ImageNet grids (default settings) are "
+    "shown either way."
+)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The person's choice of weights.
+
+    Attributes:
+        kind: ``"imagenet"``, ``"file"`` (offered by the server), ``"upload"``,
+            ``"untrained"`` or ``"none"`` (a local file was asked for but none chosen).
+        label: What the page calls them (never a path).
+        path: The offered file, on the server (never shown).
+        upload: (digest, file name, bytes) of an uploaded file.
+    """
+
+    kind: str
+    label: str
+    path: Path | None = field(default=None, repr=False)
+    upload: tuple[str, str, bytes] | None = field(default=None, repr=False)
+
+
+@dataclass
+class Network:
+    """A loaded network: the model, its weights hash, its label, and the load error if any."""
+
+    model: object
+    weights_key: str
+    label: str
+    error: str = ""
+
+
+def weights_ui() -> Weights:
+    """Sidebar: ImageNet, a local file (offered by name, or uploaded), or untrained."""
+    st.sidebar.subheader("Weights")
+    offered = vgg.offered_weights()
+    choice = st.sidebar.radio(
+        "Network weights", WEIGHT_CHOICES, key="filters_weights",
+        help="ImageNet grids for the default settings ship with the app; new ImageNet renders "
+        "need Keras' 58 MB download once.",
+    )  # fmt: skip
+    if choice == UNTRAINED:
+        return Weights("untrained", "untrained")
+    if choice == IMAGENET:
+        return Weights("imagenet", "ImageNet")
+    name = None
+    if offered:
+        names = list(offered)
+        if st.session_state.get("filters_weights_file") not in names:
+            st.session_state["filters_weights_file"] = server_default() or names[0]
+        name = st.sidebar.selectbox(
+            "Weights file on this server", names, key="filters_weights_file",
+            help=f"The .h5 files the server's operator put in `{vgg.WEIGHTS_DIR_ENV}`.",
+        )  # fmt: skip
+    else:
+        st.sidebar.caption(f"This server offers no weights files (its operator can list some "
+                           f"with `{vgg.WEIGHTS_DIR_ENV}`): upload one.")  # fmt: skip
+    upload = st.sidebar.file_uploader(
+        "... or upload a .h5 weights file", type=["h5"], key="filters_upload"
+    )
+    if upload is not None:
+        data = upload.getvalue()
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        return Weights("upload", upload.name, upload=(digest, upload.name, data))
+    if name is None:
+        return Weights("none", "")
+    return Weights("file", name, path=offered[name])
+
+
+def server_default() -> str | None:
+    """The name of the file ``$VGG16_WEIGHTS`` picks, when the server offers it."""
+    name = Path(os.environ.get(vgg.WEIGHTS_ENV, "")).name
+    return name if name and name in vgg.offered_weights() else None
+
+
+def default_choice() -> str:
+    """The weights the page opens with: the server's default file if it has one, else ImageNet."""
+    return LOCAL_FILE if server_default() else IMAGENET
+
+
+@st.cache_resource(show_spinner="Loading VGG16 ...", max_entries=4)
+def _load(weights: str | None) -> tuple[object | None, str, str]:
+    """VGG16 once per process: (model, weights hash, error message or "")."""
+    try:
+        model = vgg.load_vgg16(weights)
+    except (vgg.WeightsDownloadError, vgg.WeightsError, FileNotFoundError) as error:
+        message = str(error)
+        if weights not in (None, "imagenet"):  # name the file, never its place on the server
+            message = message.replace(str(Path(weights).expanduser()), Path(weights).name)
+        return None, "", message
+    return model, weights_id(model), ""
+
+
+@st.cache_resource(show_spinner="Loading the uploaded weights ...", max_entries=2)
+def _load_upload(digest: str, name: str, _data: bytes) -> tuple[object | None, str, str]:
+    """Uploaded weights once per content; the bytes never stay on disk (private temp folder)."""
+    suffix = ".weights.h5" if name.endswith(".weights.h5") else ".h5"
+    with tempfile.TemporaryDirectory(prefix="vgg16_upload_") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(_data)
+        try:
+            model = vgg.load_vgg16(path)
+        except (vgg.WeightsError, FileNotFoundError) as error:
+            return None, "", str(error).replace(str(path), name).replace(path.name, name)
+    return model, weights_id(model), ""
+
+
+def load_network(weights: Weights) -> Network:
+    """The network the choice gives; on a failed load, the untrained one with the error."""
+    if weights.kind == "upload":
+        model, key, error = _load_upload(*weights.upload)
+    elif weights.kind in ("imagenet", "file"):
+        model, key, error = _load("imagenet" if weights.kind == "imagenet" else str(weights.path))
+    else:
+        model, key, error = None, "", ""
+    if model is not None:
+        return Network(model, key, weights.label)
+    model, key, _ = _load(None)
+    return Network(model, key, "untrained", error)
+
+
+def show_load_error(network: Network, weights: Weights) -> None:
+    """Say why the chosen weights did not load, what to do, and offer a retry."""
+    if weights.kind == "none":
+        st.warning("Choose a weights file the server offers or upload one; showing the "
+                   "**untrained** network meanwhile.")  # fmt: skip
+        return
+    if not network.error:
+        return
+    st.error(f"Could not load the weights: {network.error}")
+    if weights.kind == "imagenet":
+        st.info(DOWNLOAD_HELP)
+    if st.button("Retry loading", key="filters_retry"):
+        _load.clear()
+        st.rerun()
+    st.warning("Showing the **untrained** network (random weights) instead.")
+
+
+def clear_loaded() -> None:
+    """Forget every loaded network (tests)."""
+    _load.clear()
+    _load_upload.clear()

@@ -1,0 +1,104 @@
+"""The replay tab: training as a film, played by the browser, and one neuron shown large."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.mlp import MLP, TrainResult, frame_indices
+from core.mlp import plots as mlp_plots
+from core.mlp.data import training_set
+from core.mlp.replay import Slice, replay_figure, replay_frames
+from ui.common import TrainingSettings, cached_figure, on_a_phone
+
+
+class PreparedFigure(go.Figure):
+    """A large figure whose plain, JSON-ready dict is made once.
+
+    Streamlit calls ``to_dict()`` on every draw, for every session: for the replay that is a
+    deep copy of a hundred frames of NumPy arrays (about 0.5 s each time). Here it is done once
+    when the figure is cached; each draw then only writes the JSON text.
+    """
+
+    def __init__(self, figure: go.Figure) -> None:
+        super().__init__()
+        self._prepared = json.loads(figure.to_json())
+
+    def to_dict(self) -> dict:
+        return self._prepared
+
+
+SPACINGS = {"log": "Log-spaced (most change is early)", "even": "Evenly spaced"}
+
+
+def plane_ui(prefix: str) -> Slice:
+    """Which RGB plane the maps show: one channel held at a value."""
+    a, b = st.columns(2)
+    name = a.radio(
+        "Hold fixed", mlp_plots.CHANNELS, index=2, horizontal=True, key=f"{prefix}_channel"
+    )
+    value = b.slider(f"{name} value", 0, 255, 128, key=f"{prefix}_value")
+    return Slice(mlp_plots.CHANNELS.index(name), value / 255)
+
+
+def replay_ui(result: TrainResult, settings: TrainingSettings) -> None:
+    """Controls, then the animated figure (built once per settings, plane and spacing)."""
+    plane = plane_ui("train_map")
+    a, b = st.columns(2)
+    spacing = a.radio(
+        "Frames", list(SPACINGS), format_func=SPACINGS.get, horizontal=True, key="train_spacing"
+    )
+    stacked = b.toggle("Stack the panels (phone)", value=on_a_phone(), key="train_stacked")
+    X, y = training_set()
+
+    def build():
+        frames = replay_frames(result, X, y, plane, spacing)
+        return PreparedFigure(replay_figure(frames, result, X, y, plane, spacing, stacked))
+
+    identity = ("train", "replay", settings, plane, spacing, stacked)
+    with st.spinner("Preparing the frames…"):
+        figure = cached_figure(identity, build)
+    count = len(frame_indices(result.snapshot_iterations, spacing))
+    st.caption(
+        f"{count} frames from iteration 0 to {settings.iterations:,}, "
+        f"{'log-spaced' if spacing == 'log' else 'evenly spaced'}; press ▶ Play or drag the "
+        "scrubber. Black to white: the output (0 black text, 1 white text); each hidden neuron "
+        "is drawn as a map of its own output over the same plane. The animation runs in your "
+        "browser."
+    )
+    st.plotly_chart(figure, key="train_replay", theme=None, config={"scrollZoom": False})
+    neuron_ui(result, plane, spacing)
+
+
+def neuron_ui(result: TrainResult, plane: Slice, spacing: str) -> None:
+    """One hidden neuron's map, large, at a chosen frame of the replay."""
+    hidden = [(k, j) for k, n in enumerate(result.layers[1:-1]) for j in range(n)]
+    with st.expander("One hidden neuron, large"):
+        a, b = st.columns(2)
+        k, j = a.selectbox(
+            "Neuron",
+            hidden,
+            format_func=lambda kj: f"neuron {kj[1] + 1} of hidden layer {kj[0] + 1}",
+            key="train_neuron",
+        )
+        index = frame_indices(result.snapshot_iterations, spacing)
+        iterations = [int(result.snapshot_iterations[i]) for i in index]
+        at = b.select_slider(
+            "At iteration",
+            iterations,
+            value=iterations[-1],
+            format_func=lambda i: f"{i:,}",
+            key="train_neuron_frame",
+        )
+        s = int(np.searchsorted(result.snapshot_iterations, at))
+        net = MLP(result.layers, activation=result.activation, weights=result.snapshot_weights(s))
+        axis, colours = plane.colours(64)
+        _, A = net.forward_pass(colours)
+        outputs = A[k][j].reshape(64, 64)
+        X, y = training_set()
+        title = f"Neuron {j + 1} of hidden layer {k + 1}, iteration {at:,}"
+        figure = mlp_plots.neuron_map(axis, outputs, plane.channel, X, y, result.activation, title)
+        st.plotly_chart(figure, key="train_neuron_map", theme=None)

@@ -1,0 +1,212 @@
+"""Gradient descent one step at a time: buttons, the new weights, and the step by the numbers."""
+
+from __future__ import annotations
+
+import inspect
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from core.mlp import MLP, Step, TrainResult, log_frames
+from core.mlp import plots as mlp_plots
+from core.mlp.data import training_set
+from core.mlp.latex import latex_matrix
+from ui.common import TrainingSettings, on_a_phone
+
+STEP_KEY = "train_stepper"
+STEP_SIZES = (1, 10, 100)
+MAX_STEPS_PAST_RUN = 100_000  # a step=... link may go this far past the run's end
+LATEX_NAMES = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}"}
+
+
+@dataclass
+class Stepper:
+    """Where stepping stands: the weights after ``iteration`` steps, and the last step taken."""
+
+    settings: TrainingSettings
+    iteration: int
+    weights: list[np.ndarray]
+    last: Step | None = None
+    seconds: float = 0.0
+
+
+def take_steps(stepper: Stepper, n: int) -> None:
+    """n full-batch steps on the lesson's colours with ``core.mlp``; the last is kept whole."""
+    X, y = training_set()
+    s = stepper.settings
+    start = time.perf_counter()
+    net = MLP(s.layers, activation=s.activation, weights=stepper.weights)
+    for _ in range(n - 1):
+        net.backprop(X, y, s.learning_rate)
+    stepper.last = net.step(X, y, s.learning_rate)
+    stepper.weights = stepper.last.W_new
+    stepper.iteration += n
+    stepper.seconds = time.perf_counter() - start
+
+
+def start_at(result: TrainResult, settings: TrainingSettings, iteration: int) -> Stepper:
+    """A stepper at ``iteration``: the run's nearest snapshot at or before it, then steps."""
+    index = int(np.searchsorted(result.snapshot_iterations, iteration, side="right")) - 1
+    stepper = Stepper(
+        settings, int(result.snapshot_iterations[index]), result.snapshot_weights(index)
+    )
+    if iteration > stepper.iteration:
+        take_steps(stepper, iteration - stepper.iteration)
+        stepper.last = None  # the page shows the step a person took, not the catching up
+    return stepper
+
+
+def current_stepper(result: TrainResult, settings: TrainingSettings) -> Stepper:
+    """This session's stepper for these settings: from a step=N link, else the initial weights."""
+    stepper = st.session_state.get(STEP_KEY)
+    if stepper is not None and stepper.settings == settings:
+        return stepper
+    stepper = Stepper(settings, 0, [W.copy() for W in result.initial_weights])
+    wanted = st.session_state.pop("train_step_from_url", None)
+    if wanted is not None:
+        try:
+            iteration = int(wanted)
+        except ValueError:
+            iteration = -1
+        if 0 <= iteration <= settings.iterations + MAX_STEPS_PAST_RUN:
+            stepper = start_at(result, settings, iteration)
+        else:
+            st.warning(f"Link setting: `step={wanted}` is not a step of this run; starting at 0.")
+    st.session_state[STEP_KEY] = stepper
+    return stepper
+
+
+def buttons_ui(result: TrainResult, stepper: Stepper) -> None:
+    """Reset, +1, +10, +100, and jump to a replay frame."""
+    columns = st.columns(len(STEP_SIZES) + 1)
+    if columns[0].button(
+        "Reset to the initial weights",
+        key="train_step_reset",
+        icon=":material/restart_alt:",
+        width="stretch",
+    ):
+        st.session_state[STEP_KEY] = Stepper(
+            stepper.settings, 0, [W.copy() for W in result.initial_weights]
+        )
+        st.rerun()
+    for column, n in zip(columns[1:], STEP_SIZES, strict=True):
+        if column.button(f"+{n} step{'s' * (n > 1)}", key=f"train_step_{n}", width="stretch"):
+            take_steps(stepper, n)
+    frames = [int(i) for i in log_frames(stepper.settings.iterations)]
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.select_slider(
+        "Or start from a frame of the replay (iteration, log-spaced)",
+        frames,
+        value=frames[len(frames) // 2],
+        format_func=lambda i: f"{i:,}",
+        key="train_step_frame",
+    )
+    if right.button("Start from this frame", key="train_step_jump", width="stretch"):
+        st.session_state[STEP_KEY] = start_at(result, stepper.settings, chosen)
+        st.rerun()
+
+
+def step_ui(result: TrainResult, settings: TrainingSettings) -> Stepper:
+    """The whole stepping view; returns the stepper (its iteration goes into the URL)."""
+    stepper = current_stepper(result, settings)
+    st.markdown(
+        f"Gradient descent by hand, from the initial weights (seed {settings.seed}) or from a "
+        f"frame of the replay, at learning rate {settings.learning_rate:g}, on all ten colours. "
+        "Each button takes that many full-batch steps with `core.mlp`."
+    )
+    buttons_ui(result, stepper)
+    X, y = training_set()
+    net = MLP(settings.layers, activation=settings.activation, weights=stepper.weights)
+    error_now = float(np.sum((net.forward(X) - y) ** 2))
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Iteration", f"{stepper.iteration:,}")
+    delta = None if stepper.last is None else f"{error_now - stepper.last.error:+.3e}"
+    c2.metric("Error now", f"{error_now:.6f}", delta=delta, delta_color="inverse")
+    c3.metric("Server time of the last click", f"{stepper.seconds * 1e3:.1f} ms")
+    left, right = st.columns([2, 3])
+    with left:
+        figure = mlp_plots.network_diagram(settings.layers, stepper.weights)
+        st.plotly_chart(figure, key="train_step_network", theme=None)
+    with right:
+        heatmaps_ui(stepper.weights, "train_step_W")
+    numbers_ui(stepper, net)
+    return stepper
+
+
+def heatmaps_ui(weights: list[np.ndarray], key: str) -> None:
+    """The weight matrices side by side (one under another on a phone), one colour scale."""
+    limit = max(float(np.abs(W).max()) for W in weights) or 1.0
+    columns = st.columns([W.shape[1] + 1 for W in weights])
+    for k, (column, W) in enumerate(zip(columns, weights, strict=True)):
+        with column:
+            figure = mlp_plots.weight_heatmap(W, k + 1, limit, compact=on_a_phone())
+            st.plotly_chart(figure, key=f"{key}{k + 1}", theme=None)
+
+
+def numbers_ui(stepper: Stepper, net: MLP) -> None:
+    """One step by the numbers: the step just taken, or the next one before any click."""
+    step = stepper.last
+    if step is None:
+        X, y = training_set()
+        step = net.step(X, y, stepper.settings.learning_rate)
+        st.subheader(f"The next step by the numbers (iteration {stepper.iteration:,})")
+    else:
+        st.subheader(f"The step just taken by the numbers (iteration {stepper.iteration - 1:,})")
+    st.caption(
+        "Examples are the columns of INPUT (the ten colours); each line is the formula, then "
+        "the numbers it gives. Scroll sideways on a phone."
+    )
+    step_latex(step, stepper.settings.activation)
+    with st.expander("The NumPy reference code of this step (core/mlp/network.py)"):
+        st.code(inspect.getsource(MLP.step), language="python")
+
+
+def step_latex(step: Step, activation: str) -> None:
+    """Forward pass, deltas, gradients and new weights, each beside its formula."""
+    L, m = len(step.W), latex_matrix
+    st.latex(r"INPUT = " + m(step.INPUT) + r"\qquad y = " + m(step.y, 0))
+    for k in range(L):
+        f = LATEX_NAMES["sigmoid" if k == L - 1 else activation]
+        below = "INPUT" if k == 0 else f"A_{k}"
+        st.latex(rf"W_{k + 1} = " + m(step.W[k]))
+        st.latex(
+            rf"Z_{k + 1} = W_{k + 1}\cdot\begin{{bmatrix}}{below}\\ 1\end{{bmatrix}} = "
+            + m(step.Z[k])
+        )
+        st.latex(rf"A_{k + 1} = {f}(Z_{k + 1}) = " + m(step.A[k]))
+    st.latex(
+        rf"Error_{{total}} = \sum (A_{L} - y)^2 = {step.error:.6f}"
+        rf"\quad\text{{(the gradient is of }}\tfrac12\sum(A_{L}-y)^2\text{{)}}"
+    )
+    st.markdown("**Backward pass**: the deltas, from the output back to the first layer.")
+    st.latex(rf"\delta_{L} = (A_{L} - y)\odot A_{L}\odot(1 - A_{L}) = " + m(step.delta[-1], 6))
+    for k in reversed(range(L - 1)):
+        st.latex(
+            rf"\delta_{k + 1} = (W_{k + 2}^{{\,T}}\,\delta_{k + 2})_{{\text{{no bias}}}}"
+            rf"\odot f'(Z_{k + 1}) = " + m(step.delta[k], 6)
+        )
+    st.markdown(
+        f"**Gradients and the update** $W_{{new}} = W_{{old}} - {step.learning_rate:g} \\cdot "
+        "\\partial Error_{total} / \\partial W$."
+    )
+    for k in range(L):
+        below = "INPUT" if k == 0 else f"A_{k}"
+        st.latex(
+            rf"\frac{{\partial E}}{{\partial W_{k + 1}}} = \delta_{k + 1}\cdot"
+            rf"\begin{{bmatrix}}{below}\\ 1\end{{bmatrix}}^T = " + m(step.gradients[k], 6)
+        )
+        st.latex(rf"W_{k + 1}^{{new}} = " + m(step.W_new[k], 6))
+
+
+def step_position(settings: TrainingSettings) -> int | None:
+    """The iteration stepping stands at for these settings (None at 0), for the URL.
+
+    A step=N link not yet opened in the step tab is kept as it came.
+    """
+    stepper = st.session_state.get(STEP_KEY)
+    if stepper is not None and stepper.settings == settings:
+        return stepper.iteration or None
+    pending = st.session_state.get("train_step_from_url")
+    return pending if pending is not None else None
