@@ -139,7 +139,8 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
         "shallow layers are sharp and follow edges and colours; deeper ones are coarser and "
         "answer to larger, more abstract parts. Try a photo taken right now."
     )
-    source_column, options_column = st.columns([3, 2], gap="large")
+    # The picture sits between the controls, so the maps below get the tab's whole width.
+    source_column, picture_column, options_column = st.columns([3, 2, 3], gap="medium")
     with source_column:
         chosen = source_ui()
     with options_column:
@@ -154,15 +155,13 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
         st.error(f"{name}: {error}")
         return
     maps, seconds = maps_for(digest, size, wkey, model, picture.pixels)
-    left, right = st.columns([1, 3])
-    with left:
+    with picture_column:
         st.image(picture.pixels, caption=f"What VGG16 sees: {size}x{size} px", width="stretch")
         st.caption(f"{name} · {picture.width}x{picture.height} px {picture.format}")
         for note in picture.notes:
             st.caption(note)
         st.caption(f"All 13 layers' maps in one forward pass: {seconds:.2f} s ({label}).")
-    with right:
-        indices, means = maps_section(model, wkey, picture, digest, maps, layer, n, scale)
+    indices, means = maps_section(model, wkey, picture, digest, maps, layer, n, scale)
     dream_ui(model, picture.pixels, digest, layer, indices, means)
     network_section(picture, digest, wkey, maps, per_layer, scale)
 
