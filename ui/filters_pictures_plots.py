@@ -88,7 +88,7 @@ def dream_curve_figure(losses: np.ndarray, target: str, height: int = 360) -> go
     )  # fmt: skip
     fig.update_xaxes(title="gradient-ascent steps from the photo")
     fig.update_yaxes(title="mean activation")
-    return style(fig, f"{target}: activation while dreaming", height)
+    return style(fig, "Mean activation while dreaming", height)  # the target: in the caption
 
 
 def png_bytes(pixels: np.ndarray) -> bytes:
