@@ -94,12 +94,11 @@ def main() -> None:
         requested = requested_grid(source, controls)
     with right:
         names = ["Grid", "Methods side by side", "Compare layers", "Trained vs untrained"]
-        tabs = st.tabs([*names, "Your picture"], key="filters_tab", on_change="rerun")
+        tabs = st.tabs([*names, "Your picture"])
     with tabs[0]:
         grid_tab(source, requested)
     with tabs[4]:
-        if tabs[4].open:  # only when shown: it needs the network, which grids may not
-            pictures_tab_for(source.network(), controls.settings)
+        pictures_tab_for(source.network, controls.settings)  # loads the network only if used
     if controls.problem():
         return
     with tabs[1]:

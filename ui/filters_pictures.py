@@ -127,8 +127,21 @@ def stored_pictures(layer: str, indices: tuple[int, ...], wkey: str) -> dict[int
     return find_filter_pictures(layer, indices, wkey, [prerender_dir(), cache_dir()])
 
 
-def pictures_tab_for(network, settings) -> None:
-    """The tab for the page's loaded network (model, weights_key, label) and grid settings."""
+def pictures_tab_for(load_network, settings) -> None:
+    """The tab for the page's network and grid settings, behind a switch: the network (which
+    the shipped grids never need) is loaded only once someone turns it on.
+
+    Args:
+        load_network: Returns the page's network (``model``, ``weights_key``, ``label``).
+        settings: The page's grid settings (``layer``, ``n``).
+    """
+    if not st.toggle(
+        "Show what VGG16 does with a picture", key="filters_pic_on",
+        help="Loads the network and runs your picture (or a sample) through it.",
+    ):  # fmt: skip
+        st.caption("Turn it on to use a sample photo, an upload or the camera.")
+        return
+    network = load_network()
     pictures_tab(network.model, network.weights_key, network.label, settings.layer, settings.n)
 
 

@@ -191,7 +191,7 @@ def test_a_dream_runs_shows_its_curve_and_downloads(app):
     assert any("press **Dream**" in c.value for c in app.caption)
 
 
-def test_the_filters_page_opens_the_picture_tab_only_when_shown(tmp_path, monkeypatch):
+def test_the_filters_page_runs_the_picture_tab_only_when_switched_on(tmp_path, monkeypatch):
     monkeypatch.delenv("VGG16_WEIGHTS", raising=False)
     monkeypatch.setenv("FILTER_GRID_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("FILTER_GRID_DIR", str(tmp_path / "grids"))
@@ -200,9 +200,8 @@ def test_the_filters_page_opens_the_picture_tab_only_when_shown(tmp_path, monkey
     at.run()
     assert not at.exception
     assert "Your picture" in [t.label for t in at.tabs]
-    assert not pair_captions(at)  # a hidden tab costs nothing
-    at.session_state["filters_tab"] = "Your picture"
-    at.run()
+    assert not pair_captions(at)  # off by default: it costs nothing
+    at.toggle(key="filters_pic_on").set_value(True).run()
     assert not at.exception and not at.error
     assert "block1_conv1: the 4 most active filters · maps 224x224" in markdown_text(at)
     # The Grid tab drew a 2x2 grid of 32 px tiles, not the store's 128 px default: none found.
