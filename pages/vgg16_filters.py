@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.filters.store import GridSettings
 from ui.app import ensure_app_navigation
+from ui.filters_pictures import pictures_tab_for
 from ui.filters_settings import (
     Controls,
     read_url_once,
@@ -92,9 +93,12 @@ def main() -> None:
         write_url(controls, st.session_state["filters_weights"])
         requested = requested_grid(source, controls)
     with right:
-        tabs = st.tabs(["Grid", "Methods side by side", "Compare layers", "Trained vs untrained"])
+        names = ["Grid", "Methods side by side", "Compare layers", "Trained vs untrained"]
+        tabs = st.tabs([*names, "Your picture"])
     with tabs[0]:
         grid_tab(source, requested)
+    with tabs[4]:
+        pictures_tab_for(source.network, controls.settings)  # loads the network only if used
     if controls.problem():
         return
     with tabs[1]:

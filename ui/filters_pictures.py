@@ -1,0 +1,270 @@
+"""The "Your picture" tab of the filters page: what VGG16 does with a real photo.
+
+Widgets in (a sample, an upload or the camera; the picture size), one forward pass for every
+layer's maps (cached per picture), figures out. The page calls ``pictures_tab`` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from core.filters.features import (
+    feature_maps,
+    find_filter_pictures,
+    heat_tiles,
+    render_filter_pictures,
+    strongest_per_layer,
+    top_filters,
+)
+from core.filters.model import DOCUMENT_LAYERS
+from core.filters.photos import Picture, PictureError, read_picture
+from core.filters.store import cache_dir, prerender_dir
+from ui.common import one_at_a_time
+from ui.filters_pictures_dream import dream_ui
+from ui.filters_pictures_plots import (
+    network_canvas,
+    pair_pictures,
+    pairs_canvas,
+    png_bytes,
+    strip,
+)
+
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
+SAMPLES = {
+    "chelsea.jpg": "Chelsea the cat",
+    "coffee.jpg": "A cup of coffee",
+    "astronaut.jpg": "Astronaut Eileen Collins",
+    "rocket.jpg": "A Falcon 9 rocket launch",
+}
+SOURCES = ("Sample photo", "Upload", "Camera")
+SIZES = (96, 128, 160, 192, 224, 256, 320)
+PICTURE_LIMIT_MB = 20
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
+SCALES = {"own": "each map to its own maximum", "shared": "one scale for all maps"}
+
+
+def source_ui() -> tuple[str, bytes] | None:
+    """Where the picture comes from. Returns (its name, its bytes), or None while none."""
+    source = st.radio("Picture", SOURCES, horizontal=True, key="filters_pic_source")
+    if source == SOURCES[0]:
+        name = st.selectbox(
+            "Sample photo", list(SAMPLES), format_func=SAMPLES.get, key="filters_pic_sample",
+            help="CC0 or public-domain photos from scikit-image's data module (credits: README).",
+        )  # fmt: skip
+        return SAMPLES[name], sample_bytes(name)
+    if source == SOURCES[1]:
+        upload = st.file_uploader(
+            f"A PNG, JPEG or WebP picture (up to {PICTURE_LIMIT_MB} MB)", type=UPLOAD_TYPES,
+            key="filters_pic_upload", max_upload_size=PICTURE_LIMIT_MB,
+            help="Kept in this session's memory only, never written to disk.",
+        )  # fmt: skip
+    else:
+        upload = st.camera_input(
+            "Take a photo (allow the camera in the browser)", key="filters_pic_camera",
+            help="The photo stays in this session's memory only.",
+        )  # fmt: skip
+    if upload is None:
+        st.info("Choose a picture above to see what the network does with it.")
+        return None
+    return upload.name or "camera photo", upload.getvalue()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sample_bytes(name: str) -> bytes:
+    return (SAMPLES_DIR / name).read_bytes()
+
+
+def options_ui() -> tuple[int, str, int]:
+    """Picture size, colour scale of the maps, and maps per layer "through the network"."""
+    size = st.select_slider(
+        "Picture size (px)", SIZES, 224, key="filters_pic_size",
+        help="VGG16 was trained on 224 px pictures; larger shows finer maps but takes longer.",
+    )  # fmt: skip
+    scale = st.radio(
+        "Colour scale of the maps", list(SCALES), format_func=SCALES.get, horizontal=True,
+        key="filters_pic_scale",
+    )  # fmt: skip
+    per_layer = st.slider("Maps per layer (through the network)", 1, 8, 6, key="filters_pic_m")
+    return int(size), str(scale), int(per_layer)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def picture_for(digest: str, size: int, _data: bytes) -> Picture:
+    """The decoded picture per content and size (a bad file raises, and is not cached)."""
+    return read_picture(_data, size, max_bytes=PICTURE_LIMIT_MB * 2**20)
+
+
+@st.cache_resource(show_spinner="One forward pass through VGG16 ...", max_entries=2)
+def maps_for(digest: str, size: int, wkey: str, _model, _pixels: np.ndarray):
+    """Every layer's maps of a picture and the seconds the forward pass took.
+
+    Shared by every session and never modified: a resource, so a rerun does not copy the
+    54 MB a 224 px picture's maps take (110 MB at 320 px; two pictures at most).
+    """
+    started = time.perf_counter()
+    maps = feature_maps(_model, _pixels)
+    return maps, time.perf_counter() - started
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def drawing(key: tuple, _build):
+    """Pictures and their canvas, built once per key for every session; few entries, since
+    each holds a few MB (the canvas is kept for the PNG download, made only when clicked)."""
+    return _build()
+
+
+def stored_pictures(layer: str, indices: tuple[int, ...], wkey: str) -> dict[int, np.ndarray]:
+    """What each filter looks for, from the pre-rendered grids and the grid cache.
+
+    Not cached: a grid drawn on another tab a moment ago must count, and reading one .npz
+    per filter takes milliseconds.
+    """
+    return find_filter_pictures(layer, indices, wkey, [prerender_dir(), cache_dir()])
+
+
+def pictures_tab_for(load_network, settings) -> None:
+    """The tab for the page's network and grid settings, behind a switch: the network (which
+    the shipped grids never need) is loaded only once someone turns it on.
+
+    Args:
+        load_network: Returns the page's network (``model``, ``weights_key``, ``label``).
+        settings: The page's grid settings (``layer``, ``n``).
+    """
+    if not st.toggle(
+        "Show what VGG16 does with a picture", key="filters_pic_on",
+        help="Loads the network and runs your picture (or a sample) through it.",
+    ):  # fmt: skip
+        st.caption("Turn it on to use a sample photo, an upload or the camera.")
+        return
+    network = load_network()
+    pictures_tab(network.model, network.weights_key, network.label, settings.layer, settings.n)
+
+
+def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
+    """The whole tab, for the page's weights, layer and grid size (k = n*n filters)."""
+    st.markdown(
+        "What the network **does with a real picture**: which filters fire where. Maps of "
+        "shallow layers are sharp and follow edges and colours; deeper ones are coarser and "
+        "answer to larger, more abstract parts. Try a photo taken right now."
+    )
+    # The picture sits between the controls, so the maps below get the tab's whole width.
+    source_column, picture_column, options_column = st.columns([3, 2, 3], gap="medium")
+    with source_column:
+        chosen = source_ui()
+    with options_column:
+        size, scale, per_layer = options_ui()
+    if chosen is None:
+        return
+    name, data = chosen
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    try:
+        picture = picture_for(digest, size, data)
+    except PictureError as error:
+        st.error(f"{name}: {error}")
+        return
+    maps, seconds = maps_for(digest, size, wkey, model, picture.pixels)
+    with picture_column:
+        st.image(picture.pixels, caption=f"What VGG16 sees: {size}x{size} px", width="stretch")
+        st.caption(f"{name} · {picture.width}x{picture.height} px {picture.format}")
+        for note in picture.notes:
+            st.caption(note)
+        st.caption(f"All 13 layers' maps in one forward pass: {seconds:.2f} s ({label}).")
+    indices, means = maps_section(model, wkey, picture, digest, maps, layer, n, scale)
+    dream_ui(model, picture.pixels, digest, layer, indices, means)
+    network_section(picture, digest, wkey, maps, per_layer, scale)
+
+
+def maps_section(model, wkey, picture, digest, maps, layer, n, scale):
+    """The k = n*n most active filters of ``layer``: heatmap, and what each looks for."""
+    k = min(n * n, maps[layer].shape[2])
+    indices, means = top_filters(maps[layer], k)
+    found = stored_pictures(layer, tuple(int(f) for f in indices), wkey)
+    missing = [int(f) for f in indices if int(f) not in found]
+    slot = st.empty()  # the button goes as soon as its pictures are drawn
+    if missing and slot.button(
+        f"Draw what the {len(missing)} missing filters look for", key="filters_pic_draw",
+        help="Gradient ascent from grey noise (the grids' settings); stored for next time.",
+    ):  # fmt: skip
+        found = {**found, **draw_pictures(model, layer, missing, wkey)}
+        slot.empty()
+    h, w = maps[layer].shape[:2]
+    title = f"{layer}: the {k} most active filters · maps {h}x{w}"
+    st.markdown(f"**{title}**")
+    key = ("pic_maps", digest, picture.pixels.shape[0], wkey, layer, k, scale, tuple(sorted(found)))
+    per_row = min(k, 4 if n <= 4 else 8)
+
+    def build():
+        side = 200 if n <= 2 else 160 if n <= 4 else 112
+        heat = heat_tiles(picture.pixels, maps[layer], indices, side=side, scale=scale)
+        pictures = pair_pictures(heat, [found.get(int(f)) for f in indices])
+        return pictures, pairs_canvas(pictures, per_row)
+
+    pictures, canvas = drawing(key, build)
+    st.caption(
+        "Each pair, left: where the filter fires on the picture (yellow = strongest); right: "
+        "what that filter looks for (gradient ascent from grey noise)."
+    )
+    for start in range(0, k, per_row):
+        row = range(start, min(start + per_row, k))  # the last row may be short
+        for column, j in zip(st.columns(per_row), row, strict=False):
+            f, mean = int(indices[j]), float(means[j])
+            note = "" if f in found else " · not drawn yet"
+            column.image(pictures[j], caption=f"#{f} · mean {mean:.1f}{note}",
+                         output_format="JPEG", width="stretch")  # fmt: skip
+    st.download_button(
+        "Download these maps (PNG)", lambda: png_bytes(canvas), file_name=f"{layer}_maps.png",
+        mime="image/png", key="filters_pic_maps_download",
+    )  # fmt: skip
+    return indices, means
+
+
+def draw_pictures(model, layer: str, missing: list[int], wkey: str) -> dict[int, np.ndarray]:
+    """Render the missing filters' pictures (one batch, with progress) and store them."""
+    bar = st.progress(0.0, text=f"{layer}: drawing {len(missing)} filters ...")
+
+    def report(p) -> None:
+        bar.progress(min(p.done / max(p.total, 1), 1.0), text=f"{layer}: {p.done}/{p.total} steps")
+
+    try:
+        with one_at_a_time(lambda: bar.progress(0.0, text="Queued behind another drawing ...")):
+            pictures = render_filter_pictures(model, layer, missing, wkey, cache_dir(), report)
+    finally:
+        bar.empty()
+    return pictures
+
+
+def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: int, scale: str):
+    """Through the network: each block's strongest maps, block1 to block5."""
+    st.subheader("Through the network")
+    st.markdown(
+        "The strongest maps of one layer per block. Each pooling halves the maps, so every "
+        "cell sees a larger part of the picture, and what fires becomes more abstract."
+    )
+    layers = [name for name in DOCUMENT_LAYERS if name in maps]
+    key = ("pic_network", digest, picture.pixels.shape[0], wkey, per_layer, scale)
+
+    def build():
+        rows = []
+        for layer, indices, means in strongest_per_layer(maps, layers, per_layer):
+            tiles = heat_tiles(picture.pixels, maps[layer], indices, side=128, scale=scale)
+            rows.append((layer, indices, means, strip(tiles, per_layer)))
+        return rows, network_canvas([row[3] for row in rows])
+
+    rows, canvas = drawing(key, build)
+    side = picture.pixels.shape[0]
+    for layer, indices, means, pictures in rows:
+        h, w = maps[layer].shape[:2]
+        label, strip_column = st.columns([1, 3], vertical_alignment="center")
+        label.markdown(f"**{layer}** · maps {h}x{w} · one cell = {side // h} px of the picture")
+        label.caption("Mean activation, strongest first: " + ", ".join(
+            f"#{f}: {m:.1f}" for f, m in zip(indices, means, strict=True)))  # fmt: skip
+        strip_column.image(pictures, output_format="JPEG", width="content")
+    st.download_button(
+        "Download through the network (PNG)", lambda: png_bytes(canvas),
+        file_name="through_vgg16.png", mime="image/png", key="filters_pic_network_download",
+    )  # fmt: skip
