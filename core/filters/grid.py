@@ -139,6 +139,7 @@ def filter_grid(
     keep: int | None = None,
     batch_size: int | None = None,
     on_progress: ProgressCallback | None = None,
+    compute_dtype: str | None = None,
 ) -> FilterGrid:
     """The document's grid: the n*n best filters of the first ``candidates`` of a layer.
 
@@ -163,6 +164,8 @@ def filter_grid(
         keep: Survivors of the screening; default 2*n*n.
         batch_size: Filters per batch; None sizes batches to memory.
         on_progress: Called with a ``Progress`` after every batch.
+        compute_dtype: ``"float32"`` or ``"bfloat16"``; None uses this process's choice
+            (``core.filters.compute.compute_choice``).
 
     Returns:
         A ``FilterGrid``; fewer than n*n tiles (the rest black) when too few filters respond.
@@ -181,13 +184,17 @@ def filter_grid(
         "layer": layer_name, "n": n, "method": method, "seed": seed, "size": size,
         "steps": steps, "step_size": step_size, "margin": margin,
     }  # fmt: skip
+    runner = make_ascent(
+        model, layer_name, method, size, step_size, seed, batch_size, compute_dtype
+    )  # fmt: skip
+    settings |= {"compute_dtype": runner.compute_dtype, "batch_size": runner.batch_size}
     if filter_indices is not None:
         indices = _check_indices(filter_indices, count, layer_name)
         if len(indices) > n * n:
             raise ValueError(f"{len(indices)} filters do not fit a {n}x{n} grid")
         res = visualize_filters(
-            model, layer_name, indices, size, steps, step_size, seed, method, batch_size,
-            on_progress,
+            model, layer_name, indices, size, steps, step_size, seed, method, runner.batch_size,
+            on_progress, runner.compute_dtype,
         )  # fmt: skip
         return FilterGrid(
             stitch(res.images, n, margin), res.filter_indices, res.losses, res.images,
@@ -199,7 +206,6 @@ def filter_grid(
             f"candidates must be between {n * n} and {count} ({layer_name}), got {candidates}"
         )
     keep = keep or 2 * n * n
-    runner = make_ascent(model, layer_name, method, size, step_size, seed, batch_size, "float32")
     indices = np.arange(candidates)
     state, history, image_steps = runner.start(indices), np.zeros((candidates, 0), np.float32), 0
     tracker = _Tracker(candidates * steps, on_progress)
