@@ -1,0 +1,179 @@
+"""The shape of the house, checked from the source: what imports what, and how long things get.
+
+- ``core/`` never imports Streamlit (it runs in tests, benchmarks and the command line).
+- No import cycle among the project's modules, counting imports inside functions too.
+- The topics import downward only: ``plot_style`` < ``mlp`` < ``colour``; ``filters`` stands
+  alone; nothing in ``core`` imports ``ui`` or ``pages``.
+- Pages are thin: no page over 300 lines, no function in core/, ui/ or pages/ over 60 lines.
+- Nothing in ``pages/`` but pages: shared glue there would be served as a page of its own.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("core", "ui", "pages")
+# Which core topics each topic may import (besides itself).
+ALLOWED = {
+    "plot_style": set(),
+    "mlp": {"plot_style"},
+    "colour": {"plot_style", "mlp"},
+    "filters": {"plot_style"},
+}
+MAX_FUNCTION_LINES = 60
+MAX_PAGE_LINES = 300
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def project_modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            found[module_name(path)] = path
+    return found
+
+
+def imports_of(path: Path, modules: dict[str, Path]) -> set[str]:
+    """Project modules that ``path`` imports, at any depth of its code."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # ``from pkg import sub`` imports the module pkg.sub; ``from pkg import name``, pkg
+            submodules = [f"{node.module}.{a.name}" for a in node.names]
+            names = [m for m in submodules if m in modules]
+            if len(names) < len(submodules):
+                names.append(node.module)
+        else:
+            continue
+        for name in names:
+            if name in modules:
+                out.add(name)
+    return out
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = project_modules()
+    return {name: imports_of(path, modules) - {name} for name, path in modules.items()}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as a list of modules (first == last), or None."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt) :] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def topic(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if parts[0] == "core" and len(parts) > 1 else None
+
+
+def test_the_cycle_finder_finds_a_planted_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert find_cycle(graph) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_import_graph_sees_imports_inside_functions(tmp_path):
+    source = "def f():\n    from core.mlp import engine\n"
+    (tmp_path / "m.py").write_text(source)
+    modules = {"core.mlp": ROOT / "core/mlp/__init__.py", "core.mlp.engine": ROOT}
+    assert imports_of(tmp_path / "m.py", modules) == {"core.mlp.engine"}
+
+
+def test_the_project_has_no_import_cycle():
+    assert find_cycle(import_graph()) is None
+
+
+def test_core_never_imports_streamlit_ui_or_pages():
+    for name, path in project_modules().items():
+        if not name.startswith("core"):
+            continue
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            else:
+                continue
+            for imported in names:
+                top = imported.split(".")[0]
+                assert top not in ("streamlit", "ui", "pages"), f"{name} imports {imported}"
+
+
+def test_core_topics_import_downward_only():
+    for module, targets in import_graph().items():
+        source = topic(module)
+        if source is None or source not in ALLOWED:
+            continue
+        for target in targets:
+            other = topic(target)
+            if other is not None and other != source:
+                assert other in ALLOWED[source], f"{module} imports {target}: against the layers"
+
+
+def test_the_folder_listing_shows_the_three_topics():
+    packages = {p.name for p in (ROOT / "core").iterdir() if (p / "__init__.py").is_file()}
+    assert {"mlp", "colour", "filters"} <= packages
+
+
+def test_pages_holds_only_pages():
+    quiet = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        body = ast.parse(path.read_text()).body
+        runs = [
+            n
+            for n in body
+            if not isinstance(n, quiet)
+            and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
+        ]
+        assert runs, f"{path.name} only defines things: glue belongs in ui/, not pages/"
+
+
+def long_functions() -> list[str]:
+    found = []
+    for name, path in project_modules().items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    found.append(f"{name}.{node.name}: {length} lines")
+    return found
+
+
+def test_no_function_is_over_60_lines():
+    assert long_functions() == []
+
+
+@pytest.mark.parametrize("page", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_stay_under_300_lines(page):
+    assert len(page.read_text().splitlines()) <= MAX_PAGE_LINES
