@@ -173,6 +173,21 @@ def _environment() -> dict:
     }  # fmt: skip
 
 
+def ship_order() -> list[tuple[str, str]]:
+    """(layer, method) of every shipped grid, most wanted first, so a cut-short run still helps.
+
+    The page's first grid (the document's block5_conv3) comes first, then the other document
+    layers, their Fourier grids (each after its seed grid, whose filters it draws), the rest.
+    """
+    document = ["block5_conv3", *(layer for layer in DOCUMENT_LAYERS if layer != "block5_conv3")]
+    others = [layer for layer in CONV_LAYERS if layer not in DOCUMENT_LAYERS]
+    return (
+        [(layer, "seed") for layer in document]
+        + [(layer, "fourier") for layer in DOCUMENT_LAYERS]
+        + [(layer, "seed") for layer in others]
+    )
+
+
 def ship(
     model: keras.Model,
     weights: str,
@@ -201,11 +216,11 @@ def ship(
     base = {"weights": weights, "weights_id": wid, "compute_dtype": compute_dtype}
     base |= _environment()
     written, seed_indices = [], {}
-    plan = [default_settings(layer) for layer in CONV_LAYERS] + [None] * len(DOCUMENT_LAYERS)
-    for k, settings in enumerate(plan):
-        if settings is None:
-            layer = DOCUMENT_LAYERS[k - len(CONV_LAYERS)]
-            settings = default_settings(layer, "fourier", indices=seed_indices[layer])
+    for layer, method in ship_order():
+        if method == "seed":
+            settings = default_settings(layer)
+        else:
+            settings = default_settings(layer, method, indices=seed_indices[layer])
         path = directory / f"{shipped_name(settings)}.json"
         old = None if force else read_shipped(path)
         if old is not None and old[0] == settings and old[2].get("weights_id") == wid:
