@@ -165,24 +165,26 @@ def choose(
 
 
 def measure_choice(
-    requested: str = "auto", probe: Callable[[str], Callable[[], None]] = probe_step
+    requested: str = "auto", probe: Callable[[str], Callable[[], None]] | None = None
 ) -> ComputeChoice:
     """Measure ``probe`` in both types (unless a type is requested) and ``choose``.
 
     Args:
         requested: ``"auto"``, ``"float32"`` or ``"bfloat16"``.
-        probe: Builds the step to time for a type (a fake one in tests).
+        probe: Builds the step to time for a type; None is ``probe_step``.
     """
     if requested not in REQUESTS:
         raise ValueError(f"compute type must be one of {REQUESTS}, got {requested!r}")
     features = cpu_bf16_features()
     if requested != "auto":
         return choose({}, features, requested)
-    runs = {dtype: probe(dtype) for dtype in DTYPES}
+    runs = {dtype: (probe or probe_step)(dtype) for dtype in DTYPES}
     ms = {dtype: [] for dtype in DTYPES}
     for _ in range(PROBE_REPEATS):  # interleaved, so that load from others hits both alike
         for dtype, run in runs.items():
             ms[dtype].append(measure_ms(run, 1))
+        if not 1 / 3 < ms["float32"][-1] / ms["bfloat16"][-1] < 3:
+            break  # a 3x gap is no noise: spare the slow type's remaining steps
     return choose({d: statistics.median(v) for d, v in ms.items()}, features)
 
 

@@ -55,19 +55,44 @@ def fresh(monkeypatch):
     return monkeypatch
 
 
-def sleeping_probe(ms: dict[str, float]):
-    """A fake probe whose step for each type takes ``ms[dtype]`` milliseconds."""
-    return lambda dtype: lambda: time.sleep(ms[dtype] / 1000)
+class FakeClock:
+    """Stands in for the ``time`` module inside ``compute``: only fake steps move it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
 
 
-def test_the_faster_measured_type_is_chosen():
-    # 10x apart, so that sleeping late on a busy machine cannot turn the order round
-    fast_bf16 = measure_choice(probe=sleeping_probe({"float32": 60, "bfloat16": 6}))
-    assert fast_bf16.dtype == "bfloat16"
-    assert 2.0 < fast_bf16.bf16_speedup < 11.0
-    slow_bf16 = measure_choice(probe=sleeping_probe({"float32": 6, "bfloat16": 60}))
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(compute, "time", fake)
+    return fake
+
+
+def fake_probe(clock: FakeClock, ms: dict[str, float], calls: dict | None = None):
+    """A fake probe whose step for each type takes ``ms[dtype]`` milliseconds on ``clock``."""
+
+    def probe(dtype):
+        def run():
+            clock.now += ms[dtype] / 1000
+            if calls is not None:
+                calls[dtype] += 1
+
+        return run
+
+    return probe
+
+
+def test_the_faster_measured_type_is_chosen(clock):
+    fast_bf16 = measure_choice(probe=fake_probe(clock, {"float32": 60, "bfloat16": 15}))
+    assert fast_bf16.dtype == "bfloat16" and fast_bf16.bf16_speedup == pytest.approx(4.0)
+    slow_bf16 = measure_choice(probe=fake_probe(clock, {"float32": 10, "bfloat16": 21}))
     assert slow_bf16.dtype == "float32"
-    assert slow_bf16.ms_per_step["bfloat16"] > 2 * slow_bf16.ms_per_step["float32"]
+    assert slow_bf16.ms_per_step["bfloat16"] == pytest.approx(21)
+    assert "2.1x slower" in slow_bf16.reason
 
 
 @pytest.mark.parametrize(
@@ -127,9 +152,9 @@ def test_the_environment_overrides_the_measurement(fresh, value):
     assert resolve_dtype(None) == choice.dtype
 
 
-def test_an_unknown_override_falls_back_to_measuring_and_says_so(fresh):
+def test_an_unknown_override_falls_back_to_measuring_and_says_so(fresh, clock):
     fresh.setenv(DTYPE_ENV, "float16")
-    fresh.setattr(compute, "probe_step", sleeping_probe({"float32": 2, "bfloat16": 10}))
+    fresh.setattr(compute, "probe_step", fake_probe(clock, {"float32": 2, "bfloat16": 10}))
     choice = compute_choice()
     assert choice.dtype == "float32" and "'float16'" in choice.reason
 
@@ -206,3 +231,13 @@ def test_renders_default_to_the_process_choice(fresh, method):
     explicit = filter_grid(model, "block2_conv1", n=1, candidates=2, size=16, steps=2,
                            method=method, compute_dtype="float32")  # fmt: skip
     assert explicit.settings["compute_dtype"] == "float32"
+
+
+def test_a_clear_gap_is_measured_once_a_close_one_three_times(clock):
+    calls = {"float32": 0, "bfloat16": 0}
+    measure_choice(probe=fake_probe(clock, {"float32": 2, "bfloat16": 40}, calls))
+    assert calls == {"float32": 1, "bfloat16": 1}
+    calls.update(float32=0, bfloat16=0)
+    choice = measure_choice(probe=fake_probe(clock, {"float32": 20, "bfloat16": 22}, calls))
+    assert calls == {"float32": compute.PROBE_REPEATS, "bfloat16": compute.PROBE_REPEATS}
+    assert choice.dtype == "float32" and "1.1x slower" in choice.reason
