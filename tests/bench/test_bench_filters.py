@@ -35,7 +35,7 @@ def test_filters_benchmark_prints_a_table_that_holds_up(capsys):
     scan = rows[("the document's scan, batched", "float32")]
     today = rows[("screened (today)", "float32")]
     assert every["image_steps"] == 16 * 6  # 16 candidates, 6 steps
-    assert today["image_steps"] <= scan["image_steps"] < every["image_steps"]
+    assert today["image_steps"] <= scan["image_steps"] <= every["image_steps"]
     assert today["agree"] == 4 and scan["agree"] >= 3
     bf16 = rows[("screened", "bfloat16")]  # quick mode always runs it
     assert bf16["agree"] >= 2 and bf16["image_steps"] == today["image_steps"]
