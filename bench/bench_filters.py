@@ -263,10 +263,11 @@ def section_steps(model, q: bool, choice, features: tuple) -> dict:
     return {"steps": rows, "correlation": corr}
 
 
-def section_memory(weights: str | None, q: bool, choice) -> dict[str, float]:
+def section_memory(weights: str | None, q: bool, choice, features: tuple) -> dict[str, float]:
     """Section 3: peak RSS of fresh processes rendering the largest default grids."""
     candidates, steps = (16, 2) if q else (200, 20)
-    dtypes = (choice.dtype,) if q else DTYPES
+    # Both types where bfloat16 can be the choice; elsewhere it is never used.
+    dtypes = DTYPES if features and not q else (choice.dtype,)
     # The other type with 2 steps: memory depends on the batch, not on the number of steps.
     rss = {d: peak_rss_mb(weights, d, candidates, 128, steps if d == choice.dtype else 2)
            for d in dtypes}  # fmt: skip
@@ -307,7 +308,7 @@ def main(argv: list[str] | None = None) -> dict:
         if not bf16:
             print("  bfloat16 screened: not run (no native bf16 here; --bf16-workload yes runs it)")
     if "3" in args.sections:
-        figures["rss"] = section_memory(weights, q, choice)
+        figures["rss"] = section_memory(weights, q, choice, features)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"this process's peak RSS: {peak} MB")
     return figures
