@@ -167,6 +167,8 @@ def workload(model, plan: tuple, kerasio_ms: float, bf16: bool) -> list[dict]:
     image-step, for the loop's estimated times.
     """
     layer, n, candidates, size, steps = plan
+    for dtype in ("float32", "bfloat16") if bf16 else ("float32",):  # build and trace, untimed
+        timed_grid(model, layer, dtype, 1, 1, size, 1, False)
     today, today_s = timed_grid(model, layer, "float32", n, candidates, size, steps, True)
     scan, scan_s = timed_grid(model, layer, "float32", n, candidates, size, steps, False)
     chosen = set(today.filter_indices.tolist())
