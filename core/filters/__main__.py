@@ -1,15 +1,17 @@
-"""Command line: pre-render filter grids into the folder the page serves from.
+"""Command line: pre-render filter grids, or regenerate the grids that ship with the app.
 
 Run ``python -m core.filters --help``.
 """
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from core.filters.ascent import METHODS, Progress
+from core.filters.compute import DTYPE_ENV, REQUESTS, compute_choice
 from core.filters.model import (
     CONV_LAYERS,
     WeightsDownloadError,
@@ -17,49 +19,84 @@ from core.filters.model import (
     default_weights,
     load_vgg16,
 )
+from core.filters.shipped import SHIPPED_DIR, ship
 from core.filters.store import GridSettings, prerender_dir, render, save_grid, weights_id
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Pre-render grids into a folder the page serves from (``python -m core.filters``)."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m core.filters",
         description="Pre-render VGG16 filter grids so the page shows them instantly, offline.",
     )
-    parser.add_argument(
+    add = parser.add_argument
+    add(
         "--layer",
         action="append",
         choices=list(CONV_LAYERS),
         help="layer to render (repeatable; default block5_conv3)",
     )
-    parser.add_argument("--all-layers", action="store_true", help="render all 13 conv layers")
-    parser.add_argument("--grid", type=int, default=4, help="grid side n (n x n tiles)")
-    parser.add_argument(
+    add("--all-layers", action="store_true", help="render all 13 conv layers")
+    add("--grid", type=int, default=4, help="grid side n (n x n tiles)")
+    add(
         "--weights",
         default=default_weights(),
         help="'imagenet', 'untrained' or a weights file (default $VGG16_WEIGHTS or imagenet)",
     )
-    parser.add_argument("--out", type=Path, default=prerender_dir(), help="output folder")
-    parser.add_argument("--method", choices=METHODS, default="seed")
-    parser.add_argument(
+    add(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"output folder (default {prerender_dir()}; with --ship {SHIPPED_DIR})",
+    )
+    add("--method", choices=METHODS, default="seed")
+    add(
         "--candidates",
         type=int,
         default=200,
         help="rank the first M filters (capped at the layer's filter count)",
     )
-    parser.add_argument("--steps", type=int, default=None)
-    parser.add_argument("--size", type=int, default=128)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)  # fmt: skip
+    add("--steps", type=int, default=None)
+    add("--size", type=int, default=128)
+    add("--seed", type=int, default=0)
+    add(
+        "--compute-dtype",
+        choices=REQUESTS,
+        default=None,
+        help=f"the network's arithmetic (default ${DTYPE_ENV} or auto: measured; "
+        "float32 with --ship)",
+    )
+    add(
+        "--ship",
+        action="store_true",
+        help="regenerate the grids that ship with the app (the page's defaults for all 13 "
+        "layers and the Fourier grids of the document's five); give it the ImageNet weights",
+    )
+    add("--force", action="store_true", help="with --ship: render every grid again")
+    return parser
 
-    layers = list(CONV_LAYERS) if args.all_layers else (args.layer or ["block5_conv3"])
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Pre-render grids into a folder the page serves from (``python -m core.filters``)."""
+    args = _parser().parse_args(argv)
     weights = None if args.weights == "untrained" else args.weights
     try:
         model = load_vgg16(weights)
     except (WeightsError, WeightsDownloadError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    wid = weights_id(model)
+    if args.ship:
+        dtype = "float32" if args.compute_dtype in (None, "auto") else args.compute_dtype
+        ship(model, Path(args.weights).name, args.out or SHIPPED_DIR, dtype, args.force)
+        return 0
+    if args.compute_dtype:
+        os.environ[DTYPE_ENV] = args.compute_dtype
+    print(f"compute type: {compute_choice().reason}")
+    return _prerender(model, args)
+
+
+def _prerender(model, args: argparse.Namespace) -> int:
+    layers = list(CONV_LAYERS) if args.all_layers else (args.layer or ["block5_conv3"])
+    out, wid = args.out or prerender_dir(), weights_id(model)
     for layer in layers:
         settings = GridSettings.for_method(
             args.method, layer=layer, n=args.grid, size=args.size, seed=args.seed,
@@ -76,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as error:
             print(f"\nerror: {layer}: {error}", file=sys.stderr)
             return 2
-        path = save_grid(grid, args.out, settings.key(wid), png=True)
+        path = save_grid(grid, out, settings.key(wid), png=True)
         seconds = time.perf_counter() - started
         print(f"\r{layer}: {path.name} and {grid.png_name} in {seconds:.0f} s "
               f"({grid.image_steps} image-steps)")  # fmt: skip

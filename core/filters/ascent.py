@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from core.filters.compute import ACTIVATION_BYTES, MAX_BATCH, resolve_dtype
 from core.filters.fourier import FourierAscent
 from core.filters.model import filter_count, import_keras, shared, truncate
 
@@ -33,7 +34,6 @@ MAX_SIZE = 512
 MAX_STEPS = 2048
 # Activation memory one batch may use; keeps a 4x4 block5_conv3 grid well under 1.5 GB RSS.
 BATCH_MEMORY_BYTES = 256 * 2**20
-MAX_BATCH = 16
 
 
 class AscentStep:
@@ -183,8 +183,14 @@ def deprocess(x: np.ndarray) -> np.ndarray:
     return (np.clip(x, 0, 1) * 255).astype(np.uint8)
 
 
-def default_batch_size(feature_model: keras.Model, size: int) -> int:
-    """The largest batch whose activations (with their gradients) fit ``BATCH_MEMORY_BYTES``."""
+def default_batch_size(
+    feature_model: keras.Model, size: int, compute_dtype: str = "float32"
+) -> int:
+    """The largest batch whose activations (with their gradients) fit ``BATCH_MEMORY_BYTES``.
+
+    bfloat16 activations take half the bytes, so its batches can be twice as big, up to the
+    type's ``compute.MAX_BATCH``.
+    """
     side, floats = float(size), 0.0
     for layer in feature_model.layers:
         if "pool" in layer.name.lower():
@@ -192,8 +198,9 @@ def default_batch_size(feature_model: keras.Model, size: int) -> int:
         shape = layer.output.shape
         if len(shape) == 4 and shape[3] is not None:
             floats += side * side * int(shape[3])
-    per_image = 3 * 4 * floats  # activation, its gradient and the ReLU mask, float32
-    return int(np.clip(BATCH_MEMORY_BYTES // max(per_image, 1), 1, MAX_BATCH))
+    # activation, its gradient and the ReLU mask
+    per_image = 3 * ACTIVATION_BYTES[compute_dtype] * floats
+    return int(np.clip(BATCH_MEMORY_BYTES // max(per_image, 1), 1, MAX_BATCH[compute_dtype]))
 
 
 def _check_common(size: int, steps: int, step_size: float, method: str) -> None:
@@ -282,6 +289,7 @@ class SeedAscent:
         self, ascent_step: AscentStep, size: int, step_size: float, seed: int, batch_size: int
     ) -> None:
         self.ascent_step = ascent_step
+        self.compute_dtype = ascent_step.compute_dtype
         self.size, self.step_size, self.seed, self.batch_size = size, step_size, seed, batch_size
 
     def start(self, indices: np.ndarray) -> State:
@@ -303,23 +311,29 @@ def make_ascent(
     step_size: float | None,
     seed: int,
     batch_size: int | None,
-    compute_dtype: str,
+    compute_dtype: str | None = None,
 ) -> AscentMethod:
-    """The ascent method for a layer, with its compiled step shared by the whole process."""
+    """The ascent method for a layer, with its compiled step shared by the whole process.
+
+    ``compute_dtype`` None uses this process's choice (``compute.compute_choice``).
+    """
+    dtype = resolve_dtype(compute_dtype)
     feature_model = shared(model, ("features", layer_name), lambda: truncate(model, layer_name))
-    B = batch_size or default_batch_size(feature_model, size)
+    B = batch_size or default_batch_size(feature_model, size, dtype)
     if step_size is None:
         step_size = default_step_size(method)
     if method == "seed":
         step = shared(
-            model, ("seed", layer_name, compute_dtype),
-            lambda: AscentStep(feature_model, compute_dtype),
+            model, ("seed", layer_name, dtype), lambda: AscentStep(feature_model, dtype)
         )  # fmt: skip
         return SeedAscent(step, size, step_size, seed, B)
+    typed = shared(
+        model, ("features", layer_name, dtype), lambda: _with_dtype(feature_model, dtype)
+    )  # fmt: skip
     # Its compiled step bakes in the size and learning rate, so they belong to the key.
     return shared(
-        model, ("fourier", layer_name, size, step_size, seed, B),
-        lambda: FourierAscent(feature_model, size, step_size, seed, B),
+        model, ("fourier", layer_name, size, step_size, seed, B, dtype),
+        lambda: FourierAscent(typed, size, step_size, seed, B, dtype),
     )  # fmt: skip
 
 
@@ -368,7 +382,7 @@ def visualize_filters(
     method: str = "seed",
     batch_size: int | None = None,
     on_progress: ProgressCallback | None = None,
-    compute_dtype: str = "float32",
+    compute_dtype: str | None = None,
 ) -> FilterImages:
     """Picture what each filter responds to by gradient ascent from its own starting image.
 
@@ -384,7 +398,8 @@ def visualize_filters(
         method: ``"seed"`` (the document) or ``"fourier"`` (decorrelated Fourier image).
         batch_size: Filters optimised together; None sizes batches to ``BATCH_MEMORY_BYTES``.
         on_progress: Called with a ``Progress`` after every batch.
-        compute_dtype: ``"float32"`` or ``"bfloat16"`` for the network's arithmetic.
+        compute_dtype: ``"float32"`` or ``"bfloat16"`` for the network's arithmetic; None
+            uses this process's choice (``core.filters.compute.compute_choice``).
 
     Returns:
         ``FilterImages`` with k = len(filter_indices) pictures, losses and loss curves.

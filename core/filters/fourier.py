@@ -55,10 +55,12 @@ class FourierAscent:
         learning_rate: float,
         seed: int,
         batch_size: int,
+        compute_dtype: str = "float32",
     ) -> None:
         import tensorflow as tf
 
-        self.feature_model = feature_model
+        self.feature_model = feature_model  # computing in compute_dtype, float32 in and out
+        self.compute_dtype = compute_dtype
         self.size, self.learning_rate, self.seed, self.batch_size = (
             size, learning_rate, seed, batch_size,
         )  # fmt: skip
@@ -102,7 +104,7 @@ class FourierAscent:
             vgg_input = x[..., ::-1] * 255.0 - CAFFE_MEAN_BGR  # Keras' VGG16 preprocessing
             A = self.feature_model(vgg_input, training=False)
             A_f = tf.gather(A, filter_indices, axis=3, batch_dims=1)
-            losses = tf.reduce_mean(A_f, axis=[1, 2])
+            losses = tf.reduce_mean(tf.cast(A_f, tf.float32), axis=[1, 2])
         g = tape.gradient(losses, s)  # each image only gets its own loss's gradient
         m = ADAM_BETA1 * m + (1 - ADAM_BETA1) * g
         v = ADAM_BETA2 * v + (1 - ADAM_BETA2) * tf.square(g)

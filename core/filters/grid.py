@@ -141,44 +141,45 @@ def filter_grid(
     keep: int | None = None,
     batch_size: int | None = None,
     on_progress: ProgressCallback | None = None,
+    compute_dtype: str | None = None,
 ) -> FilterGrid:
     """The document's grid: the n*n best filters of the first ``candidates`` of a layer.
 
-    With ``filter_indices`` those filters are shown in that order instead (no ranking). With
-    ``screen`` every live candidate first runs a few steps and only the ``keep`` (default
-    2*n*n) best go on to ``steps``; the survivors' pictures are exactly the full run's.
+    With ``filter_indices``, those filters in that order (no ranking). With ``screen`` the live
+    candidates run a few steps and only the ``keep`` best go on: their pictures are the full run's.
 
     Args:
         model: Any Keras functional model with a layer called ``layer_name``.
         layer_name, n, candidates: The layer, the grid side, rank filters 0..candidates-1.
         method, seed: ``"seed"`` or ``"fourier"``; seed of the starting images.
         filter_indices: Explicit filters to show (at most n*n); skips the ranking.
-        size, steps, step_size: Tile side (px), ascent steps, step (None: method default).
-        margin: Black pixels between tiles.
+        size, steps, step_size, margin: Tile side (px), ascent steps, step (None: the method's
+            default), black pixels between tiles.
         screen, keep: Screen candidates with a short run first; its survivors (2*n*n).
-        batch_size: Filters per batch; None sizes batches to memory.
-        on_progress: Called with a ``Progress`` after every batch.
+        batch_size, on_progress: Filters per batch (None: sized to memory); called after each.
+        compute_dtype: "float32", "bfloat16" or None (this process's ``compute_choice``).
 
     Returns:
         A ``FilterGrid``; fewer than n*n tiles (the rest black) when too few filters respond.
 
     Raises:
-        ValueError: Unknown layer, a grid or candidate count larger than the layer, or a bad
-            setting.
+        ValueError: Unknown layer, a grid or candidate count too large, or a bad setting.
     """
     _check_common(size, steps, 1.0 if step_size is None else step_size, method)
     count = filter_count(model, layer_name)
     _check_grid(n, count, layer_name)
+    runner = make_ascent(model, layer_name, method, size, step_size, seed, batch_size,
+                         compute_dtype)  # fmt: skip
     settings = {"layer": layer_name, "n": n, "method": method, "seed": seed, "size": size,
-                "steps": steps, "step_size": step_size, "margin": margin}  # fmt: skip
+                "steps": steps, "step_size": step_size, "margin": margin,
+                "compute_dtype": runner.compute_dtype, "batch_size": runner.batch_size}  # fmt: skip
     if filter_indices is not None:
         indices = _check_indices(filter_indices, count, layer_name)
-        return _chosen_grid(model, indices, settings, batch_size, on_progress)
+        return _chosen_grid(model, indices, settings, on_progress)
     if not n * n <= candidates <= count:
         raise ValueError(f"candidates must be between {n * n} and {count} ({layer_name}), "
                          f"got {candidates}")  # fmt: skip
     keep = keep or 2 * n * n
-    runner = make_ascent(model, layer_name, method, size, step_size, seed, batch_size, "float32")
     stages = _stages(candidates, keep, steps, screen)
     ranked = rank_candidates(runner, candidates, stages, on_progress)
     settings.update(candidates=candidates, screen=bool(screen), keep=keep)
@@ -189,7 +190,6 @@ def _chosen_grid(
     model: keras.Model,
     indices: np.ndarray,
     settings: dict,
-    batch_size: int | None,
     on_progress: ProgressCallback | None,
 ) -> FilterGrid:
     """The grid of exactly ``indices``, in that order (no ranking, nothing dropped)."""
@@ -198,7 +198,7 @@ def _chosen_grid(
         raise ValueError(f"{len(indices)} filters do not fit a {n}x{n} grid")
     res = visualize_filters(
         model, s["layer"], indices, s["size"], s["steps"], s["step_size"], s["seed"],
-        s["method"], batch_size, on_progress,
+        s["method"], s["batch_size"], on_progress, s["compute_dtype"],
     )  # fmt: skip
     return FilterGrid(
         stitch(res.images, n, s["margin"]), res.filter_indices, res.losses, res.images,

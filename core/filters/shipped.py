@@ -10,17 +10,26 @@ no model, no render.
 from __future__ import annotations
 
 import json
+import platform
+import time
+from collections.abc import Callable
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.filters.grid import FilterGrid
-from core.filters.store import GridSettings
+from core.filters.grid import FilterGrid, filter_grid
+from core.filters.model import CONV_LAYERS, DOCUMENT_LAYERS, filter_count
+from core.filters.store import GridSettings, default_settings, weights_id
+
+if TYPE_CHECKING:
+    import keras
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "assets" / "filter_grids"
 FORMAT_VERSION = 1
+PALETTE_COLOURS = 256
 
 
 def grid_metadata(grid: FilterGrid, settings: GridSettings, rendering: dict) -> dict:
@@ -109,3 +118,127 @@ def shipped_grid(
         missing or damaged: never raises).
     """
     return _index(Path(directory)).get(settings)
+
+
+def shipped_name(settings: GridSettings) -> str:
+    """File stem of a shipped grid, e.g. ``block5_conv3_4x4_seed``."""
+    return f"{settings.layer}_{settings.n}x{settings.n}_{settings.method}"
+
+
+def render_settings(
+    model: keras.Model, settings: GridSettings, compute_dtype: str, on_progress=None
+) -> FilterGrid:
+    """The grid ``settings`` describe, computed in ``compute_dtype`` (as the page renders it)."""
+    count = filter_count(model, settings.layer)
+    return filter_grid(
+        model, settings.layer, settings.n, settings.candidates, settings.method, settings.seed,
+        filter_indices=settings.filter_indices(count), size=settings.size, steps=settings.steps,
+        step_size=settings.step_size, margin=settings.margin, on_progress=on_progress,
+        compute_dtype=compute_dtype,
+    )  # fmt: skip
+
+
+def write_shipped(grid: FilterGrid, settings: GridSettings, rendering: dict, directory: Path):
+    """Write ``<name>.png`` and ``<name>.json`` for one grid; returns the JSON path."""
+    from PIL import Image
+
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = directory / shipped_name(settings)
+    # 256 colours keep the folder at a few MB (lossless noise pictures take 2.5x the space).
+    picture = Image.fromarray(grid.image).quantize(PALETTE_COLOURS, Image.Quantize.MEDIANCUT)
+    picture.save(stem.with_suffix(".png"), optimize=True)
+    error = np.abs(np.asarray(picture.convert("RGB"), np.float64) - grid.image).mean()
+    rendering = rendering | {"png": f"{PALETTE_COLOURS} colours, mean |error| {error:.2f}/255"}
+    text = json.dumps(grid_metadata(grid, settings, rendering), indent=1)
+    stem.with_suffix(".json").write_text(text + "\n")
+    _index.cache_clear()
+    return stem.with_suffix(".json")
+
+
+def _environment() -> dict:
+    import keras
+    import tensorflow as tf
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu, "python": platform.python_version(), "numpy": np.__version__,
+        "tensorflow": tf.__version__, "keras": keras.__version__,
+    }  # fmt: skip
+
+
+def ship_order() -> list[tuple[str, str]]:
+    """(layer, method) of every shipped grid, most wanted first, so a cut-short run still helps.
+
+    The page's first grid (the document's block5_conv3) comes first, then the other document
+    layers, their Fourier grids (each after its seed grid, whose filters it draws), the rest.
+    """
+    document = ["block5_conv3", *(layer for layer in DOCUMENT_LAYERS if layer != "block5_conv3")]
+    others = [layer for layer in CONV_LAYERS if layer not in DOCUMENT_LAYERS]
+    return (
+        [(layer, "seed") for layer in document]
+        + [(layer, "fourier") for layer in DOCUMENT_LAYERS]
+        + [(layer, "seed") for layer in others]
+    )
+
+
+def ship(
+    model: keras.Model,
+    weights: str,
+    directory: Path = SHIPPED_DIR,
+    compute_dtype: str = "float32",
+    force: bool = False,
+    log: Callable[[str], None] = print,
+) -> list[Path]:
+    """Render the page's default grids (13 layers, and Fourier for the document's five).
+
+    A grid already in ``directory`` with the same settings and weights is kept unless
+    ``force``; files of grids no longer in the set are removed.
+
+    Args:
+        model: VGG16 with the weights to ship (ImageNet).
+        weights: Where the weights came from, for the record (``"imagenet"`` or a file name).
+        directory: The folder to write.
+        compute_dtype: The network's arithmetic for every grid.
+        force: Render every grid again.
+        log: Receives one line per grid.
+
+    Returns:
+        The JSON paths of the shipped set.
+    """
+    wid = weights_id(model)
+    base = {"weights": weights, "weights_id": wid, "compute_dtype": compute_dtype}
+    base |= _environment()
+    written, seed_indices = [], {}
+    for layer, method in ship_order():
+        if method == "seed":
+            settings = default_settings(layer)
+        else:
+            settings = default_settings(layer, method, indices=seed_indices[layer])
+        path = directory / f"{shipped_name(settings)}.json"
+        old = None if force else read_shipped(path)
+        if old is not None and old[0] == settings and old[2].get("weights_id") == wid:
+            grid = old[1]
+            log(f"{path.stem}: up to date")
+        else:
+            started = time.perf_counter()
+            grid = render_settings(model, settings, compute_dtype)
+            seconds = round(time.perf_counter() - started, 1)
+            rendering = base | {
+                "seconds": seconds, "batch_size": grid.settings["batch_size"],
+                "rendered": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            }  # fmt: skip
+            write_shipped(grid, settings, rendering, directory)
+            log(f"{path.stem}: {grid.image_steps} image-steps in {seconds:.0f} s")
+        seed_indices[settings.layer] = tuple(int(i) for i in grid.filter_indices)
+        written.append(path)
+    for stale in set(directory.glob("*.json")) - set(written):
+        stale.unlink()
+        stale.with_suffix(".png").unlink(missing_ok=True)
+    return written

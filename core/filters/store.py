@@ -26,6 +26,7 @@ from core.filters.ascent import (
     default_step_size,
     default_steps,
 )
+from core.filters.compute import resolve_dtype
 from core.filters.grid import FilterGrid, filter_grid, parse_indices, sample_filters
 from core.filters.model import CONV_LAYERS, filter_count
 
@@ -147,9 +148,16 @@ class GridSettings:
             indices=tuple(int(i) for i in indices), candidates=DEFAULT_CANDIDATES, sample_seed=0,
         )  # fmt: skip
 
-    def key(self, weights_id: str) -> str:
-        """File-name-safe key of these settings with those weights."""
-        text = json.dumps({**asdict(self), "weights": weights_id, "v": FORMAT_VERSION})
+    def key(self, weights_id: str, compute_dtype: str | None = None) -> str:
+        """File-name-safe key of these settings with those weights and compute type.
+
+        ``compute_dtype`` None is this process's choice (``core.filters.compute``): a bfloat16
+        grid differs a little from a float32 one, so the two never share a cache entry.
+        """
+        compute = resolve_dtype(compute_dtype)
+        text = json.dumps(
+            {**asdict(self), "weights": weights_id, "compute": compute, "v": FORMAT_VERSION}
+        )
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         return f"{self.layer}_{self.n}x{self.n}_{self.method}_{digest}"
 

@@ -35,19 +35,3 @@ def test_mlp_benchmark_agrees_with_the_reference_and_keras_and_prints_its_ratios
     assert speedup == pytest.approx(numpy_ms / xla_ms, rel=0.01, abs=0.06)
     assert keras_ratio == pytest.approx(keras_ms / xla_ms, rel=0.01, abs=0.06)
     assert printed(r"one step by the numbers\s+([\d.]+) ms", out) < 500
-
-
-def test_filters_benchmark_runs_in_its_short_mode():
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, str(root / "bench" / "bench_filters.py"), "--quick"],
-        capture_output=True, text=True, timeout=900, cwd=root,
-    )  # fmt: skip
-    print(done.stdout)
-    assert done.returncode == 0, done.stderr[-2000:]
-    for line in ("per-filter speed", "chosen filters that agree", "peak RSS"):
-        assert line in done.stdout
