@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from core.filters.ascent import default_step_size, default_steps
+from core.filters.compute import compute_choice
 from core.filters.grid import FilterGrid
 from core.filters.model import DOCUMENT_LAYERS
 from core.filters.plots import grid_figure, loss_curve_figure, tile_figure
@@ -77,7 +78,8 @@ def fetch(source: Source, settings: GridSettings, title: str) -> Shown | None:
             st.error(f"Cannot render this grid: {job.error}")
             return None
         grid = job.grid
-    return Shown(grid, key, network.label)
+    # One line on the arithmetic: float32, or bfloat16 where this CPU runs it natively.
+    return Shown(grid, key, network.label, f"Compute: {compute_choice().reason}.")
 
 
 def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> None:

@@ -3,10 +3,14 @@
 Modules, each importing only those above it:
 
 - ``model``: VGG16 and its weights, cut at a layer, one copy per process;
+- ``compute``: float32 or bfloat16, whichever this CPU runs faster (measured once);
 - ``fourier``: the Fourier-space method (Lucid's parameterisation);
 - ``ascent``: the document's step, batched, the ``AscentMethod`` interface and its one loop;
 - ``grid``: ranking and screening the candidates, ``filter_grid``, ``stitch``;
 - ``store``: grid settings, the on-disk cache and pre-rendered grids;
+- ``shipped``: the grids that ship with the app (ImageNet weights, default settings);
+- ``photos``, ``features``, ``dream``: a photo read safely, its feature maps at every layer
+  in one pass, and gradient ascent that starts from it;
 - ``plots``: what the page draws;
 - ``__main__``: the command line, ``python -m core.filters``.
 
