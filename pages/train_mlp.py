@@ -136,28 +136,20 @@ except ValueError as error:  # settings come from the widgets, so this is a guar
 st.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
 metrics_ui(result, settings)
 
-TABS = ["Replay", "Step by step", "Compare runs", "Weights", "Predictions",
-        "Learning-rate sweep", "Export"]  # fmt: skip
-tabs = dict(zip(TABS, st.tabs(TABS, key="train_tab", on_change="rerun"), strict=True))
-if tabs["Replay"].open:
-    with tabs["Replay"]:
-        replay_ui(result, settings)
-if tabs["Step by step"].open:
-    with tabs["Step by step"]:
-        step_ui(result, settings)
-if tabs["Compare runs"].open:
-    with tabs["Compare runs"]:
-        compare_ui(result, settings)
-if tabs["Weights"].open:
-    with tabs["Weights"]:
-        weights_ui(result, settings)
-if tabs["Predictions"].open:
-    with tabs["Predictions"]:
-        predictions_ui(result, settings)
-if tabs["Learning-rate sweep"].open:
-    with tabs["Learning-rate sweep"]:
-        sweep_ui(settings)
-if tabs["Export"].open:
-    with tabs["Export"]:
-        export_ui(result, settings)
+# Each tab runs only while it is open (Streamlit reruns on a tab change): a student on the
+# "Replay" tab costs the server nothing for the sweep or the exports.
+TAB_VIEWS = {
+    "Replay": lambda: replay_ui(result, settings),
+    "Step by step": lambda: step_ui(result, settings),
+    "Compare runs": lambda: compare_ui(result, settings),
+    "Weights": lambda: weights_ui(result, settings),
+    "Predictions": lambda: predictions_ui(result, settings),
+    "Learning-rate sweep": lambda: sweep_ui(settings),
+    "Export": lambda: export_ui(result, settings),
+}
+for tab, view in zip(st.tabs(list(TAB_VIEWS), key="train_tab", on_change="rerun"),
+                     TAB_VIEWS.values(), strict=True):  # fmt: skip
+    if tab.open:
+        with tab:
+            view()
 write_url(settings, step_position(settings))

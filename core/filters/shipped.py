@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.filters.grid import FilterGrid, filter_grid
-from core.filters.model import CONV_LAYERS, DOCUMENT_LAYERS, filter_count
-from core.filters.store import GridSettings, default_settings, weights_id
+from core.filters.grid import FilterGrid
+from core.filters.model import CONV_LAYERS, DOCUMENT_LAYERS
+from core.filters.store import GridSettings, default_settings, render, weights_id
 
 if TYPE_CHECKING:
     import keras
@@ -129,13 +129,7 @@ def render_settings(
     model: keras.Model, settings: GridSettings, compute_dtype: str, on_progress=None
 ) -> FilterGrid:
     """The grid ``settings`` describe, computed in ``compute_dtype`` (as the page renders it)."""
-    count = filter_count(model, settings.layer)
-    return filter_grid(
-        model, settings.layer, settings.n, settings.candidates, settings.method, settings.seed,
-        filter_indices=settings.filter_indices(count), size=settings.size, steps=settings.steps,
-        step_size=settings.step_size, margin=settings.margin, on_progress=on_progress,
-        compute_dtype=compute_dtype,
-    )  # fmt: skip
+    return render(model, settings, on_progress, compute_dtype)
 
 
 def write_shipped(grid: FilterGrid, settings: GridSettings, rendering: dict, directory: Path):

@@ -265,14 +265,19 @@ def weights_id(model: keras.Model) -> str:
 
 
 def render(
-    model: keras.Model, settings: GridSettings, on_progress: ProgressCallback | None = None
+    model: keras.Model,
+    settings: GridSettings,
+    on_progress: ProgressCallback | None = None,
+    compute_dtype: str | None = None,
 ) -> FilterGrid:
-    """Compute the grid for ``settings`` (no cache involved)."""
+    """Compute the grid for ``settings`` (no cache involved), in ``compute_dtype`` (None: this
+    process's choice)."""
     count = filter_count(model, settings.layer)
     return filter_grid(
         model, settings.layer, settings.n, settings.candidates, settings.method, settings.seed,
         filter_indices=settings.filter_indices(count), size=settings.size, steps=settings.steps,
         step_size=settings.step_size, margin=settings.margin, on_progress=on_progress,
+        compute_dtype=compute_dtype,
     )  # fmt: skip
 
 
