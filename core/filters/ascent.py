@@ -234,6 +234,7 @@ class AscentMethod(Protocol):
     """
 
     batch_size: int
+    compute_dtype: str  # "float32" or "bfloat16": the network's arithmetic
 
     def start(self, indices: np.ndarray) -> State:
         """The starting state of each filter in ``indices``."""

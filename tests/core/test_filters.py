@@ -172,6 +172,7 @@ class CountingAscent:
 
     def __init__(self, method) -> None:
         self.method, self.batch_size, self.seen = method, method.batch_size, set()
+        self.compute_dtype = method.compute_dtype
 
     def start(self, indices):
         return self.method.start(indices)

@@ -26,6 +26,7 @@ class SimulatedAscent:
     def __init__(self, clock: Clock, dead: set[int], batch_size: int = 16,
                  per_image: float = 0.05, compile_s: float = 8.0) -> None:  # fmt: skip
         self.clock, self.dead, self.batch_size = clock, dead, batch_size
+        self.compute_dtype = "float32"
         self.per_image, self.compile_s, self.steps_taken = per_image, compile_s, 0
 
     def start(self, indices):
