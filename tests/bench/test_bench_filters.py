@@ -12,7 +12,8 @@ from bench import bench_filters
 from core.filters.compute import cpu_bf16_features
 
 
-def test_filters_benchmark_prints_a_table_that_holds_up(capsys):
+def test_filters_benchmark_prints_a_table_that_holds_up(capsys, monkeypatch):
+    monkeypatch.setenv("FILTERS_COMPUTE_DTYPE", "auto")  # the suite pins float32; this measures
     figures = bench_filters.main(["--quick"])
     out = capsys.readouterr().out
     print(out)
