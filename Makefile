@@ -1,4 +1,4 @@
-# Browser, Community Cloud and load checks (see docs/readme/browser_cloud_load.md).
+# Browser, Community Cloud and load checks (see "In a real browser ..." in README.md).
 PY ?= .venv/bin/python
 
 .PHONY: e2e screenshots cloud-check load load-quick
@@ -6,7 +6,7 @@ PY ?= .venv/bin/python
 e2e:            ## browser tests (Chromium), cloud readiness and quick load test
 	$(PY) -m pytest tests/e2e
 
-screenshots:    ## refresh docs/screenshots/*.png from the browser flows
+screenshots:    ## every page from a shared link on a fresh server, 1920 and 390 px, reloaded
 	$(PY) -m scripts.screenshots
 
 cloud-check:    ## clean venv from requirements.txt, cold start, peak memory
