@@ -9,7 +9,7 @@ from core.colour.data import to_hex
 from core.colour.labels import Label, labels_to_csv, teach_colour
 from core.colour.palette import network_text
 from core.colour.plots import label_shift_figure
-from core.colour.retraining import retrain_change
+from core.colour.retraining import retrain_change, unmatched_note
 from core.mlp import TrainResult
 from ui.colour_network import describe_retrained, retrain
 from ui.colour_state import KEEP, on_teach, on_undo, on_upload
@@ -156,7 +156,9 @@ def change_ui(base: TrainResult, background: str) -> None:
         f"{change.matched_after} of {len(labels)}",
         f"{change.matched_after - change.matched_before:+d} (was {change.matched_before})",
     )
-    figure = label_shift_figure(
-        [label.colour for label in labels], change.targets, change.fit_before, change.fit_after
-    )
+    colours = [label.colour for label in labels]
+    figure = label_shift_figure(colours, change.targets, change.fit_before, change.fit_after)
+    note = unmatched_note(change, colours, stored["include_document"])
+    if note:
+        st.warning(note, icon=":material/lightbulb:")
     st.plotly_chart(figure, key="colour_shift_chart", config=CHART_CONFIG)

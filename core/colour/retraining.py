@@ -78,3 +78,42 @@ def retrain_change(
         fit_after=compare(after, labelled).probability,
         targets=np.array([label.target for label in labels], dtype=np.int64),
     )
+
+
+# Within this of 0.5 for every label, the network has not started to tell them apart.
+PLATEAU = 0.02
+
+
+def unmatched_note(change: RetrainChange, colours: Sequence[str], include_document: bool) -> str:
+    """Why the retrained network misses some labels, and what to try; "" when it matches all.
+
+    Two different causes look the same in the "matched" count, and a lecturer needs to tell
+    them apart: gradient descent still on its plateau (every output near 0.5, nothing learned
+    yet), or a network that learned but settled on a compromise between labels that pull
+    against each other or against the document's colours.
+
+    Args:
+        change: what ``retrain_change`` measured.
+        colours: the labelled colours, in the order of ``change.targets``.
+        include_document: whether the document's 10 colours were in the training set.
+    """
+    missed = white_text(change.fit_after) != (change.targets == 1)
+    if not missed.any():
+        return ""
+    if np.all(np.abs(change.fit_after - 0.5) < PLATEAU):
+        more = "" if include_document else ", or also train on the document's 10 colours"
+        return (
+            "Still on the plateau: the retrained network answers about 0.5 for every label, so "
+            "gradient descent has not started to tell them apart. Train longer or with a larger "
+            'learning rate on "Train the MLP" (its settings are used here)' + more + "."
+        )
+    names = ", ".join(colour for colour, miss in zip(colours, missed, strict=True) if miss)
+    against = (
+        "each other or against the document's colours (untick them to learn yours alone)"
+        if include_document
+        else "each other (similar colours, different text)"
+    )
+    return (
+        f"The network learned a compromise that misses {names}: with these settings it cannot "
+        f"fit labels that pull against {against}."
+    )

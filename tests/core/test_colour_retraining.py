@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from core.colour.contrast import text_ratios
-from core.colour.labels import Label
+from core.colour.labels import Label, teaching_set
 from core.colour.palette import agreement_colours
-from core.colour.retraining import retrain_change
+from core.colour.retraining import retrain_change, unmatched_note
+from core.mlp import train
 
 LABELS = [Label("#000000", "white"), Label("#ffffff", "black"), Label("#3366cc", "white")]
 
@@ -53,3 +54,41 @@ def test_the_fit_is_each_labels_own_answer():
 def test_bad_inputs_are_named(background, labels, message):
     with pytest.raises(ValueError, match=message):
         retrain_change(always(0.0), always(1.0), background, labels)
+
+
+COLOURS = [label.colour for label in LABELS]
+
+
+def test_no_note_when_every_label_is_matched():
+    change = retrain_change(always(0.5), brightness, "navy", LABELS)
+    assert unmatched_note(change, COLOURS, include_document=True) == ""
+
+
+def test_outputs_all_near_one_half_are_the_plateau():
+    change = retrain_change(always(0.0), always(0.49), "navy", LABELS)  # misses both white ones
+    note = unmatched_note(change, COLOURS, include_document=False)
+    assert note.startswith("Still on the plateau")
+    assert "also train on the document's 10 colours" in note
+    assert "document" not in unmatched_note(change, COLOURS, include_document=True)
+
+
+def test_a_compromise_names_the_labels_it_misses():
+    change = retrain_change(always(0.0), always(0.9), "navy", LABELS)  # white everywhere
+    note = unmatched_note(change, COLOURS, include_document=True)
+    assert "misses #ffffff:" in note and "#000000" not in note
+    assert "untick them" in note
+    assert "similar colours" in unmatched_note(change, COLOURS, include_document=False)
+
+
+def test_two_close_labels_leave_the_lessons_run_on_its_plateau():
+    """Two labels alone push gradient descent far less than the lesson's ten: after its 10,000
+    iterations at rate 0.2 the network still answers 0.5 (found by training, not assumed)."""
+    labels = [Label("#c9d36a", "white"), Label("#c26d51", "black")]
+    X, y = teaching_set(labels, include_document=False)
+    run = train(X, y, learning_rate=0.2, iterations=10_000, seed=0)
+    change = retrain_change(always(0.5), run.network().forward, "navy", labels)
+    assert change.matched_after == 1
+    assert unmatched_note(change, [label.colour for label in labels], False).startswith("Still")
+    longer = train(X, y, learning_rate=0.2, iterations=50_000, seed=0, engine="xla")
+    change = retrain_change(always(0.5), longer.network().forward, "navy", labels)
+    assert change.matched_after == 2  # and training longer gets it off, as the note says

@@ -118,9 +118,18 @@ def test_palette_controls():
     assert "5 random colours (seed 7)" in texts(at)
 
 
+def run_teaching(seed: int) -> AppTest:
+    """The page with a known teaching sequence (a visitor's is random)."""
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["colour_teach_seed"] = seed
+    at.run()
+    assert not at.exception
+    return at
+
+
 def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
-    at = run_page()
-    seed = at.session_state.colour_teach_seed
+    seed = 1  # its first and fourth colours, alone, are learned in the lesson's 10,000 steps
+    at = run_teaching(seed)
     at.button(key="colour_teach_white").click().run()
     at.button(key="colour_teach_skip").click().run()
     at.button(key="colour_teach_black").click().run()
@@ -141,9 +150,24 @@ def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
     metrics = {m.label: m for m in at.metric}
     assert metrics["Your labels the network matches"].value == "2 of 2"
     assert "Agreement with WCAG" in metrics
+    assert not [w for w in at.warning if "plateau" in w.value or "compromise" in w.value]
     assert len(at.get("plotly_chart")) == 3
     at.radio(key="colour_network_choice").set_value("base").run()
     assert "the document's default run" in at.info[0].value
+
+
+def test_a_retrain_still_on_its_plateau_says_so_and_what_to_try():
+    at = run_teaching(19)  # two brownish colours: 10,000 steps on them alone stay at 0.5
+    at.button(key="colour_teach_white").click().run()
+    at.button(key="colour_teach_black").click().run()
+    at.checkbox(key="colour_include_document").uncheck().run()
+    at.button(key="colour_retrain").click().run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Your labels the network matches"].value == "1 of 2"
+    (note,) = [w.value for w in at.warning if "plateau" in w.value]
+    assert note.startswith("Still on the plateau")
+    assert "also train on the document's 10 colours" in note
 
 
 def test_uploads_merge_and_bad_ones_lose_nothing():
