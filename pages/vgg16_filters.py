@@ -40,7 +40,8 @@ def introduction() -> None:
 
 def formulas() -> None:
     """The document's recipe, short enough lines for a phone."""
-    st.latex(r"x_0 = 128 + 20\,(u - 0.5),\qquad \text{loss} = \operatorname{mean}_{i,j} A_{ijf}(x)")
+    st.latex(r"x_0 = 128 + 20\,(u - 0.5)")  # one equation per line: a phone is 390 px wide
+    st.latex(r"\text{loss} = \operatorname{mean}_{i,j} A_{ijf}(x)")
     st.latex(
         r"x \leftarrow x + \eta\,\frac{\nabla_x \text{loss}}"
         r"{\sqrt{\operatorname{mean}(\nabla_x \text{loss})^2} + \epsilon}"

@@ -123,15 +123,15 @@ def formulas_ui(background: str) -> None:
         r"c_{lin} = \begin{cases} c/12.92 & c \le 0.04045 \\ "
         r"\left(\frac{c + 0.055}{1.055}\right)^{2.4} & \text{otherwise}\end{cases}"
     )
+    # One short equation per line: a phone's column is about 320 px wide.
     st.latex(
-        rf"L = 0.2126\,R_{{lin}} + 0.7152\,G_{{lin}} + 0.0722\,B_{{lin}} = {L:.4f}"
-        rf"\quad (R, G, B) = ({r}, {g}, {b})"
+        r"\begin{aligned} L &= 0.2126\,R_{lin} + 0.7152\,G_{lin} \\ &\quad + 0.0722\,B_{lin}"
+        r"\end{aligned}"
     )
-    st.latex(
-        rf"\text{{ratio}} = \frac{{L_{{lighter}} + 0.05}}{{L_{{darker}} + 0.05}}:\quad"
-        rf"\text{{black}}\ \frac{{{L:.4f} + 0.05}}{{0 + 0.05}} = {ratios['black']:.2f},\quad"
-        rf"\text{{white}}\ \frac{{1 + 0.05}}{{{L:.4f} + 0.05}} = {ratios['white']:.2f}"
-    )
+    st.latex(rf"RGB\ ({r}, {g}, {b}):\ L = {L:.4f}")
+    st.latex(r"\text{ratio} = \frac{L_{lighter} + 0.05}{L_{darker} + 0.05}")
+    st.latex(rf"\text{{black}}:\ \frac{{{L:.4f} + 0.05}}{{0 + 0.05}} = {ratios['black']:.2f}")
+    st.latex(rf"\text{{white}}:\ \frac{{1 + 0.05}}{{{L:.4f} + 0.05}} = {ratios['white']:.2f}")
     st.markdown(
         "Normal text needs **4.5 : 1** for AA and **7 : 1** for AAA; large text (24 px, "
         "or 18.66 px bold) needs **3 : 1** and **4.5 : 1**."

@@ -53,9 +53,8 @@ def dream_ui(
         "The document's gradient ascent, started from the photo instead of grey noise: the "
         "photo morphs towards what the filter (or the whole layer) sees in it."
     )
-    st.latex(
-        r"x_0 = \text{photo},\qquad \text{loss} = \operatorname{mean}_{i,j}\sum_c w_c\,A_{ijc}(x)"
-    )
+    st.latex(r"x_0 = \text{photo}")  # one equation per line: a phone is 390 px wide
+    st.latex(r"\text{loss} = \operatorname{mean}_{i,j}\sum_c w_c\,A_{ijc}(x)")
     st.latex(
         r"x \leftarrow x + \eta\,\frac{\nabla_x \text{loss}}"
         r"{\sqrt{\operatorname{mean}(\nabla_x \text{loss})^2} + \epsilon}"

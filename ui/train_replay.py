@@ -99,6 +99,6 @@ def neuron_ui(result: TrainResult, plane: Slice, spacing: str) -> None:
         _, A = net.forward_pass(colours)
         outputs = A[k][j].reshape(64, 64)
         X, y = training_set()
-        title = f"Neuron {j + 1} of hidden layer {k + 1}, iteration {at:,}"
+        title = f"Neuron {j + 1} of hidden layer {k + 1}<br><sup>at iteration {at:,}</sup>"
         figure = mlp_plots.neuron_map(axis, outputs, plane.channel, X, y, result.activation, title)
         st.plotly_chart(figure, key="train_neuron_map", theme=None)

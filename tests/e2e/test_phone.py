@@ -1,0 +1,81 @@
+"""On a phone (390x844) every formula and chart title of a page's first view is whole.
+
+KaTeX scrolls a display formula that is wider than its column instead of wrapping it, and
+Plotly cuts a title at the chart's edge, so a long line shows only its left part on a phone.
+The formulas are written one short equation per line and long titles break; the step view's
+matrices, which are wide by nature and scroll, are not checked.
+"""
+
+import pytest
+
+from scripts import browser as br
+from scripts import flows
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+# Each formula: its text, how wide it is and how wide its column is (CSS px).
+FORMULAS = """() => [...document.querySelectorAll('.katex-display')].map(e => ({
+    text: e.textContent.replace(/\\s+/g, ' ').slice(0, 40),
+    wide: e.querySelector('.katex-html').scrollWidth,
+    room: e.closest('[data-testid="stElementContainer"]').clientWidth
+}))"""
+
+
+@pytest.mark.parametrize(
+    "path, query, count",
+    [
+        (flows.COLOUR_PATH, "bg=ffd700", 6),  # the WCAG formulas, with the colour's numbers
+        (flows.FILTERS_PATH, "weights=untrained&layer=block1_conv1&n=2&M=4&steps=2&size=32", 3),
+    ],
+    ids=["colour", "filters"],
+)
+def test_formulas_fit_a_phone(browser, base_url, shots, path, query, count):
+    context = browser.new_context(viewport=PHONE)
+    context.set_default_timeout(120_000)
+    try:
+        page = context.new_page()
+        br.open_app(page, base_url, path, query, timeout=300)
+        assert br.problems(page) == []
+        for expander in page.get_by_test_id("stExpander").all():  # open, as a reader would
+            expander.locator("summary").first.click()
+        page.wait_for_timeout(500)
+        formulas = page.evaluate(FORMULAS)
+        assert len(formulas) >= count, formulas
+        cut = [f for f in formulas if f["wide"] > f["room"] + 1]
+        page.locator(".katex-display").first.scroll_into_view_if_needed()
+        br.screenshot(page, shots / f"phone_formulas_{path or 'train'}.png", full_page=False)
+        assert cut == [], f"formulas wider than a phone's column: {cut}"
+    finally:
+        context.close()
+
+
+# Each Plotly chart whose title reaches past the chart's right edge (it is cut there).
+CUT_TITLES = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].flatMap(c => {
+    const chart = c.getBoundingClientRect(), title = c.querySelector('.g-gtitle');
+    if (!title || chart.width === 0) return [];
+    const box = title.getBoundingClientRect();
+    return box.right > chart.right + 1 ? [title.textContent.slice(0, 60)] : [];
+})"""
+
+
+@pytest.mark.parametrize(
+    "path, query, count",
+    [
+        (flows.TRAIN_PATH, "lr=0.2&iterations=2000&seed=0", 2),
+        (flows.COLOUR_PATH, "bg=3366cc", 2),
+        (flows.FILTERS_PATH, "weights=untrained&layer=block1_conv1&n=2&M=4&steps=2&size=32", 1),
+    ],
+    ids=["train", "colour", "filters"],
+)
+def test_chart_titles_fit_a_phone(browser, base_url, path, query, count):
+    context = browser.new_context(viewport=PHONE)
+    context.set_default_timeout(120_000)
+    try:
+        page = context.new_page()
+        br.open_app(page, base_url, path, query, timeout=300)
+        assert br.problems(page) == []
+        assert page.get_by_test_id("stPlotlyChart").count() >= count
+        assert page.evaluate(CUT_TITLES) == []
+    finally:
+        context.close()
