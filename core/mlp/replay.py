@@ -298,14 +298,14 @@ def slider_and_buttons(frames: ReplayFrames, spacing: str) -> dict:
         {"method": "animate", "label": f"{int(i):,}", "args": [[str(int(i))], still]}
         for i in frames.iterations
     ]
-    slider = {
+    slider = {  # a row of its own under the buttons: on a narrow screen they would overlap
         "active": 0,
         "steps": steps,
-        "x": 0.2,
-        "len": 0.8,
+        "x": 0.0,
+        "len": 1.0,
         "y": 0,
         "yanchor": "top",
-        "pad": {"t": 45},
+        "pad": {"t": 100},
         "currentvalue": {"prefix": f"iteration ({len(steps)} {label} frames): "},
         "font": {"size": 12},
     }
@@ -316,7 +316,7 @@ def slider_and_buttons(frames: ReplayFrames, spacing: str) -> dict:
         "y": 0,
         "xanchor": "left",
         "yanchor": "top",
-        "pad": {"t": 55},
+        "pad": {"t": 50},
         "showactive": False,
         "buttons": [
             {"label": "▶ Play", "method": "animate", "args": [None, play]},
@@ -423,5 +423,5 @@ def replay_layout(
     legend = {"orientation": "h", "x": 0, "y": top, "yanchor": "bottom", "font": {"size": 13}}
     fig.update_layout(showlegend=True, legend=legend)
     style(fig, None, height=1650 if stacked else 1000)
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 280 if stacked else 70, "b": 150})
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 280 if stacked else 70, "b": 210})
     return fig

@@ -59,6 +59,19 @@ CUT_TITLES = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart
 })"""
 
 
+# The replay's Play / Pause buttons that overlap the scrubber's label ("iteration ...: 0").
+BUTTONS_OVER_LABEL = """() => {
+    const labels = [...document.querySelectorAll('.slider-container text')]
+        .filter(e => e.textContent.startsWith('iteration')).map(e => e.getBoundingClientRect());
+    if (labels.length === 0) return ['no scrubber label found'];
+    return [...document.querySelectorAll('.updatemenu-button')].filter(b => {
+        const r = b.getBoundingClientRect();
+        return labels.some(l => l.left < r.right && r.left < l.right &&
+                                l.top < r.bottom && r.top < l.bottom);
+    }).map(b => b.textContent);
+}"""
+
+
 @pytest.mark.parametrize(
     "path, query, count",
     [
@@ -77,5 +90,7 @@ def test_chart_titles_fit_a_phone(browser, base_url, path, query, count):
         assert br.problems(page) == []
         assert page.get_by_test_id("stPlotlyChart").count() >= count
         assert page.evaluate(CUT_TITLES) == []
+        if path == flows.TRAIN_PATH:  # the replay's controls, in a browser that is not a phone's
+            assert page.evaluate(BUTTONS_OVER_LABEL) == []
     finally:
         context.close()
