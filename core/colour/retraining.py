@@ -82,6 +82,8 @@ def retrain_change(
 
 # Within this of 0.5 for every label, the network has not started to tell them apart.
 PLATEAU = 0.02
+# The missed labels named in the note; the rest are counted.
+NAMED = 5
 
 
 def unmatched_note(change: RetrainChange, colours: Sequence[str], include_document: bool) -> str:
@@ -107,7 +109,10 @@ def unmatched_note(change: RetrainChange, colours: Sequence[str], include_docume
             "gradient descent has not started to tell them apart. Train longer or with a larger "
             'learning rate on "Train the MLP" (its settings are used here)' + more + "."
         )
-    names = ", ".join(colour for colour, miss in zip(colours, missed, strict=True) if miss)
+    names = [colour for colour, miss in zip(colours, missed, strict=True) if miss]
+    names = ", ".join(names[:NAMED]) + (
+        f" and {len(names) - NAMED} more" if len(names) > NAMED else ""
+    )
     against = (
         "each other or against the document's colours (untick them to learn yours alone)"
         if include_document

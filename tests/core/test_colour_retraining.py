@@ -92,3 +92,10 @@ def test_two_close_labels_leave_the_lessons_run_on_its_plateau():
     longer = train(X, y, learning_rate=0.2, iterations=50_000, seed=0, engine="xla")
     change = retrain_change(always(0.5), longer.network().forward, "navy", labels)
     assert change.matched_after == 2  # and training longer gets it off, as the note says
+
+
+def test_a_long_list_of_missed_labels_is_cut_short():
+    labels = [Label(f"#0000{i:02x}", "black") for i in range(8)]  # dark, all missed by "white"
+    change = retrain_change(always(0.0), always(0.9), "navy", labels)
+    note = unmatched_note(change, [label.colour for label in labels], include_document=False)
+    assert "misses #000000, #000001, #000002, #000003, #000004 and 3 more:" in note
