@@ -6,6 +6,8 @@ The formulas are written one short equation per line and long titles break; the 
 matrices, which are wide by nature and scroll, are not checked.
 """
 
+import contextlib
+
 import pytest
 
 from scripts import browser as br
@@ -14,6 +16,24 @@ from scripts import flows
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+# A grid the untrained network renders in seconds.
+SMALL_GRID = "weights=untrained&layer=block1_conv1&n=2&M=4&steps=2&size=32"
+
+
+@contextlib.contextmanager
+def phone_page(browser, base_url: str, path: str, query: str):
+    """A page opened by its link in a 390x844 window, with no error box; closed afterwards."""
+    context = browser.new_context(viewport=PHONE)
+    context.set_default_timeout(120_000)
+    try:
+        page = context.new_page()
+        br.open_app(page, base_url, path, query, timeout=300)
+        assert br.problems(page) == []
+        yield page
+    finally:
+        context.close()
+
+
 # Each formula: its text, how wide it is and how wide its column is (CSS px).
 FORMULAS = """() => [...document.querySelectorAll('.katex-display')].map(e => ({
     text: e.textContent.replace(/\\s+/g, ' ').slice(0, 40),
@@ -26,17 +46,12 @@ FORMULAS = """() => [...document.querySelectorAll('.katex-display')].map(e => ({
     "path, query, count",
     [
         (flows.COLOUR_PATH, "bg=ffd700", 6),  # the WCAG formulas, with the colour's numbers
-        (flows.FILTERS_PATH, "weights=untrained&layer=block1_conv1&n=2&M=4&steps=2&size=32", 3),
+        (flows.FILTERS_PATH, SMALL_GRID, 3),
     ],
     ids=["colour", "filters"],
 )
 def test_formulas_fit_a_phone(browser, base_url, shots, path, query, count):
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(120_000)
-    try:
-        page = context.new_page()
-        br.open_app(page, base_url, path, query, timeout=300)
-        assert br.problems(page) == []
+    with phone_page(browser, base_url, path, query) as page:
         for expander in page.get_by_test_id("stExpander").all():  # open, as a reader would
             expander.locator("summary").first.click()
         page.wait_for_timeout(500)
@@ -46,8 +61,6 @@ def test_formulas_fit_a_phone(browser, base_url, shots, path, query, count):
         page.locator(".katex-display").first.scroll_into_view_if_needed()
         br.screenshot(page, shots / f"phone_formulas_{path or 'train'}.png", full_page=False)
         assert cut == [], f"formulas wider than a phone's column: {cut}"
-    finally:
-        context.close()
 
 
 # Each Plotly chart whose title reaches past the chart's right edge (it is cut there).
@@ -77,20 +90,13 @@ BUTTONS_OVER_LABEL = """() => {
     [
         (flows.TRAIN_PATH, "lr=0.2&iterations=2000&seed=0", 2),
         (flows.COLOUR_PATH, "bg=3366cc", 2),
-        (flows.FILTERS_PATH, "weights=untrained&layer=block1_conv1&n=2&M=4&steps=2&size=32", 1),
+        (flows.FILTERS_PATH, SMALL_GRID, 1),
     ],
     ids=["train", "colour", "filters"],
 )
 def test_chart_titles_fit_a_phone(browser, base_url, path, query, count):
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(120_000)
-    try:
-        page = context.new_page()
-        br.open_app(page, base_url, path, query, timeout=300)
-        assert br.problems(page) == []
+    with phone_page(browser, base_url, path, query) as page:
         assert page.get_by_test_id("stPlotlyChart").count() >= count
         assert page.evaluate(CUT_TITLES) == []
         if path == flows.TRAIN_PATH:  # the replay's controls, in a browser that is not a phone's
             assert page.evaluate(BUTTONS_OVER_LABEL) == []
-    finally:
-        context.close()
