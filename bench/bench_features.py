@@ -37,7 +37,8 @@ from core.filters.features import (  # noqa: E402
     strongest_per_layer,
     top_filters,
 )
-from core.filters.model import DOCUMENT_LAYERS, SHARED_WEIGHTS, load_vgg16  # noqa: E402
+from core.filters.model import DOCUMENT_LAYERS, load_vgg16  # noqa: E402
+from tests.support.weights import trained_weights  # noqa: E402
 from core.filters.photos import read_picture  # noqa: E402
 
 SAMPLE = ROOT / "assets" / "samples" / "chelsea.jpg"
@@ -81,7 +82,7 @@ def page_work(model, pixels) -> None:
 
     from PIL import Image
 
-    from ui.filters_pictures_plots import pair_pictures, strip
+    from core.filters.tiles import pair_pictures, strip
 
     maps = feature_maps(model, pixels)
     A = maps["block3_conv3"]
@@ -107,9 +108,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     args = parser.parse_args(argv)
     size = args.size or (64 if args.quick else 224)
     repeats = args.repeats or (3 if args.quick else 9)
-    weights = os.environ.get("VGG16_WEIGHTS") or (
-        str(SHARED_WEIGHTS) if SHARED_WEIGHTS.is_file() else None
-    )
+    weights = trained_weights()
     model = load_vgg16(weights)
     pixels = read_picture(SAMPLE.read_bytes(), size).pixels
     peers = truncated_models(model)

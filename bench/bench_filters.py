@@ -44,16 +44,19 @@ from core.filters.ascent import (  # noqa: E402
     deprocess,
     initial_image,
 )
-from core.filters.compute import DTYPE_ENV, DTYPES, compute_choice, cpu_bf16_features  # noqa: E402
+from core.filters.compute import (  # noqa: E402
+    DTYPE_ENV,
+    DTYPES,
+    choice_for_this_machine,
+    cpu_bf16_features,
+)
 from core.filters.grid import filter_grid  # noqa: E402
-from core.filters.model import SHARED_WEIGHTS, load_vgg16, truncate  # noqa: E402
+from core.filters.model import in_dtype, load_vgg16, truncate  # noqa: E402
+from core.filters.settings import GridSettings  # noqa: E402
+from core.filters.visualizer import Visualizer  # noqa: E402
+from tests.support.weights import trained_weights  # noqa: E402
 
 LAYER = "block5_conv3"
-
-
-def weights_choice() -> str | None:
-    path = os.environ.get("VGG16_WEIGHTS") or (SHARED_WEIGHTS if SHARED_WEIGHTS.is_file() else "")
-    return str(path) if path else None
 
 
 def cpu_name() -> str:
@@ -102,7 +105,7 @@ def step_table(model, layer: str, size: int, steps: int, repeats: int, batches: 
     rows = [{"run": "keras.io loop", "dtype": "float32", "batch": 1, "ms": []}]
     runs = [lambda: loop.visualize(0, size, steps)]
     for dtype in DTYPES:
-        ascent = AscentStep(feature_model, dtype)
+        ascent = AscentStep(truncate(in_dtype(model, dtype), layer), dtype)
         for batch in batches[dtype]:
             x = np.stack([initial_image(i, size, 0) for i in range(batch)])
             filters = np.arange(batch)
@@ -151,12 +154,19 @@ def measure_loop(model, plan: tuple) -> float:
     return statistics.median(times)
 
 
-def timed_grid(model, layer: str, dtype: str, n: int, candidates: int, size: int, steps: int,
-               screen: bool):  # fmt: skip
+def timed_grid(
+    visualizer: Visualizer,
+    layer: str,
+    dtype: str,
+    n: int,
+    candidates: int,
+    size: int,
+    steps: int,
+    screen: bool,
+):
+    settings = GridSettings(layer=layer, n=n, candidates=candidates, size=size, steps=steps)
     started = time.perf_counter()
-    grid = filter_grid(
-        model, layer, n, candidates, size=size, steps=steps, screen=screen, compute_dtype=dtype
-    )
+    grid = filter_grid(visualizer, settings, screen=screen, compute_dtype=dtype)
     return grid, time.perf_counter() - started
 
 
@@ -167,6 +177,7 @@ def workload(model, plan: tuple, kerasio_ms: float, bf16: bool) -> list[dict]:
     image-step, for the loop's estimated times.
     """
     layer, n, candidates, size, steps = plan
+    model = Visualizer(model, "float32")  # one compiled step per type, kept for every grid
     for dtype in ("float32", "bfloat16") if bf16 else ("float32",):  # build and trace, untimed
         timed_grid(model, layer, dtype, 1, 1, size, 1, False)
     today, today_s = timed_grid(model, layer, "float32", n, candidates, size, steps, True)
@@ -199,11 +210,13 @@ def peak_rss_mb(weights: str | None, dtype: str, candidates: int, size: int, ste
     """Peak RSS of a fresh process rendering the 4x4 grid, then its Fourier grid, in ``dtype``."""
     code = (
         "import resource, sys; sys.path.insert(0, sys.argv[1]);"
-        "from core.filters import load_vgg16, filter_grid;"
-        "m = load_vgg16(sys.argv[2] or None);"
-        f"g = filter_grid(m, {LAYER!r}, 4, {candidates}, size={size}, steps={steps});"
-        f"filter_grid(m, {LAYER!r}, 4, method='fourier', size={size}, steps={steps},"
-        " filter_indices=g.filter_indices);"
+        "from core.filters import GridSettings, Visualizer, load_vgg16, filter_grid;"
+        "m = Visualizer(load_vgg16(sys.argv[2] or None));"
+        f"s = GridSettings(layer={LAYER!r}, candidates={candidates}, size={size}, steps={steps});"
+        "g = filter_grid(m, s);"
+        "f = tuple(int(i) for i in g.filter_indices);"
+        f"filter_grid(m, GridSettings(layer={LAYER!r}, selection='indices', indices=f,"
+        f" method='fourier', steps={steps}, step_size=0.05, size={size}));"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     out = subprocess.run(
@@ -289,7 +302,7 @@ def main(argv: list[str] | None = None) -> dict:
                         help="run the workload in bfloat16 (auto: where the CPU has native bf16,"
                         " or in --quick mode)")  # fmt: skip
     args = parser.parse_args(argv)
-    weights, choice, features = weights_choice(), compute_choice(), cpu_bf16_features()
+    weights, choice, features = trained_weights(), choice_for_this_machine(), cpu_bf16_features()
     print(f"CPU: {cpu_name()}, {os.cpu_count()} cores; native bf16 features: "
           f"{', '.join(features) or 'none'}")  # fmt: skip
     probe = ", ".join(f"{d} {ms:.1f} ms" for d, ms in choice.ms_per_step.items())

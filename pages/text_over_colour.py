@@ -8,15 +8,15 @@ from core.colour.data import parse_colour
 from core.colour.link import PageLink
 from core.colour.palette import compare
 from ui.app import ensure_app_navigation
-from ui.colour_link import link_warnings, read_link_once, write_link
-from ui.colour_network import base_network, choose_network, restore_retrained
-from ui.colour_state import KEEP, current_link, init_state, on_pick, on_random_colour, on_type
-from ui.colour_teach import change_ui, labels_io_ui, labels_table_ui, retrain_ui, teach_ui
-from ui.colour_views import agreement_ui, formulas_ui, palette_ui, preview_ui
+from ui.colour.link import link_warnings, read_link, write_link
+from ui.colour.network import base_network, choose_network, restore_retrained
+from ui.colour.state import KEEP, current_link, init_state, on_pick, on_random_colour, on_type
+from ui.colour.teach import change_ui, labels_io_ui, labels_table_ui, retrain_ui, teach_ui
+from ui.colour.views import agreement_ui, formulas_ui, palette_ui, preview_ui
 
 ensure_app_navigation()  # a deep link on a fresh server still gets the app's navigation
 
-link = read_link_once()  # the session's first run: the URL's state; later runs: None
+link = read_link()  # the session's first run: the URL's state; later runs: None
 init_state(link or PageLink())
 st.title("Text over a colour")
 st.markdown(

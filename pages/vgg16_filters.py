@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.filters.store import GridSettings
+from core.filters.settings import GridSettings
 from ui.app import ensure_app_navigation
-from ui.filters_pictures import pictures_tab_for
-from ui.filters_settings import (
-    Controls,
-    read_url_once,
-    save_controls,
-    settings_ui,
-    show_url_problems,
-    write_url,
-)
-from ui.filters_view import (
+from ui.filters.controls import Controls, notes_ui, read_url, settings_ui, write
+from ui.filters.grids import (
     Source,
     draw_grid,
     fetch,
@@ -24,7 +16,8 @@ from ui.filters_view import (
     methods_tab,
     trained_tab,
 )
-from ui.filters_weights import default_choice, weights_ui
+from ui.filters.pictures import pictures_tab_for
+from ui.filters.weights import default_choice, weights_ui
 
 ensure_app_navigation()  # a deep link on a fresh server still gets the app's navigation
 
@@ -78,21 +71,24 @@ def grid_tab(source: Source, requested: GridSettings | None) -> None:
 
 def main() -> None:
     introduction()
-    read_url_once(default_choice())
-    show_url_problems()
+    default_weights = default_choice()
+    read_url(default_weights)
     weights = weights_ui()
     source = Source(weights)
     if weights.kind == "untrained":
         st.caption(":orange[Untrained network: random weights, not what ImageNet taught it.]")
     elif weights.kind != "none":
         st.caption(f"Weights: {weights.label}")
+    notes = st.container()  # above the columns: what the link asked for and did not get
     left, right = st.columns([2, 3], gap="large")  # stacked on a phone
     with left:
         formulas()
         controls = settings_ui()
-        save_controls()
-        write_url(controls, st.session_state["filters_weights"])
+        choice = st.session_state["filters_weights"]
+        write(controls, choice, default_weights)
         requested = requested_grid(source, controls)
+    with notes:
+        notes_ui(controls, choice)
     with right:
         names = ["Grid", "Methods side by side", "Compare layers", "Trained vs untrained"]
         tabs = st.tabs([*names, "Your picture"])

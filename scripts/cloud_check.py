@@ -24,12 +24,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from scripts import browser as br
-from scripts import flows
-from scripts.app_server import ROOT, AppServer
+from tests.support import browser as br
+from tests.support import flows
+from tests.support.app_server import ROOT, AppServer
 
 REQUIREMENTS = ROOT / "requirements.txt"
-from core.filters.model import SHARED_WEIGHTS  # noqa: E402
+from tests.support.weights import trained_weights  # noqa: E402
 
 COLD_START_TARGET_S = 15.0
 RSS_TARGET_MB = 1500.0
@@ -289,8 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", help="skip the build and use this interpreter")
     parser.add_argument(
         "--weights",
-        default=os.environ.get("VGG16_WEIGHTS")
-        or (str(SHARED_WEIGHTS) if SHARED_WEIGHTS.is_file() else None),
+        default=trained_weights(),
         help="local VGG16 weights for the filters page (default: $VGG16_WEIGHTS or ../shared)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")

@@ -30,9 +30,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from core.filters.model import CONV_LAYERS, SHARED_WEIGHTS  # noqa: E402
-from scripts.app_server import AppServer
-from scripts.st_client import RunResult, Session, run_sync
+from core.filters.model import CONV_LAYERS  # noqa: E402
+from tests.support.weights import trained_weights  # noqa: E402
+from tests.support.app_server import AppServer
+from tests.support.st_client import RunResult, Session, run_sync
 
 FILTERS, TRAIN = "vgg16_filters", ""
 RSS_BUDGET_MB = 1500.0
@@ -214,10 +215,8 @@ async def phase(base_url: str, jobs: list, probes: list[float], timeout: float):
 
 def weights_file(workdir: Path) -> str:
     """Real VGG16 weights when ../shared has them, else a saved untrained VGG16 (no download)."""
-    if os.environ.get("VGG16_WEIGHTS"):
-        return os.environ["VGG16_WEIGHTS"]
-    if SHARED_WEIGHTS.is_file():
-        return str(SHARED_WEIGHTS)
+    if trained_weights():
+        return trained_weights()
     path = workdir / "vgg16_untrained.weights.h5"
     code = (
         "import keras; keras.applications.VGG16(weights=None, include_top=False)"

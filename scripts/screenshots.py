@@ -28,10 +28,10 @@ from pathlib import Path
 
 from core.colour.labels import Label
 from core.colour.link import labels_to_param
-from core.filters.model import SHARED_WEIGHTS
-from scripts import browser as br
-from scripts import flows
-from scripts.app_server import ROOT, AppServer
+from tests.support.weights import trained_weights
+from tests.support import browser as br
+from tests.support import flows
+from tests.support.app_server import ROOT, AppServer
 
 OUT = ROOT / "docs" / "screenshots"
 RELOADS = ROOT / "out" / "screenshots"
@@ -121,9 +121,7 @@ def _save(page, path: Path, log) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
-    default = os.environ.get("VGG16_WEIGHTS") or (
-        str(SHARED_WEIGHTS) if SHARED_WEIGHTS.is_file() else None
-    )
+    default = trained_weights()
     parser.add_argument("--weights", default=default, help="VGG16 weights file (real filters)")
     args = parser.parse_args(argv)
     if br.chromium_executable() is None:

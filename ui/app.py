@@ -98,3 +98,15 @@ def close_matplotlib_figures() -> None:
     plt = sys.modules.get("matplotlib.pyplot")
     if plt is not None:
         plt.close("all")
+
+
+PHONE_HINTS = ("Mobi", "Android", "iPhone")
+
+
+def on_a_phone() -> bool:
+    """Whether the browser says it is a phone (its User-Agent), to lay charts out for it."""
+    try:
+        agent = st.context.headers.get("User-Agent", "") or ""
+    except Exception:  # no request behind this run (a test): a wide screen
+        return False
+    return any(hint in agent for hint in PHONE_HINTS)

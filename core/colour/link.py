@@ -1,9 +1,9 @@
-"""The page's state as URL parameters, so a reload or a shared link restores it.
+"""The page's state, and the parts of its URL that need more than ``name=value``.
 
 Labels are packed to keep links short: the colours' bytes (r, g, b per label) followed by one
 bit per label for the text (1 white, 0 black), written in URL-safe base64: about 4.2
 characters a label, so ``MAX_LINK_LABELS`` labels fit well inside the 2,000 characters every
-browser and server accepts. The rest are plain ``name=value`` pairs, left out at their default.
+browser and server accepts. The page's URL parameters are listed in ``ui.colour.link``.
 """
 
 from __future__ import annotations
@@ -11,18 +11,16 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from core.colour.data import read_colour, to_hex
 from core.colour.labels import TEXT_COLOURS, Label
-from core.colour.palette import MAX_RANDOM
 
 MAX_LINK_LABELS = 300
 DEFAULT_COLOUR = "#3366cc"
 DEFAULT_RANDOM = 20
 MAX_SEED = 10**6
-KEYS = ("bg", "labels", "doc", "random", "pseed", "teach", "retrained", "retrained_doc", "net")
 _BASE64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 
 
@@ -101,58 +99,12 @@ class PageLink:
     show_base: bool = False
 
 
-def link_params(link: PageLink) -> dict[str, str]:
-    """The URL parameters of a page state: only what differs from the default.
+def read_background(text: str) -> tuple[str, str | None]:
+    """The colour of a ``bg`` value (hex without '#', or any colour), and a note if clamped.
 
-    Only the first ``MAX_LINK_LABELS`` labels are written; a retrained network that learned
-    more than those is left out.
+    Raises:
+        ValueError: saying that the text is not a colour.
     """
-    default = PageLink()
-    kept = link.labels[:MAX_LINK_LABELS]
-    values = {
-        "bg": link.background.lstrip("#"),
-        "labels": labels_to_param(kept),
-        "doc": str(int(link.include_document)),
-        "random": str(link.n_random),
-        "pseed": str(link.palette_seed),
-        # A sequence not yet started needs no seed: a reload may as well draw a new one.
-        "teach": f"{link.teach[0]}-{link.teach[1]}" if link.teach and link.teach[1] else "",
-    }
-    if 0 < link.retrained <= len(kept):
-        values["retrained"] = str(link.retrained)
-        values["retrained_doc"] = str(int(link.retrained_doc))
-        values["net"] = "base" if link.show_base else ""
-    defaults = {
-        "bg": default.background.lstrip("#"),
-        "labels": "",
-        "doc": "1",
-        "random": str(DEFAULT_RANDOM),
-        "pseed": "0",
-        "teach": "",
-        "retrained_doc": "1",
-        "net": "",
-    }
-    return {k: v for k, v in values.items() if v != defaults.get(k)}
-
-
-def _whole(text: str, low: int, high: int) -> int:
-    """A whole number in [low, high] from URL text, or ValueError saying what is wrong."""
-    if not re.fullmatch(r"\s*[+-]?\d{1,12}\s*", text):
-        raise ValueError("is not a whole number")
-    value = int(text)
-    if not low <= value <= high:
-        raise ValueError(f"is outside {low:,} to {high:,}")
-    return value
-
-
-def _flag(text: str) -> bool:
-    if text.strip().lower() not in ("0", "1"):
-        raise ValueError("should be 0 or 1")
-    return text.strip() == "1"
-
-
-def _background(text: str) -> tuple[str, str | None]:
-    """The colour of a ``bg`` value (hex without '#', or any colour), and a note if clamped."""
     value = text.strip()
     try:
         bare_hex = re.fullmatch(r"[0-9a-fA-F]{3}|[0-9a-fA-F]{6}", value) is not None
@@ -165,65 +117,22 @@ def _background(text: str) -> tuple[str, str | None]:
     return to_hex(reading.rgb), note
 
 
-def _teach(text: str) -> tuple[int, int]:
-    seed, _, index = text.partition("-")
-    return _whole(seed, 0, MAX_SEED), _whole(index, 0, MAX_SEED)
+def settle(link: PageLink) -> tuple[PageLink, str | None]:
+    """A link's state made consistent, and what had to change (None when nothing did).
 
-
-READERS = {
-    "labels": ("labels", lambda t: tuple(labels_from_param(t))),
-    "doc": ("include_document", _flag),
-    "random": ("n_random", lambda t: _whole(t, 0, MAX_RANDOM)),
-    "pseed": ("palette_seed", lambda t: _whole(t, 0, MAX_SEED)),
-    "teach": ("teach", _teach),
-    "retrained": ("retrained", lambda t: _whole(t, 1, MAX_LINK_LABELS)),
-    "retrained_doc": ("retrained_doc", _flag),
-    "net": ("show_base", lambda t: {"base": True, "retrained": False}[t.strip()]),
-}
-
-
-def read_link(params: Mapping[str, str]) -> tuple[PageLink, dict[str, str]]:
-    """Read the page's state from URL parameters; anything unreadable keeps its default.
-
-    Args:
-        params: the URL's parameters (others, such as training settings, are ignored).
-
-    Returns:
-        The state, and one plain-language message per parameter that could not be used,
-        keyed by the parameter's name; each message names the value.
+    A retrained network that learned more labels than the link holds is dropped; a teaching
+    sequence not yet started is forgotten (a reload may draw a new one); without a retrained
+    network its options mean nothing.
     """
-    values: dict[str, object] = {}
-    problems: dict[str, str] = {}
-    if (text := params.get("bg")) is not None:
-        try:
-            values["background"], note = _background(str(text))
-        except ValueError as error:
-            note = str(error)
-        if note is not None:
-            problems["bg"] = f"`bg={_short(str(text))}` {note}"
-    for key, (field, read) in READERS.items():
-        text = params.get(key)
-        if text is None:
-            continue
-        try:
-            values[field] = read(str(text))
-        except (ValueError, KeyError) as error:
-            reason = str(error) if isinstance(error, ValueError) else "should be base or retrained"
-            problems[key] = f"`{key}={_short(str(text))}` {reason}"
-    link = PageLink(**values)
+    problem = None
     if link.retrained > len(link.labels):
-        problems["retrained"] = (
+        problem = (
             f"`retrained={link.retrained}` counts more labels than the link holds "
             f"({len(link.labels)})"
         )
         link = replace(link, retrained=0)
     if link.teach is not None and link.teach[1] == 0:
         link = replace(link, teach=None)
-    if link.retrained == 0:  # with no retrained network, its options mean nothing
+    if link.retrained == 0:
         link = replace(link, retrained_doc=True, show_base=False)
-    return link, problems
-
-
-def _short(text: str, limit: int = 40) -> str:
-    """A URL value cut to a readable length for a message."""
-    return text if len(text) <= limit else f"{text[:limit]}…"
+    return link, problem

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.filters.ascent import METHODS, Progress
-from core.filters.compute import DTYPE_ENV, REQUESTS, compute_choice
+from core.filters.compute import DTYPE_ENV, REQUESTS, choice_for_this_machine
+from core.filters.grid import filter_grid
 from core.filters.model import (
     CONV_LAYERS,
     WeightsDownloadError,
@@ -20,7 +21,16 @@ from core.filters.model import (
     load_vgg16,
 )
 from core.filters.shipped import SHIPPED_DIR, ship
-from core.filters.store import GridSettings, prerender_dir, render, save_grid, weights_id
+from core.filters.settings import GridSettings
+from core.filters.store import save_grid, weights_id
+from core.filters.visualizer import Visualizer
+
+PRERENDER_ENV = "FILTER_GRID_DIR"
+
+
+def prerender_dir() -> Path:
+    """Where pre-rendered grids go: ``$FILTER_GRID_DIR``, else ``grids/`` in this folder."""
+    return Path(os.environ.get(PRERENDER_ENV) or "grids")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,13 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.compute_dtype:
         os.environ[DTYPE_ENV] = args.compute_dtype
-    print(f"compute type: {compute_choice().reason}")
-    return _prerender(model, args)
+    choice = choice_for_this_machine()
+    print(f"compute type: {choice.reason}")
+    return _prerender(Visualizer(model, choice), args)
 
 
-def _prerender(model, args: argparse.Namespace) -> int:
+def _prerender(visualizer: Visualizer, args: argparse.Namespace) -> int:
     layers = list(CONV_LAYERS) if args.all_layers else (args.layer or ["block5_conv3"])
-    out, wid = args.out or prerender_dir(), weights_id(model)
+    out, wid = args.out or prerender_dir(), weights_id(visualizer.model)
     for layer in layers:
         settings = GridSettings.for_method(
             args.method, layer=layer, n=args.grid, size=args.size, seed=args.seed,
@@ -109,11 +120,11 @@ def _prerender(model, args: argparse.Namespace) -> int:
             print(f"\r{layer}: {p.stage} {p.done}/{p.total} image-steps", end="", flush=True)
 
         try:
-            grid = render(model, settings, report)
+            grid = filter_grid(visualizer, settings, on_progress=report)
         except ValueError as error:
             print(f"\nerror: {layer}: {error}", file=sys.stderr)
             return 2
-        path = save_grid(grid, out, settings.key(wid), png=True)
+        path = save_grid(grid, out, settings.key(wid, visualizer.compute_dtype), png=True)
         seconds = time.perf_counter() - started
         print(f"\r{layer}: {path.name} and {grid.png_name} in {seconds:.0f} s "
               f"({grid.image_steps} image-steps)")  # fmt: skip

@@ -21,14 +21,55 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from core.filters.compute import ACTIVATION_BYTES, MAX_BATCH, resolve_dtype
+from core.filters.compute import ACTIVATION_BYTES, MAX_BATCH, check_dtype
 from core.filters.fourier import FourierAscent
-from core.filters.model import filter_count, import_keras, shared, truncate
+from core.filters.model import filter_count
+from core.filters.visualizer import Visualizer, as_visualizer
 
 if TYPE_CHECKING:
     import keras
 
-METHODS = ("seed", "fourier")
+
+@dataclass(frozen=True)
+class Method:
+    """A gradient-ascent method: how a picture is parameterised and climbed, and its defaults.
+
+    Attributes:
+        name: Its name in settings and links (``"seed"``, ``"fourier"``).
+        label: What the page calls it.
+        image: What is optimised.
+        optimiser: How it is climbed.
+        steps: Steps it needs for a good picture.
+        step_size: Its step length (the seed method) or learning rate (Adam).
+    """
+
+    name: str
+    label: str
+    image: str
+    optimiser: str
+    steps: int
+    step_size: float
+
+
+# The one home of each method's defaults.
+METHODS: dict[str, Method] = {
+    "seed": Method(
+        "seed",
+        "Document: gradient ascent from grey noise",
+        "pixels, from grey noise",
+        "the gradient divided by its RMS",
+        20,
+        1.0,
+    ),
+    "fourier": Method(
+        "fourier",
+        "Fourier image + jitter (Distill / Lucid)",
+        "a decorrelated Fourier spectrum, jittered and rescaled each step",
+        "Adam",
+        96,
+        0.05,
+    ),
+}
 EPSILON = 1e-7  # keras.backend.epsilon(), as in the document's normalisation
 MAX_SIZE = 512
 MAX_STEPS = 2048
@@ -49,8 +90,8 @@ class AscentStep:
     ) -> None:
         import tensorflow as tf
 
-        self.feature_model = _with_dtype(feature_model, compute_dtype)
-        self.compute_dtype = compute_dtype
+        self.feature_model = feature_model  # computing in compute_dtype, float32 in and out
+        self.compute_dtype = check_dtype(compute_dtype)
         self.traces = 0
         spec = (
             tf.TensorSpec([None, None, None, 3], tf.float32),
@@ -93,25 +134,6 @@ class AscentStep:
             np.float32(step_size),
         )
         return losses.numpy(), images.numpy()
-
-
-def _with_dtype(model: keras.Model, compute_dtype: str) -> keras.Model:
-    """``model`` itself for float32, else a clone computing in ``compute_dtype`` (float32 vars)."""
-    if compute_dtype == "float32":
-        return model
-    if compute_dtype != "bfloat16":
-        raise ValueError(f"compute_dtype must be 'float32' or 'bfloat16', got {compute_dtype!r}")
-    keras = import_keras()
-
-    def clone(layer):
-        config = layer.get_config()
-        if not isinstance(layer, keras.layers.InputLayer):
-            config["dtype"] = "mixed_bfloat16"
-        return layer.__class__.from_config(config)
-
-    copy = keras.models.clone_model(model, clone_function=clone)
-    copy.set_weights(model.get_weights())
-    return copy
 
 
 @dataclass
@@ -203,18 +225,22 @@ def default_batch_size(
     return int(np.clip(BATCH_MEMORY_BYTES // max(per_image, 1), 1, MAX_BATCH[compute_dtype]))
 
 
-def _check_common(size: int, steps: int, step_size: float, method: str) -> None:
-    if not 8 <= size <= MAX_SIZE:
-        raise ValueError(f"size must be between 8 and {MAX_SIZE} pixels, got {size}")
-    if not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be between 1 and {MAX_STEPS}, got {steps}")
-    if not (np.isfinite(step_size) and step_size > 0):
-        raise ValueError(f"step_size must be a positive number, got {step_size}")
+def ascent_problem(size: int, steps: int, step_size: float, method: str) -> str:
+    """Why these ascent settings cannot make pictures, in words a person can act on; "" if
+    they can. The one check of them: ``visualize_filters`` and ``GridSettings`` both use it."""
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        return f"Unknown method {method!r}: choose one of {', '.join(METHODS)}."
+    if not 1 <= steps <= MAX_STEPS:
+        return f"Steps must be between 1 and {MAX_STEPS}, not {steps}."
+    if not (np.isfinite(step_size) and step_size > 0):
+        return f"The step size must be a positive number, not {step_size}."
+    if not 8 <= size <= MAX_SIZE:
+        return f"The image size must be between 8 and {MAX_SIZE} px, not {size}."
+    return ""
 
 
-def _check_indices(filter_indices: Sequence[int], count: int, layer_name: str) -> np.ndarray:
+def check_indices(filter_indices: Sequence[int], count: int, layer_name: str) -> np.ndarray:
+    """The filter indices as an array; ValueError when empty or out of the layer's range."""
     indices = np.asarray(list(filter_indices), dtype=np.int64).reshape(-1)
     if indices.size == 0:
         raise ValueError("expected at least one filter index")
@@ -305,7 +331,7 @@ class SeedAscent:
 
 
 def make_ascent(
-    model: keras.Model,
+    visualizer: Visualizer,
     layer_name: str,
     method: str,
     size: int,
@@ -314,38 +340,25 @@ def make_ascent(
     batch_size: int | None,
     compute_dtype: str | None = None,
 ) -> AscentMethod:
-    """The ascent method for a layer, with its compiled step shared by the whole process.
+    """The ascent method for a layer; its compiled step is the visualizer's, built once.
 
-    ``compute_dtype`` None uses this process's choice (``compute.compute_choice``).
+    ``compute_dtype`` None uses the visualizer's (measured once where it was not given).
     """
-    dtype = resolve_dtype(compute_dtype)
-    feature_model = shared(model, ("features", layer_name), lambda: truncate(model, layer_name))
+    dtype = compute_dtype or visualizer.compute_dtype
+    feature_model = visualizer.features(layer_name, dtype)
     B = batch_size or default_batch_size(feature_model, size, dtype)
     if step_size is None:
-        step_size = default_step_size(method)
+        step_size = METHODS[method].step_size
     if method == "seed":
-        step = shared(
-            model, ("seed", layer_name, dtype), lambda: AscentStep(feature_model, dtype)
-        )  # fmt: skip
+        step = visualizer.piece(
+            ("seed", layer_name, dtype), lambda: AscentStep(feature_model, dtype)
+        )
         return SeedAscent(step, size, step_size, seed, B)
-    typed = shared(
-        model, ("features", layer_name, dtype), lambda: _with_dtype(feature_model, dtype)
-    )  # fmt: skip
     # Its compiled step bakes in the size and learning rate, so they belong to the key.
-    return shared(
-        model, ("fourier", layer_name, size, step_size, seed, B, dtype),
-        lambda: FourierAscent(typed, size, step_size, seed, B, dtype),
-    )  # fmt: skip
-
-
-def default_steps(method: str) -> int:
-    """Steps each method needs for a good picture: 20 (the document), 96 for Fourier."""
-    return 20 if method == "seed" else 96
-
-
-def default_step_size(method: str) -> float:
-    """The document's step of 1.0; Adam's learning rate 0.05 for the Fourier image."""
-    return 1.0 if method == "seed" else 0.05
+    return visualizer.piece(
+        ("fourier", layer_name, size, step_size, seed, B, dtype),
+        lambda: FourierAscent(feature_model, size, step_size, seed, B, dtype),
+    )
 
 
 class _Tracker:
@@ -373,7 +386,7 @@ class _Tracker:
 
 
 def visualize_filters(
-    model: keras.Model,
+    model: keras.Model | Visualizer,
     layer_name: str,
     filter_indices: Sequence[int],
     size: int = 128,
@@ -388,7 +401,8 @@ def visualize_filters(
     """Picture what each filter responds to by gradient ascent from its own starting image.
 
     Args:
-        model: Any Keras functional model with a layer called ``layer_name``.
+        model: Any Keras functional model with a layer called ``layer_name``, or a
+            ``Visualizer`` holding one (whose compiled steps are then reused).
         layer_name: The convolutional layer; the model is cut right after it.
         filter_indices: Filters (output channels) to picture.
         size: Side of the square pictures in pixels.
@@ -400,7 +414,7 @@ def visualize_filters(
         batch_size: Filters optimised together; None sizes batches to ``BATCH_MEMORY_BYTES``.
         on_progress: Called with a ``Progress`` after every batch.
         compute_dtype: ``"float32"`` or ``"bfloat16"`` for the network's arithmetic; None
-            uses this process's choice (``core.filters.compute.compute_choice``).
+            uses the visualizer's.
 
     Returns:
         ``FilterImages`` with k = len(filter_indices) pictures, losses and loss curves.
@@ -408,10 +422,14 @@ def visualize_filters(
     Raises:
         ValueError: Unknown layer, filter index out of range, or a bad setting.
     """
-    _check_common(size, steps, 1.0 if step_size is None else step_size, method)
-    indices = _check_indices(filter_indices, filter_count(model, layer_name), layer_name)
+    problem = ascent_problem(size, steps, 1.0 if step_size is None else step_size, method)
+    if problem:
+        raise ValueError(problem)
+    visualizer = as_visualizer(model)
+    count = filter_count(visualizer.model, layer_name)
+    indices = check_indices(filter_indices, count, layer_name)
     runner = make_ascent(
-        model, layer_name, method, size, step_size, seed, batch_size, compute_dtype
+        visualizer, layer_name, method, size, step_size, seed, batch_size, compute_dtype
     )
     tracker = _Tracker(len(indices) * steps, on_progress)
     state, history = advance(

@@ -5,17 +5,17 @@ several times faster than float32; CPUs without native bfloat16 emulate it and r
 2x slower. So the choice is measured, once per process: one short gradient-ascent step of a
 small VGG-like block in each type, and the faster one is kept (bfloat16 only when it wins by
 a clear margin, so that noise on a shared machine never picks the slow path). The environment
-variable ``FILTERS_COMPUTE_DTYPE=float32|bfloat16|auto`` overrides the measurement.
+variable ``FILTERS_COMPUTE_DTYPE=float32|bfloat16|auto`` overrides the measurement. Nothing is
+kept here: ``choice_for_this_machine`` measures each time it is called.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
-import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -188,10 +188,6 @@ def measure_choice(
     return choose({d: statistics.median(v) for d, v in ms.items()}, features)
 
 
-_LOCK = threading.Lock()
-_CHOICES: dict[str, ComputeChoice] = {}
-
-
 def requested_dtype() -> tuple[str, str | None]:
     """What ``$FILTERS_COMPUTE_DTYPE`` asks for, and a note when its value is not understood."""
     value = os.environ.get(DTYPE_ENV, "").strip().lower() or "auto"
@@ -200,30 +196,22 @@ def requested_dtype() -> tuple[str, str | None]:
     return "auto", f"{DTYPE_ENV}={value!r} is not one of {', '.join(REQUESTS)}; measured instead"
 
 
-def compute_choice() -> ComputeChoice:
-    """This process's compute type: measured at first use (thread-safe), then kept.
+def choice_for_this_machine() -> ComputeChoice:
+    """The compute type ``$FILTERS_COMPUTE_DTYPE`` asks for, measured when it says ``auto``.
 
-    Honours ``$FILTERS_COMPUTE_DTYPE`` (``float32``, ``bfloat16`` or ``auto``); a value it
-    does not understand falls back to ``auto`` and the reason says so (never raises).
+    A value it does not understand falls back to ``auto`` and the reason says so (never
+    raises). Measuring takes about a second: whoever needs the choice keeps it (the page caches
+    it once per process, a ``Visualizer`` keeps its own).
     """
     requested, note = requested_dtype()
-    key = f"{requested} {note}"
-    with _LOCK:
-        if key not in _CHOICES:
-            choice = measure_choice(requested)
-            if note:
-                choice = ComputeChoice(
-                    choice.dtype, choice.batch_size, f"{choice.reason} ({note})",
-                    choice.ms_per_step, choice.features,
-                )  # fmt: skip
-            _CHOICES[key] = choice
-        return _CHOICES[key]
+    choice = measure_choice(requested)
+    if note:
+        choice = replace(choice, reason=f"{choice.reason} ({note})")
+    return choice
 
 
-def resolve_dtype(compute_dtype: str | None) -> str:
-    """``compute_dtype`` itself when given (checked), else this process's choice."""
-    if compute_dtype is None:
-        return compute_choice().dtype
+def check_dtype(compute_dtype: str) -> str:
+    """``compute_dtype`` itself, when it is one of ``DTYPES``."""
     if compute_dtype not in DTYPES:
         raise ValueError(f"compute_dtype must be one of {DTYPES}, got {compute_dtype!r}")
     return compute_dtype

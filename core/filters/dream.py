@@ -21,7 +21,8 @@ import numpy as np
 
 from core.filters.ascent import EPSILON, MAX_STEPS
 from core.filters.features import preprocess, unpreprocess
-from core.filters.model import filter_count, shared, truncate
+from core.filters.model import filter_count
+from core.filters.visualizer import Visualizer, as_visualizer
 
 if TYPE_CHECKING:
     import keras
@@ -95,7 +96,7 @@ class Dream:
 
 
 def dream(
-    model: keras.Model,
+    model: keras.Model | Visualizer,
     layer_name: str,
     pixels: np.ndarray,
     filter_index: int | None = None,
@@ -106,7 +107,8 @@ def dream(
     """Gradient ascent from a photo towards one filter (or the whole layer).
 
     Args:
-        model: VGG16 taking preprocessed images.
+        model: VGG16 taking preprocessed images, or a ``Visualizer`` holding it (whose compiled
+            step is then reused).
         layer_name: The conv layer whose activation is climbed; nothing deeper runs.
         pixels: (h, w, 3) RGB picture in 0..255, the start.
         filter_index: The filter to climb; None climbs the layer's mean activation.
@@ -127,9 +129,10 @@ def dream(
         raise ValueError(f"steps must be between 1 and {MAX_STEPS}, got {steps}")
     if not (np.isfinite(step_size) and step_size > 0):
         raise ValueError(f"step_size must be a positive number, got {step_size}")
-    w = channel_weights(filter_count(model, layer_name), filter_index)
-    feature_model = shared(model, ("features", layer_name), lambda: truncate(model, layer_name))
-    step = shared(model, ("dream", layer_name), lambda: DreamStep(feature_model))
+    visualizer = as_visualizer(model)
+    w = channel_weights(filter_count(visualizer.model, layer_name), filter_index)
+    feature_model = visualizer.features(layer_name)
+    step = visualizer.piece(("dream", layer_name), lambda: DreamStep(feature_model))
     x = preprocess(pixels)[None]
     losses = []
     for t in range(steps):

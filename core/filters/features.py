@@ -23,8 +23,10 @@ import numpy as np
 
 from core.filters.ascent import ProgressCallback, visualize_filters
 from core.filters.grid import FilterGrid
-from core.filters.model import import_keras, shared
-from core.filters.store import GridSettings, default_settings, load_grid, save_grid
+from core.filters.model import import_keras
+from core.filters.settings import GridSettings, default_settings
+from core.filters.store import load_grid, save_grid
+from core.filters.visualizer import Visualizer, as_visualizer
 
 if TYPE_CHECKING:
     import keras
@@ -104,16 +106,18 @@ class MapsPass:
         return {name: A.numpy()[0] for name, A in zip(self.names, outputs, strict=True)}
 
 
-def maps_pass(model: keras.Model) -> MapsPass:
-    """The model's ``MapsPass``, built once per model for the whole process."""
-    return shared(model, ("all_maps",), lambda: MapsPass(model))
+def maps_pass(model: keras.Model | Visualizer) -> MapsPass:
+    """The network's ``MapsPass``, built once per visualizer."""
+    visualizer = as_visualizer(model)
+    return visualizer.piece(("all_maps",), lambda: MapsPass(visualizer.model))
 
 
-def feature_maps(model: keras.Model, pixels: np.ndarray) -> dict[str, np.ndarray]:
+def feature_maps(model: keras.Model | Visualizer, pixels: np.ndarray) -> dict[str, np.ndarray]:
     """Every conv layer's feature maps of one picture, from a single forward pass.
 
     Args:
-        model: VGG16 (or any Keras model with Conv2D layers) taking preprocessed images.
+        model: VGG16 (or any Keras model with Conv2D layers) taking preprocessed images, or a
+            ``Visualizer`` holding it (whose compiled pass is then reused).
         pixels: (h, w, 3) RGB picture in 0..255; ``preprocess`` is applied here.
 
     Returns:
@@ -235,29 +239,40 @@ def picture_settings(layer: str, filter_index: int) -> GridSettings:
 
 
 def find_filter_pictures(
-    layer: str, filter_indices: Sequence[int], weights_key: str, directories: Sequence[Path]
+    layer: str,
+    filter_indices: Sequence[int],
+    weights_key: str,
+    directories: Sequence[Path],
+    compute_dtype: str = "float32",
 ) -> dict[int, np.ndarray]:
     """Pictures already in the store: the layer's default grid, then one-filter grids.
+
+    Args:
+        layer, filter_indices: The filters wanted.
+        weights_key, compute_dtype: The network's weights (``store.weights_id``) and
+            arithmetic, which the grids' keys name.
+        directories: Where to look, first first.
 
     Returns:
         Filter index to its (size, size, 3) uint8 picture, for those found.
     """
     wanted = {int(f) for f in filter_indices}
     found: dict[int, np.ndarray] = {}
-    grid = load_grid(list(directories), default_settings(layer).key(weights_key))
+    grid = load_grid(list(directories), default_settings(layer).key(weights_key, compute_dtype))
     if grid is not None:
         for f, tile in zip(grid.filter_indices, grid.tiles, strict=True):
             if int(f) in wanted:
                 found[int(f)] = tile
     for f in sorted(wanted - found.keys()):
-        single = load_grid(list(directories), picture_settings(layer, f).key(weights_key))
+        key = picture_settings(layer, f).key(weights_key, compute_dtype)
+        single = load_grid(list(directories), key)
         if single is not None and len(single.tiles):
             found[f] = single.tiles[0]
     return found
 
 
 def render_filter_pictures(
-    model: keras.Model,
+    model: keras.Model | Visualizer,
     layer: str,
     filter_indices: Sequence[int],
     weights_key: str,
@@ -267,7 +282,7 @@ def render_filter_pictures(
     """Render filters' pictures by the document's ascent, in one batch, and store each.
 
     Args:
-        model: VGG16.
+        model: VGG16, or a ``Visualizer`` holding it.
         layer: Its conv layer.
         filter_indices: Filters to picture.
         weights_key: ``store.weights_id`` of the model.
@@ -280,20 +295,43 @@ def render_filter_pictures(
     indices = sorted({int(f) for f in filter_indices})
     if not indices:
         return {}
+    visualizer = as_visualizer(model)
     s = picture_settings(layer, indices[0])
     res = visualize_filters(
-        model, layer, indices, size=s.size, steps=s.steps, step_size=s.step_size, seed=s.seed,
-        method=s.method, on_progress=on_progress,
-    )  # fmt: skip
+        visualizer,
+        layer,
+        indices,
+        size=s.size,
+        steps=s.steps,
+        step_size=s.step_size,
+        seed=s.seed,
+        method=s.method,
+        on_progress=on_progress,
+    )
     for k, f in enumerate(indices):
-        one = picture_settings(layer, f)
         grid = FilterGrid(
-            res.images[k], res.filter_indices[k : k + 1], res.losses[k : k + 1],
-            res.images[k : k + 1], res.loss_history[k : k + 1], layer, 1, s.steps, 1,
-            {"layer": layer, "n": 1, "method": s.method, "seed": s.seed, "size": s.size,
-             "steps": s.steps, "step_size": s.step_size, "filter_indices": [f]},
-        )  # fmt: skip
+            image=res.images[k],
+            filter_indices=res.filter_indices[k : k + 1],
+            losses=res.losses[k : k + 1],
+            tiles=res.images[k : k + 1],
+            loss_history=res.loss_history[k : k + 1],
+            layer=layer,
+            n=1,
+            image_steps=s.steps,
+            candidates=1,
+            settings={
+                "layer": layer,
+                "n": 1,
+                "method": s.method,
+                "seed": s.seed,
+                "size": s.size,
+                "steps": s.steps,
+                "step_size": s.step_size,
+                "filter_indices": [f],
+            },
+        )
         if directory is not None:
+            key = picture_settings(layer, f).key(weights_key, visualizer.compute_dtype)
             with contextlib.suppress(OSError):  # a read-only disk only costs the store
-                save_grid(grid, Path(directory), one.key(weights_key))
+                save_grid(grid, Path(directory), key)
     return {f: res.images[k] for k, f in enumerate(indices)}

@@ -17,14 +17,15 @@ from core.filters.ascent import (
     AscentMethod,
     Progress,
     ProgressCallback,
-    _check_common,
-    _check_indices,
     _Tracker,
     advance,
+    check_indices,
     make_ascent,
     visualize_filters,
 )
 from core.filters.model import filter_count
+from core.filters.settings import GridSettings
+from core.filters.visualizer import Visualizer, as_visualizer
 
 if TYPE_CHECKING:
     import keras
@@ -125,18 +126,9 @@ def _stages(candidates: int, keep: int, steps: int, screen: bool) -> list[tuple[
 
 
 def filter_grid(
-    model: keras.Model,
-    layer_name: str,
-    n: int = 4,
-    candidates: int = 200,
-    method: str = "seed",
-    seed: int = 0,
+    model: keras.Model | Visualizer,
+    settings: GridSettings,
     *,
-    filter_indices: Sequence[int] | None = None,
-    size: int = 128,
-    steps: int = 20,
-    step_size: float | None = None,
-    margin: int = 5,
     screen: bool = True,
     keep: int | None = None,
     batch_size: int | None = None,
@@ -145,73 +137,88 @@ def filter_grid(
 ) -> FilterGrid:
     """The document's grid: the n*n best filters of the first ``candidates`` of a layer.
 
-    With ``filter_indices``, those filters in that order (no ranking). With ``screen`` the live
-    candidates run a few steps and only the ``keep`` best go on: their pictures are the full run's.
+    With an ``"indices"`` or ``"random"`` selection, those filters in that order (no ranking).
+    With ``screen`` the live candidates run a few steps and only the ``keep`` best go on: their
+    pictures are the full run's.
 
     Args:
-        model: Any Keras functional model with a layer called ``layer_name``.
-        layer_name, n, candidates: The layer, the grid side, rank filters 0..candidates-1.
-        method, seed: ``"seed"`` or ``"fourier"``; seed of the starting images.
-        filter_indices: Explicit filters to show (at most n*n); skips the ranking.
-        size, steps, step_size, margin: Tile side (px), ascent steps, step (None: the method's
-            default), black pixels between tiles.
+        model: Any Keras functional model with a layer called ``settings.layer``, or a
+            ``Visualizer`` holding one (whose compiled steps are then reused).
+        settings: The grid (``GridSettings.problem`` says what is wrong with it).
         screen, keep: Screen candidates with a short run first; its survivors (2*n*n).
         batch_size, on_progress: Filters per batch (None: sized to memory); called after each.
-        compute_dtype: "float32", "bfloat16" or None (this process's ``compute_choice``).
+        compute_dtype: "float32", "bfloat16" or None (the visualizer's).
 
     Returns:
         A ``FilterGrid``; fewer than n*n tiles (the rest black) when too few filters respond.
 
     Raises:
-        ValueError: Unknown layer, a grid or candidate count too large, or a bad setting.
+        ValueError: Unknown layer, or settings this layer cannot make a grid of.
     """
-    _check_common(size, steps, 1.0 if step_size is None else step_size, method)
-    count = filter_count(model, layer_name)
-    _check_grid(n, count, layer_name)
-    runner = make_ascent(model, layer_name, method, size, step_size, seed, batch_size,
-                         compute_dtype)  # fmt: skip
-    settings = {"layer": layer_name, "n": n, "method": method, "seed": seed, "size": size,
-                "steps": steps, "step_size": step_size, "margin": margin,
-                "compute_dtype": runner.compute_dtype, "batch_size": runner.batch_size}  # fmt: skip
-    if filter_indices is not None:
-        indices = _check_indices(filter_indices, count, layer_name)
-        return _chosen_grid(model, indices, settings, on_progress)
-    if not n * n <= candidates <= count:
-        raise ValueError(f"candidates must be between {n * n} and {count} ({layer_name}), "
-                         f"got {candidates}")  # fmt: skip
-    keep = keep or 2 * n * n
-    stages = _stages(candidates, keep, steps, screen)
-    ranked = rank_candidates(runner, candidates, stages, on_progress)
-    settings.update(candidates=candidates, screen=bool(screen), keep=keep)
-    return _best_of(ranked, runner, settings)
+    visualizer = as_visualizer(model)
+    s = settings
+    count = filter_count(visualizer.model, s.layer)
+    problem = s.problem(count)
+    if problem:
+        raise ValueError(problem)
+    runner = make_ascent(
+        visualizer, s.layer, s.method, s.size, s.step_size, s.seed, batch_size, compute_dtype
+    )
+    meta = {
+        "layer": s.layer,
+        "n": s.n,
+        "method": s.method,
+        "seed": s.seed,
+        "size": s.size,
+        "steps": s.steps,
+        "step_size": s.step_size,
+        "margin": s.margin,
+        "compute_dtype": runner.compute_dtype,
+        "batch_size": runner.batch_size,
+    }
+    chosen = s.filter_indices(count)
+    if chosen is not None:
+        indices = check_indices(chosen, count, s.layer)
+        return _chosen_grid(visualizer, indices, meta, on_progress)
+    keep = keep or 2 * s.n * s.n
+    stages = _stages(s.candidates, keep, s.steps, screen)
+    ranked = rank_candidates(runner, s.candidates, stages, on_progress)
+    meta.update(candidates=s.candidates, screen=bool(screen), keep=keep)
+    return _best_of(ranked, runner, meta)
 
 
 def _chosen_grid(
-    model: keras.Model,
+    visualizer: Visualizer,
     indices: np.ndarray,
-    settings: dict,
+    meta: dict,
     on_progress: ProgressCallback | None,
 ) -> FilterGrid:
     """The grid of exactly ``indices``, in that order (no ranking, nothing dropped)."""
-    s, n = settings, settings["n"]
-    if len(indices) > n * n:
-        raise ValueError(f"{len(indices)} filters do not fit a {n}x{n} grid")
     res = visualize_filters(
-        model, s["layer"], indices, s["size"], s["steps"], s["step_size"], s["seed"],
-        s["method"], s["batch_size"], on_progress, s["compute_dtype"],
-    )  # fmt: skip
+        visualizer,
+        meta["layer"],
+        indices,
+        size=meta["size"],
+        steps=meta["steps"],
+        step_size=meta["step_size"],
+        seed=meta["seed"],
+        method=meta["method"],
+        batch_size=meta["batch_size"],
+        on_progress=on_progress,
+        compute_dtype=meta["compute_dtype"],
+    )
     return FilterGrid(
-        stitch(res.images, n, s["margin"]), res.filter_indices, res.losses, res.images,
-        res.loss_history, s["layer"], n, len(indices) * s["steps"], len(indices),
-        {**s, "filter_indices": [int(i) for i in indices]},
-    )  # fmt: skip
-
-
-def _check_grid(n: int, count: int, layer_name: str) -> None:
-    if not 1 <= n <= 8:
-        raise ValueError(f"grid side n must be between 1 and 8, got {n}")
-    if n * n > count:
-        raise ValueError(f"a {n}x{n} grid needs {n * n} filters but {layer_name} has {count}")
+        image=stitch(res.images, meta["n"], meta["margin"]),
+        filter_indices=res.filter_indices,
+        losses=res.losses,
+        tiles=res.images,
+        loss_history=res.loss_history,
+        layer=meta["layer"],
+        n=meta["n"],
+        image_steps=len(indices) * meta["steps"],
+        candidates=len(indices),
+        settings={**meta, "filter_indices": [int(i) for i in indices]},
+    )
 
 
 @dataclass
@@ -278,10 +285,17 @@ def _best_of(ranked: Ranked, runner: AscentMethod, settings: dict) -> FilterGrid
     best = _alive_best(ranked.history, n * n)
     tiles = runner.pictures({key: value[best] for key, value in ranked.state.items()})
     return FilterGrid(
-        stitch(tiles, n, settings["margin"]), ranked.indices[best], ranked.history[best, -1],
-        tiles, ranked.history[best], settings["layer"], n, ranked.image_steps,
-        ranked.candidates, settings,
-    )  # fmt: skip
+        image=stitch(tiles, n, settings["margin"]),
+        filter_indices=ranked.indices[best],
+        losses=ranked.history[best, -1],
+        tiles=tiles,
+        loss_history=ranked.history[best],
+        layer=settings["layer"],
+        n=n,
+        image_steps=ranked.image_steps,
+        candidates=ranked.candidates,
+        settings=settings,
+    )
 
 
 class RenderClock:
@@ -309,32 +323,3 @@ class RenderClock:
             return None
         per_image_step = (now - started) / (progress.done - done_then)
         return per_image_step * max(progress.total - progress.done, 0)
-
-
-def sample_filters(count: int, k: int, seed: int) -> list[int]:
-    """A seeded random sample of ``k`` distinct filters out of ``count``, sorted."""
-    if not 1 <= k <= count:
-        raise ValueError(f"cannot sample {k} of {count} filters")
-    return sorted(int(i) for i in np.random.default_rng(seed).choice(count, k, replace=False))
-
-
-def parse_indices(text: str) -> list[int]:
-    """Read filter indices typed as ``"0, 5, 9"`` or ``"3-7"``.
-
-    Raises:
-        ValueError: Text that is not a list of non-negative integers or ranges.
-    """
-    indices: list[int] = []
-    for part in text.replace(";", ",").replace(" ", ",").split(","):
-        if not part:
-            continue
-        low, dash, high = part.partition("-")
-        if not low.isdigit() or (dash and not high.isdigit()):
-            raise ValueError(f"{part!r} is not a filter index or a range like 3-7")
-        a, b = int(low), int(high) if dash else int(low)
-        if b < a:
-            raise ValueError(f"range {part!r} runs backwards")
-        indices.extend(range(a, b + 1))
-    if not indices:
-        raise ValueError("type at least one filter index, e.g. 0, 5, 9")
-    return indices

@@ -1,16 +1,13 @@
-"""VGG16's convolutional base: loading its weights, cutting it at a layer, sharing the pieces.
+"""VGG16's convolutional base: loading its weights, and cutting it at a layer.
 
 ``load_vgg16`` gives the network with ImageNet weights (Keras downloads and caches them), a
 local weights file, or seeded untrained weights; ``truncate`` cuts it after a layer, so that
-nothing deeper runs; ``shared`` keeps one such piece per model for the whole process.
+nothing deeper runs; ``in_dtype`` gives a copy that computes in bfloat16.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-import weakref
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,9 +37,6 @@ DOCUMENT_LAYERS = ("block1_conv1", "block2_conv2", "block3_conv3", "block4_conv3
 WEIGHTS_ENV = "VGG16_WEIGHTS"
 WEIGHTS_DIR_ENV = "VGG16_WEIGHTS_DIR"
 INPUT_SHAPE = (None, None, 3)  # any image size
-# Trained VGG16 conv weights for offline development and CI, when the repository sits beside
-# shared/ (see shared/vgg16/README.md). Never committed; tests that need it skip without it.
-SHARED_WEIGHTS = Path(__file__).resolve().parents[3] / "shared" / "vgg16" / "vgg16_notop.weights.h5"
 
 
 class WeightsError(ValueError):
@@ -219,18 +213,24 @@ def truncate(model: keras.Model, layer_name: str) -> keras.Model:
     return keras.Model(model.inputs, model.get_layer(layer_name).output)
 
 
-_SHARED_LOCK = threading.Lock()
-_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def in_dtype(model: keras.Model, compute_dtype: str) -> keras.Model:
+    """``model`` itself for float32; else one copy whose weights and arithmetic are bfloat16.
 
-
-def shared(model: keras.Model, key: tuple, build: Callable[[], object]):
-    """One truncated model or compiled step per (model, key) for the whole process.
-
-    Every new ``tf.function`` traces again and keeps its graph: built per render, twenty
-    sessions drawing grids would cost gigabytes and most of the CPU.
+    The copy keeps one set of weights, in bfloat16 (half the bytes of the float32 ones): no
+    float32 master copy, no cast of every weight at every step. Its input stays float32.
     """
-    with _SHARED_LOCK:
-        per_model = _SHARED.setdefault(model, {})
-        if key not in per_model:
-            per_model[key] = build()
-        return per_model[key]
+    if compute_dtype == "float32":
+        return model
+    if compute_dtype != "bfloat16":
+        raise ValueError(f"compute_dtype must be 'float32' or 'bfloat16', got {compute_dtype!r}")
+    keras = import_keras()
+
+    def clone(layer):
+        config = layer.get_config()
+        if not isinstance(layer, keras.layers.InputLayer):
+            config["dtype"] = "bfloat16"
+        return layer.__class__.from_config(config)
+
+    copy = keras.models.clone_model(model, clone_function=clone)
+    copy.set_weights(model.get_weights())
+    return copy

@@ -94,3 +94,17 @@ def loss_curve_figure(loss_history: np.ndarray, filter_index: int, height: int =
     fig.update_xaxes(title="gradient-ascent step")
     fig.update_yaxes(title="mean activation (loss)")
     return style(fig, f"Filter {filter_index}: activation while climbing", height)
+
+
+def dream_curve_figure(losses: np.ndarray, target: str, height: int = 360) -> go.Figure:
+    """The loss (mean activation of the target) before every step of the dream."""
+    steps = np.arange(len(losses))
+    fig = go.Figure(
+        go.Scatter(
+            x=steps, y=losses, mode="lines+markers", line={"width": 4, "color": POSITIVE},
+            hovertemplate="after %{x} steps<br>mean activation %{y:.3f}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_xaxes(title="gradient-ascent steps from the photo")
+    fig.update_yaxes(title="mean activation")
+    return style(fig, "Mean activation while dreaming", height)  # the target: in the caption

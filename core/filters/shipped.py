@@ -14,15 +14,16 @@ import platform
 import time
 from collections.abc import Callable
 from dataclasses import fields
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.filters.grid import FilterGrid
+from core.filters.grid import FilterGrid, filter_grid
 from core.filters.model import CONV_LAYERS, DOCUMENT_LAYERS
-from core.filters.store import GridSettings, default_settings, render, weights_id
+from core.filters.settings import GridSettings, default_settings
+from core.filters.store import weights_id
+from core.filters.visualizer import Visualizer, as_visualizer
 
 if TYPE_CHECKING:
     import keras
@@ -97,8 +98,9 @@ def read_shipped(json_path: Path) -> tuple[GridSettings, FilterGrid, dict] | Non
         return None
 
 
-@lru_cache(maxsize=4)
-def _index(directory: Path) -> dict[GridSettings, tuple[FilterGrid, dict]]:
+def shipped_index(directory: Path = SHIPPED_DIR) -> dict[GridSettings, tuple[FilterGrid, dict]]:
+    """Every readable shipped grid in ``directory``, by its settings (reads the whole folder:
+    the page keeps the index)."""
     found = {}
     for json_path in sorted(Path(directory).glob("*.json")):
         entry = read_shipped(json_path)
@@ -117,7 +119,7 @@ def shipped_grid(
         (grid, rendering) or None when no shipped grid has these settings (or the folder is
         missing or damaged: never raises).
     """
-    return _index(Path(directory)).get(settings)
+    return shipped_index(Path(directory)).get(settings)
 
 
 def shipped_name(settings: GridSettings) -> str:
@@ -126,10 +128,10 @@ def shipped_name(settings: GridSettings) -> str:
 
 
 def render_settings(
-    model: keras.Model, settings: GridSettings, compute_dtype: str, on_progress=None
+    model: keras.Model | Visualizer, settings: GridSettings, compute_dtype: str, on_progress=None
 ) -> FilterGrid:
     """The grid ``settings`` describe, computed in ``compute_dtype`` (as the page renders it)."""
-    return render(model, settings, on_progress, compute_dtype)
+    return filter_grid(model, settings, on_progress=on_progress, compute_dtype=compute_dtype)
 
 
 def write_shipped(grid: FilterGrid, settings: GridSettings, rendering: dict, directory: Path):
@@ -145,7 +147,6 @@ def write_shipped(grid: FilterGrid, settings: GridSettings, rendering: dict, dir
     rendering = rendering | {"png": f"{PALETTE_COLOURS} colours, mean |error| {error:.2f}/255"}
     text = json.dumps(grid_metadata(grid, settings, rendering), indent=1)
     stem.with_suffix(".json").write_text(text + "\n")
-    _index.cache_clear()
     return stem.with_suffix(".json")
 
 
@@ -183,7 +184,7 @@ def ship_order() -> list[tuple[str, str]]:
 
 
 def ship(
-    model: keras.Model,
+    model: keras.Model | Visualizer,
     weights: str,
     directory: Path = SHIPPED_DIR,
     compute_dtype: str = "float32",
@@ -206,7 +207,8 @@ def ship(
     Returns:
         The JSON paths of the shipped set.
     """
-    wid = weights_id(model)
+    visualizer = as_visualizer(model)  # one compiled step per layer for the whole set
+    wid = weights_id(visualizer.model)
     base = {"weights": weights, "weights_id": wid, "compute_dtype": compute_dtype}
     base |= _environment()
     written, seed_indices = [], {}
@@ -222,7 +224,7 @@ def ship(
             log(f"{path.stem}: up to date")
         else:
             started = time.perf_counter()
-            grid = render_settings(model, settings, compute_dtype)
+            grid = render_settings(visualizer, settings, compute_dtype)
             seconds = round(time.perf_counter() - started, 1)
             rendering = base | {
                 "seconds": seconds, "batch_size": grid.settings["batch_size"],

@@ -4,7 +4,8 @@ Modules, each importing only those above it:
 
 - ``network``: the forward and backward pass (``MLP``), weights, snapshots (NumPy only);
 - ``engine``: the same loop compiled with TensorFlow, K learning rates at once;
-- ``training``: ``train(..., engine="numpy" | "xla")``, one switch between the two;
+- ``settings``: ``TrainingSettings``, everything that decides a run (the lesson's by default);
+- ``training``: ``train(X, y, settings, engine="numpy" | "xla")``, one switch between the two;
 - ``plots``, ``replay`` and ``latex``: what the pages draw (``replay``: training as a film);
 - ``compare`` and ``export``: pinned runs' figures; JSON, Keras and NumPy-script exports.
 
@@ -32,6 +33,7 @@ from core.mlp.network import (
     snapshot_schedule,
     white_text,
 )
+from core.mlp.settings import TrainingSettings
 from core.mlp.training import train
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "ProgressCallback",
     "Step",
     "TrainResult",
+    "TrainingSettings",
     "activate",
     "activation_derivative",
     "even_frames",

@@ -33,6 +33,7 @@ from core.mlp.network import (  # noqa: E402
     initial_weights,
     snapshot_schedule,
 )
+from core.mlp.settings import TrainingSettings, resolve_settings  # noqa: E402
 
 # Steps per compiled call: long runs come back to Python now and then to report progress.
 CHUNK = 20_000
@@ -272,18 +273,26 @@ def sweep_learning_rates(
     X: np.ndarray,
     y: np.ndarray,
     learning_rates: Sequence[float],
-    layers: Sequence[int] = (3, 5, 2, 1),
-    iterations: int = 10_000,
-    seed: int = 0,
-    init_scale: float = 0.15,
-    activation: str = "sigmoid",
+    settings: TrainingSettings | None = None,
+    *,
     progress: ProgressCallback | None = None,
+    **values,
 ) -> Sweep:
-    """Train ``MLP(layers, seed, init_scale)`` once per learning rate, all in one compiled run.
+    """Train the settings' network once per learning rate, all in one compiled run.
 
-    Only the losses and final weights are kept (no snapshots): what a sweep plot needs.
+    The settings (or keyword arguments, as in ``core.mlp.train``) give the network, its start
+    and the iterations; their learning rate is ignored. Only the losses and final weights are
+    kept (no snapshots): what a sweep plot needs.
     """
-    start = initial_weights(layers, seed, init_scale)
+    settings, layers = resolve_settings(settings, X, y, **values)
+    start = initial_weights(layers, settings.seed, settings.init_scale)
     return train_many(
-        X, y, start, learning_rates, iterations, activation, progress, snapshots=False
+        X,
+        y,
+        start,
+        learning_rates,
+        settings.iterations,
+        settings.activation,
+        progress,
+        snapshots=False,
     )

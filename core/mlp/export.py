@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from core.mlp.network import TrainResult, check_activation, check_layers
+from core.mlp.settings import TrainingSettings, resolve_settings
 
 JSON_LAYOUT = "each W has shape (n_out, n_in + 1), bias in the last column"
 
@@ -175,28 +176,28 @@ print(f"final error {{error:.12e}}")
 def numpy_script(
     X: np.ndarray,
     y: np.ndarray,
-    layers: Sequence[int],
-    learning_rate: float,
-    iterations: int,
-    seed: int,
-    init_scale: float,
-    activation: str,
+    settings: TrainingSettings | None = None,
+    *,
     file_name: str = "train_mlp_run.py",
+    **values,
 ) -> str:
     """A standalone Python script (NumPy only) that repeats this run and prints its final error.
 
     The final error is the one ``core.mlp.train`` reports: the error before the last step.
 
     Args:
-        X: inputs (n, layers[0]); y: targets (n, layers[-1]) or (n,).
-        layers, learning_rate, iterations, seed, init_scale, activation: as in ``train``.
+        X: inputs (n, n_inputs); y: targets (n, n_outputs) or (n,).
+        settings: The run, or its values as keyword arguments (as in ``core.mlp.train``).
         file_name: the name the script gives itself in its docstring.
 
     Returns:
         The script's source text.
     """
+    settings, layers = resolve_settings(settings, X, y, **values)
     layers = check_layers(layers)
-    activation = check_activation(activation)
+    activation = check_activation(settings.activation)
+    learning_rate, iterations = settings.learning_rate, settings.iterations
+    seed, init_scale = settings.seed, settings.init_scale
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64).reshape(len(X), -1)
     hidden = "-".join(str(n) for n in layers)

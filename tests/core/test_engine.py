@@ -20,12 +20,15 @@ X_DOC, Y_DOC = training_set()
     ],
 )
 def test_compiled_training_equals_the_reference(layers, activation, learning_rate, iterations):
-    reference = train(
-        X_DOC, Y_DOC, layers, learning_rate, iterations, seed=4, activation=activation
+    values = dict(
+        layers=layers,
+        learning_rate=learning_rate,
+        iterations=iterations,
+        seed=4,
+        activation=activation,
     )
-    fast = train(
-        X_DOC, Y_DOC, layers, learning_rate, iterations, seed=4, activation=activation, engine="xla"
-    )
+    reference = train(X_DOC, Y_DOC, **values)
+    fast = train(X_DOC, Y_DOC, engine="xla", **values)
     np.testing.assert_allclose(fast.losses, reference.losses, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(fast.snapshot_iterations, reference.snapshot_iterations)
     for a, b in zip(fast.snapshots, reference.snapshots, strict=True):
@@ -62,7 +65,7 @@ def test_the_longest_run_at_the_largest_rate_stays_finite():
     result = train(
         X_DOC,
         Y_DOC,
-        (3, 8, 8, 8, 1),
+        layers=(3, 8, 8, 8, 1),
         learning_rate=100,
         iterations=200_000,
         init_scale=2.0,
@@ -94,10 +97,12 @@ def test_a_run_longer_than_one_chunk_equals_the_numpy_backprop_loop():
 def test_the_engine_trains_several_outputs_like_the_reference():
     Y = np.column_stack([Y_DOC[:, 0], 1 - Y_DOC[:, 0]])
     layers = (3, 4, 4, 2)
-    reference = train(X_DOC, Y, layers, 0.5, 600, seed=1)
-    fast = train(X_DOC, Y, layers, 0.5, 600, seed=1, engine="xla")
+    reference = train(X_DOC, Y, layers=layers, learning_rate=0.5, iterations=600, seed=1)
+    fast = train(
+        X_DOC, Y, layers=layers, learning_rate=0.5, iterations=600, seed=1, engine="xla"
+    )
     np.testing.assert_allclose(fast.losses, reference.losses, rtol=0, atol=1e-9)
     for a, b in zip(fast.snapshots, reference.snapshots, strict=True):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)
     with pytest.raises(ValueError, match=r"y of shape \(10, 2\)"):
-        train(X_DOC, Y_DOC, layers, iterations=5, engine="xla")
+        train(X_DOC, Y_DOC, layers=layers, iterations=5, engine="xla")

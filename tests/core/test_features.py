@@ -25,8 +25,9 @@ from core.filters.features import (
     upsample,
 )
 from core.filters.grid import filter_grid
-from core.filters.model import SHARED_WEIGHTS, load_vgg16
-from core.filters.store import default_settings, save_grid
+from core.filters.model import load_vgg16
+from core.filters.settings import GridSettings, default_settings
+from core.filters.store import save_grid
 
 # (block, convolutions, filters): VGG16's layout and names, with a handful of filters each.
 TINY_LAYOUT = (("block1", 2, 4), ("block2", 2, 6), ("block3", 3, 8), ("block4", 3, 8),
@@ -109,17 +110,13 @@ def test_maps_of_another_size_need_no_new_model(tiny):
     assert large["block1_conv1"].shape == (80, 80, 4)
 
 
-NO_WEIGHTS = f"trained VGG16 weights absent: {SHARED_WEIGHTS}"
-
-
-@pytest.mark.skipif(not SHARED_WEIGHTS.is_file(), reason=NO_WEIGHTS)
-def test_real_vgg16_maps_equal_keras_on_a_sample_photo():
+def test_real_vgg16_maps_equal_keras_on_a_sample_photo(trained_vgg16):
     from core.filters.photos import read_picture
     from tests.conftest import ROOT
 
-    model = load_vgg16(SHARED_WEIGHTS)
+    model = trained_vgg16.model
     pixels = read_picture((ROOT / "assets" / "samples" / "chelsea.jpg").read_bytes(), 64).pixels
-    maps = feature_maps(model, pixels)
+    maps = feature_maps(trained_vgg16, pixels)
     assert len(maps) == 13
     x = keras.applications.vgg16.preprocess_input(pixels[None].astype(np.float32))
     for name in ("block1_conv1", "block3_conv3", "block5_conv3"):
@@ -250,8 +247,8 @@ def test_rendered_pictures_are_stored_found_again_and_match_the_document(tiny, t
 
 def test_pictures_come_from_the_layers_default_grid_when_it_is_there(tiny, tmp_path):
     s = default_settings("block1_conv1")
-    grid = filter_grid(tiny, "block1_conv1", 2, 4, size=32, steps=2)
-    save_grid(grid, tmp_path, s.key("tiny"))
+    grid = filter_grid(tiny, GridSettings(layer="block1_conv1", n=2, candidates=4, size=32, steps=2))
+    save_grid(grid, tmp_path, s.key("tiny", "float32"))
     found = find_filter_pictures("block1_conv1", list(grid.filter_indices), "tiny", [tmp_path])
     assert sorted(found) == sorted(int(f) for f in grid.filter_indices)
     for f, tile in zip(grid.filter_indices, grid.tiles, strict=True):

@@ -80,12 +80,13 @@ def test_the_whole_layer_is_its_mean_activation(tiny):
 
 
 def test_switching_filter_and_target_never_traces_again(tiny):
-    for f in (0, 1, None, 3):
-        dream(tiny, "block1_conv1", photo(32), f, steps=1)
-    dream(tiny, "block1_conv1", photo(48), 2, steps=1)  # a new size: the signature is open
-    from core.filters.model import shared
+    from core.filters.visualizer import Visualizer
 
-    step = shared(tiny, ("dream", "block1_conv1"), lambda: None)
+    visualizer = Visualizer(tiny, "float32")
+    for f in (0, 1, None, 3):
+        dream(visualizer, "block1_conv1", photo(32), f, steps=1)
+    dream(visualizer, "block1_conv1", photo(48), 2, steps=1)  # a new size: the signature is open
+    step = visualizer.piece(("dream", "block1_conv1"), lambda: None)
     assert step.traces == 1
 
 

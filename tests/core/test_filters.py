@@ -12,7 +12,6 @@ import pytest
 import tensorflow as tf
 
 from core.filters import grid as grid_module
-from core.filters import store as filter_cache
 from core.filters.__main__ import main
 from core.filters.ascent import (
     EPSILON,
@@ -22,9 +21,16 @@ from core.filters.ascent import (
     make_ascent,
     visualize_filters,
 )
-from core.filters.grid import filter_grid, parse_indices, stitch
-from core.filters.model import SHARED_WEIGHTS, WeightsError, load_vgg16, truncate
-from core.filters.store import GridSettings, load_grid, save_grid, weights_id
+from core.filters.grid import filter_grid, stitch
+from core.filters.model import WeightsError, load_vgg16, truncate
+from core.filters.settings import GridSettings, parse_indices
+from core.filters.store import load_grid, save_grid, weights_id
+from core.filters.visualizer import Visualizer
+
+
+def grid_settings(layer: str, **values) -> GridSettings:
+    """Grid settings for the tiny models: 16 px tiles unless said otherwise."""
+    return GridSettings(layer=layer, **{"size": 16, **values})
 
 
 def tiny_model(seed: int = 0) -> keras.Model:
@@ -83,7 +89,7 @@ def test_loss_rises_with_steps(model):
 def test_dead_filters_are_dropped(planted):
     res = visualize_filters(planted, "block1_conv1", [2], size=16, steps=3)
     assert not res.alive[0] and res.losses[0] == 0
-    grid = filter_grid(planted, "block1_conv1", n=2, candidates=8, size=16, steps=4)
+    grid = filter_grid(planted, grid_settings("block1_conv1", n=2, candidates=8, size=16, steps=4))
     assert 2 not in grid.filter_indices.tolist()
     assert np.all(grid.losses > 0)
     assert np.all(np.diff(grid.losses) <= 0)  # best first
@@ -157,8 +163,9 @@ def test_deprocess_range_and_scale():
 
 
 def test_screening_keeps_the_exhaustive_winners_and_costs_less(model):
-    full = filter_grid(model, "block2_conv1", n=1, candidates=6, size=16, steps=12, screen=False)
-    quick = filter_grid(model, "block2_conv1", n=1, candidates=6, size=16, steps=12, keep=2)
+    settings = grid_settings("block2_conv1", n=1, candidates=6, size=16, steps=12)
+    full = filter_grid(model, settings, screen=False)
+    quick = filter_grid(model, settings, keep=2)
     assert quick.image_steps < full.image_steps == 6 * 12
     assert quick.filter_indices.tolist() == full.filter_indices.tolist()
     np.testing.assert_allclose(quick.loss_history, full.loss_history, rtol=1e-4)
@@ -195,8 +202,8 @@ def test_image_steps_count_the_work_actually_done(planted, monkeypatch, screen):
 
     monkeypatch.setattr(grid_module, "make_ascent", counting)
     reports = []
-    grid = filter_grid(planted, "block1_conv1", n=1, candidates=8, size=16, steps=12,
-                       screen=screen, keep=2, on_progress=reports.append)  # fmt: skip
+    settings = grid_settings("block1_conv1", n=1, candidates=8, size=16, steps=12)
+    grid = filter_grid(planted, settings, screen=screen, keep=2, on_progress=reports.append)
     assert 2 not in grid.filter_indices.tolist()  # bias -1, zero kernel: never fires
     # Filter 2 is dead: the first step finds it and it costs nothing after that.
     assert (2, 0) in counters[0].seen and (2, 1) not in counters[0].seen
@@ -209,21 +216,23 @@ def test_a_grid_where_no_filter_fires_is_black_not_an_error():
     conv = silent.get_layer("block1_conv1")
     kernel, bias = conv.get_weights()
     conv.set_weights([np.zeros_like(kernel), np.full_like(bias, -1.0)])  # every filter dead
-    grid = filter_grid(silent, "block1_conv1", n=2, candidates=8, size=16, steps=3)
+    grid = filter_grid(silent, grid_settings("block1_conv1", n=2, candidates=8, size=16, steps=3))
     assert len(grid.filter_indices) == 0 and grid.image_steps == 8  # one step each
     assert grid.image.shape == (37, 37, 3) and grid.image.max() == 0
 
 
 def test_explicit_indices_keep_their_order(model):
-    grid = filter_grid(model, "block2_conv1", n=2, filter_indices=[5, 1, 3], size=16, steps=2)
+    chosen = grid_settings("block2_conv1", n=2, selection="indices", indices=(5, 1, 3), steps=2)
+    grid = filter_grid(model, chosen)
     assert grid.filter_indices.tolist() == [5, 1, 3]
     assert grid.image.shape == (37, 37, 3) and grid.png_name == "block2_conv1_2x2.png"
 
 
 def test_progress_reports_batches(model):
     seen = []
-    visualize_filters(model, "block2_conv1", range(5), size=16, steps=2, batch_size=2,
-                      on_progress=seen.append)  # fmt: skip
+    visualize_filters(
+        model, "block2_conv1", range(5), size=16, steps=2, batch_size=2, on_progress=seen.append
+    )
     assert [p.done for p in seen] == [4, 8, 10] and seen[-1].total == 10
     assert len(seen[-1].finished.filter_indices) == 5
 
@@ -235,10 +244,10 @@ def test_progress_reports_batches(model):
         ({"layer_name": "block1_pool", "filter_indices": [99]}, "out of range"),
         ({"filter_indices": [6]}, "out of range"),
         ({"filter_indices": [-1]}, "out of range"),
-        ({"size": 4}, "size"),
-        ({"steps": 0}, "steps"),
-        ({"step_size": -1.0}, "step_size"),
-        ({"method": "magic"}, "method"),
+        ({"size": 4}, "image size"),
+        ({"steps": 0}, "Steps must be"),
+        ({"step_size": -1.0}, "step size"),
+        ({"method": "magic"}, "Unknown method"),
     ],
 )
 def test_bad_visualize_inputs(model, kwargs, message):
@@ -253,13 +262,14 @@ def test_bad_visualize_inputs(model, kwargs, message):
         ({"n": 3}, "needs 9 filters"),
         ({"n": 2, "candidates": 7}, "candidates"),
         ({"n": 2, "candidates": 3}, "candidates"),
-        ({"n": 1, "filter_indices": [0, 1]}, "do not fit"),
+        ({"n": 1, "selection": "indices", "indices": (0, 1)}, "do not fit"),
         ({"n": 0}, "between 1 and 8"),
+        ({"layer": "block9_conv9"}, "unknown layer"),
     ],
 )
 def test_bad_grid_inputs(model, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        filter_grid(model, "block2_conv1", size=16, steps=1, **kwargs)
+        filter_grid(model, grid_settings(**{"layer": "block2_conv1", "steps": 1, **kwargs}))
 
 
 @pytest.mark.parametrize(
@@ -300,20 +310,17 @@ def test_untrained_network_is_reproducible():
 
 def test_grid_cache_round_trip_and_keys(model, tmp_path):
     settings = GridSettings(layer="block2_conv1", n=2, candidates=6, size=16, steps=3)
-    grid = filter_cache.render(model, settings)
-    key = settings.key(weights_id(model))
+    grid = filter_grid(model, settings)
+    key = settings.key(weights_id(model), "float32")
     save_grid(grid, tmp_path, key, png=True)
     back = load_grid([tmp_path / "empty", tmp_path], key)
     np.testing.assert_array_equal(back.image, grid.image)
     np.testing.assert_array_equal(back.filter_indices, grid.filter_indices)
     assert back.settings == grid.settings and (tmp_path / grid.png_name).is_file()
-    assert settings.key("other weights") != key
-    assert (
-        GridSettings(layer="block2_conv1", n=2, candidates=6, size=16, steps=4).key(
-            weights_id(model)
-        )
-        != key
-    )
+    assert settings.key("other weights", "float32") != key
+    assert settings.key(weights_id(model), "bfloat16") != key
+    more_steps = GridSettings(layer="block2_conv1", n=2, candidates=6, size=16, steps=4)
+    assert more_steps.key(weights_id(model), "float32") != key
     (tmp_path / f"{key}.npz").write_bytes(b"damaged")
     assert load_grid([tmp_path], key) is None
 
@@ -325,32 +332,49 @@ def test_random_selection_is_seeded():
 
 
 def test_command_line_prerenders_a_grid_the_page_finds(tmp_path, capsys):
-    args = ["--layer", "block1_conv1", "--grid", "1", "--weights", "untrained", "--out",
-            str(tmp_path), "--candidates", "2", "--steps", "2", "--size", "32"]  # fmt: skip
+    args = ["--layer", "block1_conv1", "--grid", "1", "--weights", "untrained"]
+    args += ["--out", str(tmp_path), "--candidates", "2", "--steps", "2", "--size", "32"]
     assert main(args) == 0
     assert (tmp_path / "block1_conv1_1x1.png").is_file()
     settings = GridSettings(layer="block1_conv1", n=1, candidates=2, steps=2, size=32)
-    assert load_grid([tmp_path], settings.key(weights_id(load_vgg16(None)))) is not None
+    key = settings.key(weights_id(load_vgg16(None)), "float32")
+    assert load_grid([tmp_path], key) is not None
     assert main(["--weights", str(tmp_path / "missing.weights.h5")]) == 2
     assert "not found" in capsys.readouterr().err
 
 
 @pytest.mark.slow
-def test_real_weights_load_and_draw_coloured_first_layer():
-    if not SHARED_WEIGHTS.is_file():
-        pytest.skip(f"real VGG16 weights not found at {SHARED_WEIGHTS} (../shared is absent)")
-    model = load_vgg16(SHARED_WEIGHTS)
-    bias = model.get_layer("block1_conv1").get_weights()[1]
+def test_real_weights_load_and_draw_coloured_first_layer(trained_vgg16):
+    bias = trained_vgg16.model.get_layer("block1_conv1").get_weights()[1]
     np.testing.assert_allclose(bias[:4], [0.7343, 0.0934, 0.0678, 0.8863], atol=1e-3)
-    grid = filter_grid(model, "block1_conv1", n=2, candidates=8, size=48, steps=10)
+    settings = grid_settings("block1_conv1", n=2, candidates=8, size=48, steps=10)
+    grid = filter_grid(trained_vgg16, settings)
     assert len(grid.filter_indices) == 4 and np.all(grid.losses > 0)
     assert grid.tiles.std() > 5  # real patterns, not flat grey
 
 
 def test_renders_share_one_compiled_step(model):
-    from core.filters.model import _SHARED
-
-    filter_grid(model, "block2_conv1", n=1, candidates=2, size=16, steps=2)
-    filter_grid(model, "block2_conv1", n=1, candidates=3, size=24, steps=3, step_size=2.0)
-    step = _SHARED[model][("seed", "block2_conv1", "float32")]
+    visualizer = Visualizer(model, "float32")
+    filter_grid(visualizer, grid_settings("block2_conv1", n=1, candidates=2, steps=2))
+    again = grid_settings("block2_conv1", n=1, candidates=3, size=24, steps=3, step_size=2.0)
+    filter_grid(visualizer, again)
+    step = visualizer.piece(("seed", "block2_conv1", "float32"), lambda: None)
     assert step.traces == 1
+
+
+def test_a_visualizer_keeps_a_bounded_number_of_pieces(model):
+    visualizer = Visualizer(model, "float32", max_pieces=2)
+    for layer in ("block1_conv1", "block2_conv1", "block1_conv1"):
+        visualizer.features(layer)
+    visualizer.piece(("other",), lambda: "built")
+    assert visualizer.pieces() == [("features", "block1_conv1", "float32"), ("other",)]
+
+
+def test_the_bfloat16_copy_holds_one_set_of_weights_in_bfloat16(model):
+    visualizer = Visualizer(model, "bfloat16")
+    copy = visualizer.network("bfloat16")
+    assert visualizer.network("bfloat16") is copy  # one copy, whatever the layer
+    assert {str(w.dtype) for w in copy.weights} == {"bfloat16"}
+    assert len(copy.weights) == len(model.weights)
+    truncated = visualizer.features("block1_conv1", "bfloat16")
+    assert all(any(w is v for v in copy.weights) for w in truncated.weights)  # shared, not copied

@@ -18,15 +18,16 @@ from core.filters.compute import (
     DTYPE_ENV,
     MIN_SPEEDUP,
     ComputeChoice,
+    check_dtype,
+    choice_for_this_machine,
     choose,
-    compute_choice,
     cpu_bf16_features,
     measure_choice,
-    resolve_dtype,
 )
 from core.filters.grid import filter_grid
-from core.filters.model import load_vgg16, truncate
-from core.filters.store import GridSettings
+from core.filters.model import in_dtype, load_vgg16, truncate
+from core.filters.settings import GridSettings
+from core.filters.visualizer import Visualizer
 
 AMX_CPUINFO = """processor : 0
 model name : Intel(R) Xeon(R) Platinum 8480+
@@ -49,8 +50,7 @@ def tiny_model(seed: int = 0) -> keras.Model:
 
 @pytest.fixture
 def fresh(monkeypatch):
-    """No choice kept from earlier tests, and no override from the environment."""
-    monkeypatch.setattr(compute, "_CHOICES", {})
+    """No override from the environment."""
     monkeypatch.delenv(DTYPE_ENV, raising=False)
     return monkeypatch
 
@@ -127,7 +127,7 @@ def test_bfloat16_only_when_it_wins_by_the_margin(float32, bfloat16):
         (lambda: choose({"float32": 1, "bfloat16": float("nan")}), "nan"),
         (lambda: choose({"float32": 0, "bfloat16": 1}), "float32"),
         (lambda: measure_choice("fp8"), "fp8"),
-        (lambda: resolve_dtype("float16"), "float16"),
+        (lambda: check_dtype("float16"), "float16"),
         (lambda: compute.probe_step("int8"), "int8"),
     ],
 )
@@ -146,20 +146,20 @@ def test_cpu_features_are_read_from_cpuinfo():
 def test_the_environment_overrides_the_measurement(fresh, value):
     fresh.setenv(DTYPE_ENV, value)
     fresh.setattr(compute, "probe_step", lambda dtype: pytest.fail("measured despite override"))
-    choice = compute_choice()
+    choice = choice_for_this_machine()
     assert choice.dtype == value.strip().lower()
     assert DTYPE_ENV in choice.reason
-    assert resolve_dtype(None) == choice.dtype
+    assert Visualizer(None).compute_dtype == choice.dtype
 
 
 def test_an_unknown_override_falls_back_to_measuring_and_says_so(fresh, clock):
     fresh.setenv(DTYPE_ENV, "float16")
     fresh.setattr(compute, "probe_step", fake_probe(clock, {"float32": 2, "bfloat16": 10}))
-    choice = compute_choice()
+    choice = choice_for_this_machine()
     assert choice.dtype == "float32" and "'float16'" in choice.reason
 
 
-def test_the_choice_is_measured_once_per_process_even_from_many_threads(fresh):
+def test_a_visualizer_measures_once_even_from_many_threads(fresh):
     calls = []
 
     def measure(requested):
@@ -168,20 +168,21 @@ def test_the_choice_is_measured_once_per_process_even_from_many_threads(fresh):
         return ComputeChoice("float32", 16, "float32: test")
 
     fresh.setattr(compute, "measure_choice", measure)
-    results = []
-    threads = [threading.Thread(target=lambda: results.append(compute_choice())) for _ in range(8)]
+    visualizer, results = Visualizer(None), []
+    threads = [
+        threading.Thread(target=lambda: results.append(visualizer.compute_dtype)) for _ in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert calls == ["auto"] and len(results) == 8 and len({id(r) for r in results}) == 1
+    assert calls == ["auto"] and results == ["float32"] * 8
+    assert visualizer.compute.reason == "float32: test"
 
 
-def test_the_grid_key_includes_the_compute_type(fresh):
-    fresh.setenv(DTYPE_ENV, "bfloat16")
+def test_the_grid_key_includes_the_compute_type():
     settings_ = GridSettings()
     assert settings_.key("w", "float32") != settings_.key("w", "bfloat16")
-    assert settings_.key("w") == settings_.key("w", "bfloat16")  # the process's choice
 
 
 def test_without_native_bf16_this_cpu_measures_bfloat16_slower_and_picks_float32():
@@ -198,7 +199,7 @@ def test_bfloat16_step_matches_tensorflow_float32_reference():
     model = tiny_model()
     x = np.stack([initial_image(i, 16, 0) for i in range(3)])
     filters = np.array([0, 3, 5])
-    losses, stepped = AscentStep(model, "bfloat16")(x, filters, 1.0)
+    losses, stepped = AscentStep(in_dtype(model, "bfloat16"), "bfloat16")(x, filters, 1.0)
     images = tf.constant(x)
     with tf.GradientTape() as tape:
         tape.watch(images)
@@ -220,16 +221,18 @@ def test_bfloat16_batches_are_twice_as_big_at_the_same_memory():
 
 
 @pytest.mark.parametrize("method", ["seed", "fourier"])
-def test_renders_default_to_the_process_choice(fresh, method):
+def test_renders_default_to_the_visualizers_choice(fresh, method):
     fresh.setenv(DTYPE_ENV, "bfloat16")
-    model = tiny_model()
-    runner = make_ascent(model, "block2_conv1", method, 16, None, 0, 2)
+    visualizer = Visualizer(tiny_model())
+    runner = make_ascent(visualizer, "block2_conv1", method, 16, None, 0, 2)
     assert runner.compute_dtype == "bfloat16"
-    grid = filter_grid(model, "block2_conv1", n=1, candidates=2, size=16, steps=2, method=method)
+    settings_ = GridSettings.for_method(
+        method, layer="block2_conv1", n=1, candidates=2, size=16, steps=2
+    )
+    grid = filter_grid(visualizer, settings_)
     assert grid.settings["compute_dtype"] == "bfloat16" and grid.settings["batch_size"] >= 1
     assert np.isfinite(grid.losses).all()
-    explicit = filter_grid(model, "block2_conv1", n=1, candidates=2, size=16, steps=2,
-                           method=method, compute_dtype="float32")  # fmt: skip
+    explicit = filter_grid(visualizer, settings_, compute_dtype="float32")
     assert explicit.settings["compute_dtype"] == "float32"
 
 

@@ -13,6 +13,8 @@ import pytest
 from core.filters import grid as grid_module
 from core.filters.ascent import Progress
 from core.filters.grid import RenderClock, filter_grid
+from core.filters.settings import GridSettings
+from core.filters.visualizer import Visualizer
 
 
 class Clock:
@@ -23,8 +25,14 @@ class Clock:
 class SimulatedAscent:
     """Costs ``per_image`` s per batch row and step, plus ``compile_s`` once; some filters dead."""
 
-    def __init__(self, clock: Clock, dead: set[int], batch_size: int = 16,
-                 per_image: float = 0.05, compile_s: float = 8.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        clock: Clock,
+        dead: set[int],
+        batch_size: int = 16,
+        per_image: float = 0.05,
+        compile_s: float = 8.0,
+    ) -> None:
         self.clock, self.dead, self.batch_size = clock, dead, batch_size
         self.compute_dtype = "float32"
         self.per_image, self.compile_s, self.steps_taken = per_image, compile_s, 0
@@ -53,8 +61,12 @@ def simulate(monkeypatch, dead_share: float, candidates: int = 200, steps: int =
     monkeypatch.setattr(grid_module, "filter_count", lambda model, layer: 512)
     monkeypatch.setattr(grid_module, "make_ascent", lambda *a: SimulatedAscent(clock, dead))
     reports: list[tuple[Progress, float]] = []
-    grid = filter_grid(None, "block5_conv3", n=n, candidates=candidates, steps=steps, size=16,
-                       on_progress=lambda p: reports.append((p, clock.now)))  # fmt: skip
+    settings = GridSettings(n=n, candidates=candidates, steps=steps, size=16)
+    grid = filter_grid(
+        Visualizer(None, "float32"),
+        settings,
+        on_progress=lambda p: reports.append((p, clock.now)),
+    )
     return reports, clock.now, grid
 
 

@@ -1,6 +1,7 @@
-"""core.filters.store without TensorFlow: settings and their problems, URLs, grid files.
+"""core.filters without TensorFlow: grid settings and their problems, grid files.
 
 Also the server-side weights offer of core.filters.model (names only, never a visitor's path).
+The page's links are tested in tests/pages/test_links.py.
 """
 
 from __future__ import annotations
@@ -10,22 +11,11 @@ import zipfile
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from core.filters.grid import FilterGrid, stitch
 from core.filters.model import CONV_LAYERS, offered_weights
-from core.filters.store import (
-    GridSettings,
-    default_settings,
-    load_grid,
-    read_grid,
-    save_grid,
-    settings_from_query,
-    settings_to_query,
-)
-
-PAGE_DEFAULT = GridSettings(layer="block1_conv1")
+from core.filters.settings import GridSettings, default_settings
+from core.filters.store import load_grid, read_grid, save_grid
 
 
 def small_grid(indices=(5, 1, 3), n: int = 2, size: int = 8) -> FilterGrid:
@@ -73,66 +63,6 @@ def test_the_page_default_is_the_documents_grid_and_its_comparisons_are_the_ship
         assert first.with_filters(indices) == default_settings(layer, "seed", indices)
     again = default_settings("block2_conv1", "fourier", (3, 1)).with_filters((3, 1))
     assert again.method == "fourier" and again.steps == 96 and again.step_size == 0.05
-
-
-def test_url_round_trip():
-    for s in [
-        GridSettings(layer="block3_conv3", n=3, candidates=150, steps=7, size=64),
-        GridSettings(
-            selection="indices", indices=(4, 9, 2), method="fourier", steps=96, step_size=0.05
-        ),  # fmt: skip
-        GridSettings(selection="random", sample_seed=42, n=2),
-    ]:
-        back, problems = settings_from_query(settings_to_query(s), PAGE_DEFAULT)
-        assert problems == []
-        assert settings_to_query(back) == settings_to_query(s)
-
-
-def test_a_link_naming_only_the_method_gets_its_steps():
-    s, problems = settings_from_query({"method": "fourier"}, PAGE_DEFAULT)
-    assert (s.method, s.steps, s.step_size, problems) == ("fourier", 96, 0.05, [])
-
-
-@pytest.mark.parametrize(
-    "query, named",
-    [
-        ({"layer": "block9_conv9"}, "`layer=block9_conv9`"),
-        ({"n": "99"}, "`n=99`"),
-        ({"n": "two"}, "`n=two`"),
-        ({"M": "0"}, "`M=0`"),
-        ({"size": "100"}, "`size=100`"),
-        ({"step": "nan"}, "`step=nan`"),
-        ({"step": "inf"}, "`step=inf`"),
-        ({"filters": "5-2"}, "`filters=5-2`"),
-        ({"select": "everything"}, "`select=everything`"),
-        ({"steps": "²"}, "`steps=²`"),
-    ],
-)
-def test_bad_link_values_are_named_and_replaced_by_defaults(query, named):
-    s, problems = settings_from_query(query, PAGE_DEFAULT)
-    assert len(problems) == 1 and problems[0].startswith(named)
-    assert s == PAGE_DEFAULT
-
-
-NAMES = ["layer", "n", "M", "method", "select", "filters", "sample", "steps", "step", "size"]
-VALUES = st.one_of(
-    st.text(max_size=30),
-    st.integers(-5, 600).map(str),
-    st.floats(allow_nan=True, allow_infinity=True).map(str),
-    st.sampled_from([*CONV_LAYERS, "seed", "fourier", "best", "indices", "random", "0-3,9"]),
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from([*NAMES, "other"]), VALUES))
-def test_any_link_gives_usable_settings_and_names_what_it_ignored(query):
-    s, problems = settings_from_query(query, PAGE_DEFAULT)
-    named = [p.split("=")[0].strip("`") for p in problems]
-    assert len(named) == len(set(named)) and set(named) <= set(query) - {"other"}
-    for name in set(query) - set(named) - {"other"}:  # a value that was used is kept
-        assert settings_from_query({name: query[name]}, PAGE_DEFAULT)[1] == []
-    assert s.layer in CONV_LAYERS and 1 <= s.n <= 8 and 8 <= s.size <= 256
-    assert np.isfinite(s.step_size) and s.step_size > 0 and 1 <= s.steps <= 512
 
 
 def damage_half_copied(path):

@@ -206,7 +206,7 @@ def test_extreme_learning_rate_stays_finite(activation):
         result = train(
             X_DOC,
             Y_DOC,
-            (3, 8, 8, 1),
+            layers=(3, 8, 8, 1),
             learning_rate=100,
             iterations=3_000,
             init_scale=2.0,

@@ -51,10 +51,16 @@ def test_the_keras_model_refuses_weights_of_another_shape():
 def test_the_script_prints_the_final_error_of_the_run(
     tmp_path, layers, learning_rate, iterations, seed, init_scale, activation
 ):
-    run = train(X_DOC, Y_DOC, layers, learning_rate, iterations, seed, init_scale, activation,
-                engine="xla")  # fmt: skip
-    script = numpy_script(X_DOC, Y_DOC, layers, learning_rate, iterations, seed, init_scale,
-                          activation)  # fmt: skip
+    values = dict(
+        layers=layers,
+        learning_rate=learning_rate,
+        iterations=iterations,
+        seed=seed,
+        init_scale=init_scale,
+        activation=activation,
+    )
+    run = train(X_DOC, Y_DOC, engine="xla", **values)
+    script = numpy_script(X_DOC, Y_DOC, **values)
     assert set(re.findall(r"^(?:from|import) (\w+)", script, re.M)) == {"numpy"}
     path = tmp_path / "run.py"
     path.write_text(script)

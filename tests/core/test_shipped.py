@@ -15,11 +15,10 @@ from PIL import Image
 
 from core.filters import shipped
 from core.filters.grid import FilterGrid
-from core.filters.model import CONV_LAYERS, DOCUMENT_LAYERS, SHARED_WEIGHTS, load_vgg16
-from core.filters.shipped import SHIPPED_DIR, read_shipped, ship, shipped_grid, shipped_name
-from core.filters.store import default_settings, weights_id
-
-NO_WEIGHTS = f"real VGG16 weights not found at {SHARED_WEIGHTS} (../shared is absent)"
+from core.filters.model import CONV_LAYERS, DOCUMENT_LAYERS
+from core.filters.settings import default_settings
+from core.filters.shipped import SHIPPED_DIR, read_shipped, ship, shipped_index, shipped_name
+from core.filters.store import weights_id
 
 
 def expected_settings() -> list:
@@ -89,30 +88,27 @@ def test_every_grid_came_from_the_same_weights(entries):
     assert len({rendering["weights_id"] for *_, rendering in entries}) == 1
 
 
-def test_the_weights_are_the_imagenet_vgg16_values(entries):
-    if not SHARED_WEIGHTS.is_file():
-        pytest.skip(NO_WEIGHTS)
-    expected = weights_id(load_vgg16(SHARED_WEIGHTS))
+def test_the_weights_are_the_imagenet_vgg16_values(entries, trained_vgg16):
+    expected = weights_id(trained_vgg16.model)
     assert {rendering["weights_id"] for *_, rendering in entries} == {expected}
 
 
 def test_the_page_finds_every_default_grid_without_a_model(entries):
+    index = shipped_index()
     for settings, path, *_ in entries:
-        found = shipped_grid(settings)
+        found = index.get(settings)
         assert found is not None, path.name
         grid, rendering = found
         with Image.open(path.with_suffix(".png")) as picture:
             np.testing.assert_array_equal(grid.image, np.asarray(picture.convert("RGB")))
-    assert shipped_grid(default_settings("block5_conv3", "fourier")) is None  # not shipped
+    assert index.get(default_settings("block5_conv3", "fourier")) is None  # not shipped
 
 
 @pytest.mark.slow
-def test_rendering_block1_conv1_again_reproduces_the_shipped_filters(entries):
-    if not SHARED_WEIGHTS.is_file():
-        pytest.skip(NO_WEIGHTS)
+def test_rendering_block1_conv1_again_reproduces_the_shipped_filters(entries, trained_vgg16):
     settings, _, _, grid, _ = entries[0]
     assert settings.layer == "block1_conv1"
-    again = shipped.render_settings(load_vgg16(SHARED_WEIGHTS), settings, "float32")
+    again = shipped.render_settings(trained_vgg16, settings, "float32")
     assert again.filter_indices.tolist() == grid.filter_indices.tolist()
     np.testing.assert_allclose(again.losses, grid.losses, rtol=1e-3)
     # The shipped PNG keeps 256 colours: within a few levels of the fresh picture.

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts import browser as br  # noqa: E402
-from scripts.app_server import AppServer  # noqa: E402
+from tests.support import browser as br  # noqa: E402
+from tests.support.app_server import AppServer  # noqa: E402
 
 SHOTS = Path(os.environ.get("E2E_SHOTS_DIR", ROOT / "out" / "e2e"))
 

@@ -3,8 +3,8 @@ nothing the session collected is lost."""
 
 import pytest
 
-from scripts import browser as br
-from scripts import flows
+from tests.support import browser as br
+from tests.support import flows
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ its own server, so the page URL is truly the server's first request.
 
 import pytest
 
-from scripts import browser as br
-from scripts.app_server import AppServer
+from tests.support import browser as br
+from tests.support.app_server import AppServer
 from ui.app import PAGES
 
 pytestmark = pytest.mark.browser

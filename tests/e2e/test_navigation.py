@@ -2,8 +2,8 @@
 
 import pytest
 
-from scripts import browser as br
-from scripts import flows
+from tests.support import browser as br
+from tests.support import flows
 
 pytestmark = pytest.mark.browser
 

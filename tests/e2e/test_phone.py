@@ -10,8 +10,8 @@ import contextlib
 
 import pytest
 
-from scripts import browser as br
-from scripts import flows
+from tests.support import browser as br
+from tests.support import flows
 
 pytestmark = pytest.mark.browser
 

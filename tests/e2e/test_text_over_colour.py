@@ -5,8 +5,8 @@ import pytest
 
 from core.colour.labels import Label
 from core.colour.link import labels_to_param
-from scripts import browser as br
-from scripts import flows
+from tests.support import browser as br
+from tests.support import flows
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ TIMEOUT = 240
 SCRIPT = """
 import streamlit as st
 from tests.core.test_features import tiny_vgg
-from ui.filters_pictures import pictures_tab
+from ui.filters.pictures import pictures_tab
 
 model = st.cache_resource(tiny_vgg)()
 layer = st.selectbox("Layer", ["block1_conv1", "block3_conv3", "block5_conv3"], key="test_layer")
@@ -209,7 +209,7 @@ def test_the_filters_page_runs_the_picture_tab_only_when_switched_on(tmp_path, m
 
 
 def test_pairs_and_strips_are_laid_out_like_the_grids():
-    from ui.filters_pictures_plots import (
+    from core.filters.tiles import (
         MARGIN,
         network_canvas,
         pair_pictures,

@@ -17,7 +17,7 @@ from core.colour.link import MAX_LINK_LABELS, labels_from_param, labels_to_param
 from core.colour.preview import HEIGHT, PANEL_WIDTH
 from core.mlp import train
 from core.mlp.data import training_set
-from ui.colour_link import snapped_settings
+from ui.colour.link import snapped_settings
 from ui.common import TRAINED_KEY, TrainingSettings
 
 PAGE = "../../pages/text_over_colour.py"
@@ -199,7 +199,7 @@ def test_uploads_merge_and_bad_ones_lose_nothing():
 def test_uses_the_network_trained_on_the_train_page():
     X, y = training_set()
     settings = TrainingSettings(iterations=300, learning_rate=1.0)
-    result = train(X, y, settings.layers, settings.learning_rate, settings.iterations)
+    result = train(X, y, settings)
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
     at.run()
@@ -253,7 +253,7 @@ def test_a_link_with_training_settings_brings_back_that_network():
     assert not any("could not be used" in w.value for w in at.warning)
     assert "the network of this link" in at.info[0].value and "500 iterations" in at.info[0].value
     X, y = training_set()
-    result = train(X, y, (3, 5, 2, 1), 1.0, 500)  # the NumPy reference loop
+    result = train(X, y, learning_rate=1.0, iterations=500)  # the NumPy reference loop
     p = float(result.network().forward(np.array([[51, 102, 204]]) / 255)[0, 0])
     assert f"P(white) = {p:.2f}" in texts(at)
     assert (at.query_params["lr"], at.query_params["iterations"]) == ("1", "500")
@@ -343,7 +343,7 @@ def test_any_query_string_gives_a_page_and_names_what_it_refused(params):
 def test_the_network_from_train_the_mlp_survives_a_reload():
     X, y = training_set()
     settings = TrainingSettings(iterations=500, learning_rate=1.0)
-    result = train(X, y, settings.layers, settings.learning_rate, settings.iterations)
+    result = train(X, y, settings)
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
     at.run()

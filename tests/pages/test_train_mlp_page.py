@@ -97,7 +97,7 @@ def test_every_control_retrains_and_lands_in_the_url():
         "hidden": "4-2-2",
         "activation": "tanh",
     }
-    expected = train(X, Y, (3, 4, 2, 2, 1), 1.0, 1_000, 3, 0.5, "tanh")
+    expected = train(X, Y, TrainingSettings(1.0, 1_000, 3, 0.5, (4, 2, 2), "tanh"))
     assert metric(at, "Final error") == f"{expected.final_loss:.2e}"
     assert "3-4-2-2-1 tanh" in at.caption[0].value
     intro = at.markdown[0].value
@@ -124,7 +124,7 @@ def test_a_shared_link_opens_the_same_run_even_between_slider_stops():
     assert at.select_slider(key="train_lr").value == 0.33
     assert at.select_slider(key="train_iterations").value == 1_234
     assert at.slider(key="train_depth").value == 1
-    expected = train(X, Y, (3, 3, 1), 0.33, 1_234, 7, 0.15, "relu")
+    expected = train(X, Y, TrainingSettings(0.33, 1_234, 7, 0.15, (3,), "relu"))
     assert metric(at, "Final error") == f"{expected.final_loss:.2e}"
     assert at.query_params["lr"] == "0.33" and at.query_params["iterations"] == "1234"
 
@@ -268,7 +268,7 @@ def test_exports_offer_four_files_and_the_script_repeats_the_run(tmp_path):
         "Download a NumPy script of this run (.py)",
     ]
     shown = float(re.search(r"\(\*\*(\S+)\*\* here\)", at.markdown[1].value).group(1))
-    from ui.train_export import run_script
+    from ui.train.export import run_script
 
     script = tmp_path / "run.py"
     script.write_text(run_script(TrainingSettings(0.7, 3_000, 2)))
@@ -324,7 +324,7 @@ def test_a_prepared_figure_sends_the_same_json_without_copying_it_each_time():
     import plotly.graph_objects as go
     import plotly.io as pio
 
-    from ui.train_replay import PreparedFigure
+    from ui.train.replay import PreparedFigure
 
     original = go.Figure(go.Heatmap(z=np.arange(6.0).reshape(2, 3)), frames=[{"name": "1"}])
     prepared = PreparedFigure(original)

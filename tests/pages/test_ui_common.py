@@ -131,7 +131,7 @@ def core_checks(result: TrainingSettings) -> None:
     ],
 )  # fmt: skip
 def test_pinned_runs_are_labelled_by_what_differs(runs, labels):
-    from ui.train_compare import differences
+    from ui.train.compare import differences
 
     assert differences(runs) == labels
 

@@ -26,7 +26,8 @@ from core.filters.grid import FilterGrid, stitch
 from core.filters.model import CONV_LAYERS, DOCUMENT_LAYERS
 from core.filters.store import GridSettings, default_settings
 from tests.conftest import ROOT
-from ui import filters_jobs, filters_weights
+from ui.filters import jobs as filters_jobs
+from ui.filters import weights as filters_weights
 
 TIMEOUT = 240
 PAGE = str(ROOT / "pages" / "vgg16_filters.py")

@@ -16,16 +16,11 @@ from pathlib import Path
 import streamlit as st
 
 import core.filters.model as vgg
+from core.filters.compute import ComputeChoice, choice_for_this_machine
 from core.filters.store import weights_id
+from core.filters.visualizer import Visualizer
 
-IMAGENET, LOCAL_FILE, UNTRAINED = (
-    "ImageNet (trained)",
-    "Local weights file",
-    "Untrained (random weights)",
-)
-WEIGHT_CHOICES = (IMAGENET, LOCAL_FILE, UNTRAINED)
-# The URL form of each choice (?weights=...).
-WEIGHT_QUERY = {"imagenet": IMAGENET, "local": LOCAL_FILE, "untrained": UNTRAINED}
+from ui.filters.controls import WEIGHT_LABELS
 DOWNLOAD_HELP = (
     "Three ways forward: (1) choose **Untrained (random weights)** in the sidebar to see "
     "what gradient ascent gives before any training; (2) choose **Local weights file** and "
@@ -56,12 +51,16 @@ class Weights:
 
 @dataclass
 class Network:
-    """A loaded network: the model, its weights hash, its label, and the load error if any."""
+    """A loaded network: its visualizer, its weights hash, its label, and the load error if any."""
 
-    model: object
+    visualizer: Visualizer
     weights_key: str
     label: str
     error: str = ""
+
+    @property
+    def model(self):
+        return self.visualizer.model
 
 
 def weights_ui() -> Weights:
@@ -69,13 +68,17 @@ def weights_ui() -> Weights:
     st.sidebar.subheader("Weights")
     offered = vgg.offered_weights()
     choice = st.sidebar.radio(
-        "Network weights", WEIGHT_CHOICES, key="filters_weights",
+        "Network weights",
+        list(WEIGHT_LABELS),
+        format_func=WEIGHT_LABELS.get,
+        key="filters_weights",
+        persist_state="session",
         help="ImageNet grids for the default settings ship with the app; new ImageNet renders "
         "need Keras' 58 MB download once.",
-    )  # fmt: skip
-    if choice == UNTRAINED:
+    )
+    if choice == "untrained":
         return Weights("untrained", "untrained")
-    if choice == IMAGENET:
+    if choice == "imagenet":
         return Weights("imagenet", "ImageNet")
     name = None
     if offered:
@@ -109,12 +112,19 @@ def server_default() -> str | None:
 
 def default_choice() -> str:
     """The weights the page opens with: the server's default file if it has one, else ImageNet."""
-    return LOCAL_FILE if server_default() else IMAGENET
+    return "local" if server_default() else "imagenet"
+
+
+@st.cache_resource(show_spinner="Measuring this CPU's arithmetic ...")
+def compute_choice() -> ComputeChoice:
+    """float32 or bfloat16 for this process, measured once (``FILTERS_COMPUTE_DTYPE`` decides
+    when set)."""
+    return choice_for_this_machine()
 
 
 @st.cache_resource(show_spinner="Loading VGG16 ...", max_entries=4)
-def _load(weights: str | None) -> tuple[object | None, str, str]:
-    """VGG16 once per process: (model, weights hash, error message or "")."""
+def _load(weights: str | None) -> tuple[Visualizer | None, str, str]:
+    """VGG16 once per process, in a visualizer: (visualizer, weights hash, error or "")."""
     try:
         model = vgg.load_vgg16(weights)
     except (vgg.WeightsDownloadError, vgg.WeightsError, FileNotFoundError) as error:
@@ -122,11 +132,11 @@ def _load(weights: str | None) -> tuple[object | None, str, str]:
         if weights not in (None, "imagenet"):  # name the file, never its place on the server
             message = message.replace(str(Path(weights).expanduser()), Path(weights).name)
         return None, "", message
-    return model, weights_id(model), ""
+    return Visualizer(model, compute_choice()), weights_id(model), ""
 
 
 @st.cache_resource(show_spinner="Loading the uploaded weights ...", max_entries=2)
-def _load_upload(digest: str, name: str, _data: bytes) -> tuple[object | None, str, str]:
+def _load_upload(digest: str, name: str, _data: bytes) -> tuple[Visualizer | None, str, str]:
     """Uploaded weights once per content; the bytes never stay on disk (private temp folder)."""
     suffix = ".weights.h5" if name.endswith(".weights.h5") else ".h5"
     with tempfile.TemporaryDirectory(prefix="vgg16_upload_") as folder:
@@ -136,21 +146,22 @@ def _load_upload(digest: str, name: str, _data: bytes) -> tuple[object | None, s
             model = vgg.load_vgg16(path)
         except (vgg.WeightsError, FileNotFoundError) as error:
             return None, "", str(error).replace(str(path), name).replace(path.name, name)
-    return model, weights_id(model), ""
+    return Visualizer(model, compute_choice()), weights_id(model), ""
 
 
 def load_network(weights: Weights) -> Network:
     """The network the choice gives; on a failed load, the untrained one with the error."""
     if weights.kind == "upload":
-        model, key, error = _load_upload(*weights.upload)
+        visualizer, key, error = _load_upload(*weights.upload)
     elif weights.kind in ("imagenet", "file"):
-        model, key, error = _load("imagenet" if weights.kind == "imagenet" else str(weights.path))
+        kind = "imagenet" if weights.kind == "imagenet" else str(weights.path)
+        visualizer, key, error = _load(kind)
     else:
-        model, key, error = None, "", ""
-    if model is not None:
-        return Network(model, key, weights.label)
-    model, key, _ = _load(None)
-    return Network(model, key, "untrained", error)
+        visualizer, key, error = None, "", ""
+    if visualizer is not None:
+        return Network(visualizer, key, weights.label)
+    visualizer, key, _ = _load(None)
+    return Network(visualizer, key, "untrained", error)
 
 
 def show_load_error(network: Network, weights: Weights) -> None:

@@ -6,21 +6,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.mlp import TrainResult
+from core.mlp import TrainingSettings, TrainResult
 from core.mlp.data import training_set
 from core.mlp.export import keras_bytes, numpy_script, weights_json
-from ui.common import TrainingSettings
 
 SCRIPT_NAME = "train_mlp_run.py"
 
 
 def run_script(settings: TrainingSettings) -> str:
     X, y = training_set()
-    s = settings
-    return numpy_script(
-        X, y, s.layers, s.learning_rate, s.iterations, s.seed, s.init_scale, s.activation,
-        SCRIPT_NAME,
-    )  # fmt: skip
+    return numpy_script(X, y, settings, file_name=SCRIPT_NAME)
 
 
 def export_ui(result: TrainResult, settings: TrainingSettings) -> None:

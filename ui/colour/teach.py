@@ -10,11 +10,10 @@ from core.colour.labels import Label, labels_to_csv, teach_colour
 from core.colour.palette import network_text
 from core.colour.plots import label_shift_figure
 from core.colour.retraining import retrain_change, unmatched_note
-from core.mlp import TrainResult
-from ui.colour_network import describe_retrained, retrain
-from ui.colour_state import KEEP, on_teach, on_undo, on_upload
-from ui.colour_views import CHART_CONFIG, text_box, text_colour_hex
-from ui.common import TrainingSettings
+from core.mlp import TrainingSettings, TrainResult
+from ui.colour.network import describe_retrained, retrain
+from ui.colour.state import on_teach, on_undo, on_upload
+from ui.colour.views import CHART_CONFIG, text_box, text_colour_hex
 
 TEACH_SAMPLE = "Can you read this easily? The quick brown fox jumps over the lazy dog."
 
@@ -106,7 +105,7 @@ def labels_io_ui(labels: list[Label]) -> None:
 def retrain_ui(settings: TrainingSettings, labels: list[Label]) -> None:
     """Retrain on the labels with the base network's settings."""
     include_document = st.checkbox(
-        "Also train on the document's 10 colours", key="colour_include_document", **KEEP
+        "Also train on the document's 10 colours", True, key="doc", bind="query-params"
     )
     st.caption(f"Training settings (the base network's): {settings.describe()}.")
     if st.button(

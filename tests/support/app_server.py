@@ -185,7 +185,7 @@ class AppServer:
         Streamlit learns the app's pages when `st.navigation` first runs, so before that a deep
         link such as /colour answers "Page not found" to the very first visitor.
         """
-        from scripts.st_client import open_page, run_sync
+        from tests.support.st_client import open_page, run_sync
 
         result = run_sync(lambda: open_page(self.url, "", "", timeout))
         return result.seconds

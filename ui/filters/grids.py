@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import streamlit as st
 
-from core.filters.ascent import default_step_size, default_steps
-from core.filters.compute import compute_choice
+from core.filters.ascent import METHODS
 from core.filters.grid import FilterGrid
 from core.filters.model import DOCUMENT_LAYERS
 from core.filters.plots import grid_figure, loss_curve_figure, tile_figure
-from core.filters.store import GridSettings, grid_png
-from ui import filters_jobs as jobs
-from ui.common import cached_figure
-from ui.filters_settings import METHOD_LABELS, Controls
-from ui.filters_weights import Network, Weights, load_network, show_load_error
+from core.filters.settings import GridSettings
+from core.filters.store import png_bytes
+from ui.filters import jobs
+from ui.filters.controls import Controls
+from ui.filters.weights import Network, Weights, load_network, show_load_error
 
 LAYER_NOTES = {
     "block1_conv1": "colours and simple gradients: one 3x3 look at raw pixels",
@@ -32,6 +31,12 @@ GRID_CSS = """<style>
 }
 [class*="st-key-filters_box_"] [data-testid="stPlotlyChart"] { height: 100%; }
 </style>"""
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def grid_chart(key: str, _grid: FilterGrid):
+    """The grid's chart, built once per grid for every session that shows it."""
+    return grid_figure(_grid)
 
 
 class Source:
@@ -67,19 +72,23 @@ def fetch(source: Source, settings: GridSettings, title: str) -> Shown | None:
     if source.weights.kind == "imagenet":
         found = jobs.shipped(settings)
         if found is not None:
-            return Shown(found[0], "shipped_" + settings.key("imagenet"), "ImageNet", found[1])
+            key = "shipped_" + settings.key("imagenet", "float32")
+            return Shown(found[0], key, "ImageNet", found[1])
     network = source.network()
-    key = settings.key(network.weights_key)
+    visualizer = network.visualizer
+    key = settings.key(network.weights_key, visualizer.compute_dtype)
     grid = jobs.stored(key)
     if grid is None:
-        job = jobs.start_or_join(network.model, settings, key)
+        job = jobs.start_or_join(visualizer, settings, key)
         jobs.wait_for(job, title)
         if job.error:
             st.error(f"Cannot render this grid: {job.error}")
             return None
         grid = job.grid
     # One line on the arithmetic: float32, or bfloat16 where this CPU runs it natively.
-    return Shown(grid, key, network.label, f"Compute: {compute_choice().reason}.")
+    compute = visualizer.compute
+    reason = compute.reason if compute is not None else visualizer.compute_dtype
+    return Shown(grid, key, network.label, f"Compute: {reason}.")
 
 
 def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> None:
@@ -90,7 +99,7 @@ def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> 
     grid, settings = shown.grid, shown.grid.settings
     # The title outside the figure: every pixel of the square goes to the tiles.
     st.markdown(f"**{title}**")
-    figure = cached_figure(("grid", shown.key), lambda: grid_figure(grid))
+    figure = grid_chart(shown.key, grid)
     st.html(GRID_CSS)
     with st.container(key=f"filters_box_{place}_{shown.key}"):
         chart_key = f"filters_grid_{place}_{shown.key}"
@@ -113,7 +122,7 @@ def grid_details(shown: Shown) -> None:
     """Download, tile picker (also set by clicking a tile of this grid) and its loss curve."""
     grid, key = shown.grid, shown.key
     st.download_button(
-        f"Download {grid.png_name}", cached_figure(("png", key), lambda: grid_png(grid)),
+        f"Download {grid.png_name}", lambda: png_bytes(grid.image),
         file_name=grid.png_name, mime="image/png", key=f"filters_download_{key}",
     )  # fmt: skip
     labels = [f"filter {f} (activation {loss:.2f})"
@@ -131,17 +140,10 @@ def grid_details(shown: Shown) -> None:
                         format_func=labels.__getitem__, key=tile_key)  # fmt: skip
     f = int(grid.filter_indices[tile])
     c1, c2 = st.columns(2)
-    c1.plotly_chart(cached_figure(("tile", key, tile), lambda: tile_figure(
-        grid.tiles[tile], f"{grid.layer}, filter {f}")), key="filters_tile_big")  # fmt: skip
-    c2.plotly_chart(cached_figure(("curve", key, tile), lambda: loss_curve_figure(
-        grid.loss_history[tile], f)), key="filters_tile_curve")  # fmt: skip
-
-
-def _with_method(settings: GridSettings, method: str) -> GridSettings:
-    if settings.method == method:
-        return settings
-    return replace(settings, method=method, steps=default_steps(method),
-                   step_size=default_step_size(method))  # fmt: skip
+    c1.plotly_chart(
+        tile_figure(grid.tiles[tile], f"{grid.layer}, filter {f}"), key="filters_tile_big"
+    )
+    c2.plotly_chart(loss_curve_figure(grid.loss_history[tile], f), key="filters_tile_curve")
 
 
 def _asked(name: str, settings: GridSettings, label: str, instant: bool) -> bool:
@@ -158,7 +160,7 @@ def methods_tab(source: Source, controls: Controls) -> None:
     """The document's method and the Fourier image on the same filters, in the same order."""
     st.markdown("The same layer and filters with the document's method and with the Fourier "
                 "parameterisation (more steps, far less noise).")  # fmt: skip
-    first = _with_method(controls.settings, "seed")
+    first = controls.settings.with_method("seed")
     found = jobs.shipped(first) if source.weights.kind == "imagenet" else None
     instant = found is not None and source.instant(
         first.with_filters(found[0].filter_indices, "fourier")
@@ -167,16 +169,16 @@ def methods_tab(source: Source, controls: Controls) -> None:
         return
     cols = st.columns(2)
     with cols[0]:
-        shown = fetch(source, first, METHOD_LABELS["seed"])
+        shown = fetch(source, first, METHODS["seed"].label)
         if shown is not None:
-            draw_grid(shown, f"{first.layer} · {METHOD_LABELS['seed']}", "methods")
+            draw_grid(shown, f"{first.layer} · {METHODS['seed'].label}", "methods")
     if shown is None or not len(shown.grid.filter_indices):
         return
     second = first.with_filters(shown.grid.filter_indices, "fourier")
     with cols[1]:
-        other = fetch(source, second, METHOD_LABELS["fourier"])
+        other = fetch(source, second, METHODS["fourier"].label)
         if other is not None:
-            draw_grid(other, f"{second.layer} · {METHOD_LABELS['fourier']}", "methods")
+            draw_grid(other, f"{second.layer} · {METHODS['fourier'].label}", "methods")
 
 
 def layers_tab(source: Source, controls: Controls) -> None:

@@ -23,16 +23,10 @@ from core.filters.features import (
 )
 from core.filters.model import DOCUMENT_LAYERS
 from core.filters.photos import Picture, PictureError, read_picture
-from core.filters.store import cache_dir, prerender_dir
-from ui.common import one_at_a_time
-from ui.filters_pictures_dream import dream_ui
-from ui.filters_pictures_plots import (
-    network_canvas,
-    pair_pictures,
-    pairs_canvas,
-    png_bytes,
-    strip,
-)
+from core.filters.store import png_bytes
+from core.filters.tiles import network_canvas, pair_pictures, pairs_canvas, strip
+from ui.filters.dream import dream_ui
+from ui.filters.jobs import cache_dir, one_at_a_time, prerender_dir
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
 SAMPLES = {
@@ -118,13 +112,16 @@ def drawing(key: tuple, _build):
     return _build()
 
 
-def stored_pictures(layer: str, indices: tuple[int, ...], wkey: str) -> dict[int, np.ndarray]:
+def stored_pictures(
+    layer: str, indices: tuple[int, ...], wkey: str, compute_dtype: str
+) -> dict[int, np.ndarray]:
     """What each filter looks for, from the pre-rendered grids and the grid cache.
 
     Not cached: a grid drawn on another tab a moment ago must count, and reading one .npz
     per filter takes milliseconds.
     """
-    return find_filter_pictures(layer, indices, wkey, [prerender_dir(), cache_dir()])
+    directories = [prerender_dir(), cache_dir()]
+    return find_filter_pictures(layer, indices, wkey, directories, compute_dtype)
 
 
 def pictures_tab_for(load_network, settings) -> None:
@@ -142,7 +139,7 @@ def pictures_tab_for(load_network, settings) -> None:
         st.caption("Turn it on to use a sample photo, an upload or the camera.")
         return
     network = load_network()
-    pictures_tab(network.model, network.weights_key, network.label, settings.layer, settings.n)
+    pictures_tab(network.visualizer, network.weights_key, network.label, settings.layer, settings.n)
 
 
 def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
@@ -183,7 +180,7 @@ def maps_section(model, wkey, picture, digest, maps, layer, n, scale):
     """The k = n*n most active filters of ``layer``: heatmap, and what each looks for."""
     k = min(n * n, maps[layer].shape[2])
     indices, means = top_filters(maps[layer], k)
-    found = stored_pictures(layer, tuple(int(f) for f in indices), wkey)
+    found = stored_pictures(layer, tuple(int(f) for f in indices), wkey, model.compute_dtype)
     missing = [int(f) for f in indices if int(f) not in found]
     slot = st.empty()  # the button goes as soon as its pictures are drawn
     if missing and slot.button(

@@ -1,7 +1,7 @@
 """Session state of "Text over a colour": its keys, first values, and the widgets' callbacks.
 
 Every key starts with ``colour_``. Values that must survive a reload also go into the URL
-(``ui.colour_link``); the first run of a session starts from the URL's values.
+(``ui.colour.link``); the first run of a session starts from the URL's values.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.colour.data import read_colour, to_hex
 from core.colour.labels import make_label, merge_labels, read_labels_csv, teach_colour
-from core.colour.link import PageLink
+from core.colour.link import DEFAULT_RANDOM, PageLink
 
 # Widgets keep their values when the person visits another page and comes back.
 KEEP = {"persist_state": "session"}
@@ -31,9 +31,6 @@ def init_state(link: PageLink) -> None:
         "colour_labels": list(link.labels),
         "colour_teach_seed": teach_seed,
         "colour_teach_index": teach_index,
-        "colour_n_random": link.n_random,
-        "colour_palette_seed": link.palette_seed,
-        "colour_include_document": link.include_document,
         "colour_upload_nonce": 0,
         "colour_upload_message": None,
         "colour_retrained": None,
@@ -54,9 +51,9 @@ def current_link() -> PageLink:
     return PageLink(
         background=state.colour_background,
         labels=labels,
-        include_document=bool(state.colour_include_document),
-        n_random=int(state.colour_n_random),
-        palette_seed=int(state.colour_palette_seed),
+        include_document=bool(state.get("doc", True)),
+        n_random=int(state.get("random", DEFAULT_RANDOM)),
+        palette_seed=int(state.get("pseed", 0)),
         teach=(state.colour_teach_seed, state.colour_teach_index),
         retrained=retrained,
         retrained_doc=retrained_doc,

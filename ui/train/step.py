@@ -9,15 +9,15 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from core.mlp import MLP, Step, TrainResult, log_frames
+from core.mlp import MLP, Step, TrainingSettings, TrainResult, log_frames
 from core.mlp import plots as mlp_plots
 from core.mlp.data import training_set
 from core.mlp.latex import latex_matrix
-from ui.common import TrainingSettings, on_a_phone
+from ui.app import on_a_phone
+from ui.train.controls import MAX_STEPS_PAST_RUN
 
 STEP_KEY = "train_stepper"
 STEP_SIZES = (1, 10, 100)
-MAX_STEPS_PAST_RUN = 100_000  # a step=... link may go this far past the run's end
 LATEX_NAMES = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}"}
 
 
@@ -66,12 +66,8 @@ def current_stepper(result: TrainResult, settings: TrainingSettings) -> Stepper:
     stepper = Stepper(settings, 0, [W.copy() for W in result.initial_weights])
     wanted = st.session_state.pop("train_step_from_url", None)
     if wanted is not None:
-        try:
-            iteration = int(wanted)
-        except ValueError:
-            iteration = -1
-        if 0 <= iteration <= settings.iterations + MAX_STEPS_PAST_RUN:
-            stepper = start_at(result, settings, iteration)
+        if wanted <= settings.iterations + MAX_STEPS_PAST_RUN:
+            stepper = start_at(result, settings, wanted)
         else:
             st.warning(f"Link setting: `step={wanted}` is not a step of this run; starting at 0.")
     st.session_state[STEP_KEY] = stepper

@@ -9,7 +9,7 @@ import contextlib
 import re
 from urllib.parse import parse_qs, urlparse
 
-from scripts import browser as br
+from tests.support import browser as br
 
 TRAIN_TITLE, COLOUR_TITLE, FILTERS_TITLE = "Train the MLP", "Text over a colour", "VGG16 filters"
 # URL path of each page (its file name); the default page ("Train the MLP") is at the root.

@@ -10,10 +10,13 @@ way instead of throwing it away or starting another.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
-from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -21,13 +24,41 @@ import streamlit as st
 import core.filters.shipped as shipped_grids
 import core.filters.store as store
 from core.filters.ascent import Progress
-from core.filters.grid import FilterGrid, RenderClock, stitch
-from ui.common import one_at_a_time
+from core.filters.grid import FilterGrid, RenderClock, filter_grid, stitch
+from core.filters.settings import GridSettings
+from core.filters.visualizer import Visualizer
 
-MAX_GRIDS = 64
-_GRIDS: OrderedDict[str, FilterGrid] = OrderedDict()
+ROOT = Path(__file__).resolve().parents[2]
+CACHE_ENV = "FILTER_GRID_CACHE"
+PRERENDER_ENV = "FILTER_GRID_DIR"
 _JOBS: dict[str, RenderJob] = {}
 _LOCK = threading.Lock()
+# Heavy renders (VGG16 grids) run one at a time per process: twenty different grids at once
+# would multiply the memory and starve every other session of both CPU cores.
+HEAVY_WORK = threading.BoundedSemaphore(1)
+
+
+def cache_dir() -> Path:
+    """Where rendered grids are kept: ``$FILTER_GRID_CACHE`` or ``.cache/filter_grids``."""
+    return Path(os.environ.get(CACHE_ENV) or ROOT / ".cache" / "filter_grids")
+
+
+def prerender_dir() -> Path:
+    """Where pre-rendered grids are read from: ``$FILTER_GRID_DIR`` or ``grids/``."""
+    return Path(os.environ.get(PRERENDER_ENV) or ROOT / "grids")
+
+
+@contextmanager
+def one_at_a_time(waiting: Callable[[], None] | None = None):
+    """Hold the process-wide slot for heavy work; call ``waiting()`` if it must queue first."""
+    if not HEAVY_WORK.acquire(blocking=False):
+        if waiting is not None:
+            waiting()
+        HEAVY_WORK.acquire()
+    try:
+        yield
+    finally:
+        HEAVY_WORK.release()
 
 
 @dataclass
@@ -35,7 +66,7 @@ class RenderJob:
     """One grid being rendered in the background; sessions read it, only the worker writes."""
 
     key: str
-    settings: store.GridSettings
+    settings: GridSettings
     queued: bool = True
     progress: Progress | None = None
     seconds_left: float | None = None
@@ -44,9 +75,15 @@ class RenderJob:
     done: threading.Event = field(default_factory=threading.Event)
 
 
-def shipped(settings: store.GridSettings) -> tuple[FilterGrid, str] | None:
+@st.cache_resource(show_spinner=False)
+def shipped_index() -> dict:
+    """The grids that ship with the app, by settings, read once per process."""
+    return shipped_grids.shipped_index(shipped_grids.SHIPPED_DIR)
+
+
+def shipped(settings: GridSettings) -> tuple[FilterGrid, str] | None:
     """The shipped ImageNet grid for ``settings`` and a caption saying how it was made."""
-    found = shipped_grids.shipped_grid(settings, shipped_grids.SHIPPED_DIR)
+    found = shipped_index().get(settings)
     if found is None:
         return None
     grid, rendering = found
@@ -59,44 +96,46 @@ def shipped(settings: store.GridSettings) -> tuple[FilterGrid, str] | None:
     return grid, f"Pre-rendered with the ImageNet weights and shipped with the app{how}."
 
 
-def stored(key: str) -> FilterGrid | None:
-    """The grid under ``key`` from memory, the pre-render folder or the disk cache."""
-    with _LOCK:
-        if key in _GRIDS:
-            _GRIDS.move_to_end(key)
-            return _GRIDS[key]
-    grid = store.load_grid([store.prerender_dir(), store.cache_dir()], key)
-    if grid is not None:
-        _remember(key, grid)
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _grid_in_memory(key: str, _grid: FilterGrid | None = None) -> FilterGrid:
+    """The grid under ``key``, kept for every session: ``_grid`` when given (a render just
+    finished), else read from the pre-render folder or the disk cache.
+
+    Raises:
+        LookupError: No readable grid is stored under ``key`` (and nothing is cached then).
+    """
+    grid = _grid or store.load_grid([prerender_dir(), cache_dir()], key)
+    if grid is None:
+        raise LookupError(key)
     return grid
 
 
-def _remember(key: str, grid: FilterGrid) -> None:
-    with _LOCK:
-        _GRIDS[key] = grid
-        _GRIDS.move_to_end(key)
-        while len(_GRIDS) > MAX_GRIDS:
-            _GRIDS.popitem(last=False)
+def stored(key: str) -> FilterGrid | None:
+    """The grid under ``key`` from memory, the pre-render folder or the disk cache."""
+    try:
+        return _grid_in_memory(key)
+    except LookupError:
+        return None
 
 
-def start_or_join(model, settings: store.GridSettings, key: str) -> RenderJob:
+def render_grid(visualizer: Visualizer, settings: GridSettings, on_progress) -> FilterGrid:
+    """Compute one grid (tests replace this with a fake)."""
+    return filter_grid(visualizer, settings, on_progress=on_progress)
+
+
+def start_or_join(visualizer: Visualizer, settings: GridSettings, key: str) -> RenderJob:
     """The render of ``key`` under way, or a new one started in a background thread."""
     with _LOCK:
         job = _JOBS.get(key)
         if job is None:
             job = _JOBS[key] = RenderJob(key, settings)
-            if key in _GRIDS:  # finished between the caller's lookup and now
-                job.grid, job.queued = _GRIDS[key], False
-                job.done.set()
-                del _JOBS[key]
-                return job
             threading.Thread(
-                target=_work, args=(job, model), name=f"render {key}", daemon=True
+                target=_work, args=(job, visualizer), name=f"render {key}", daemon=True
             ).start()
     return job
 
 
-def _work(job: RenderJob, model) -> None:
+def _work(job: RenderJob, visualizer: Visualizer) -> None:
     """Render in the background, one heavy render at a time per process; never raises."""
     clock = RenderClock()
 
@@ -107,10 +146,9 @@ def _work(job: RenderJob, model) -> None:
     try:
         with one_at_a_time():
             job.queued = False
-            grid = store.render(model, job.settings, report)
+            grid = render_grid(visualizer, job.settings, report)
         with contextlib.suppress(OSError):  # a read-only disk only costs the cache on restart
-            store.save_grid(grid, store.cache_dir(), job.key)
-        _remember(job.key, grid)
+            store.save_grid(grid, cache_dir(), job.key)
         job.grid = grid
     except Exception as error:  # noqa: BLE001 - shown to the person, never a traceback
         job.error = str(error) or type(error).__name__
@@ -139,6 +177,8 @@ def wait_for(job: RenderJob, title: str) -> None:
                        width=min(480, 128 * job.settings.n))  # fmt: skip
     bar.empty()
     live.empty()
+    if job.grid is not None:
+        _grid_in_memory(job.key, job.grid)  # kept for every session, even on a read-only disk
 
 
 def progress_text(job: RenderJob, title: str) -> tuple[float, str]:
@@ -154,12 +194,12 @@ def progress_text(job: RenderJob, title: str) -> tuple[float, str]:
     return fraction, f"{title} · {p.stage}: {p.done:,}/{p.total:,} image-steps · {left}"
 
 
-def _partial(p: Progress, settings: store.GridSettings) -> np.ndarray:
+def _partial(p: Progress, settings: GridSettings) -> np.ndarray:
     order = np.argsort(-p.finished.losses)[: settings.n**2]
     return stitch(p.finished.images[order], settings.n, settings.margin)
 
 
 def clear() -> None:
-    """Forget the grids kept in memory (tests)."""
-    with _LOCK:
-        _GRIDS.clear()
+    """Forget the grids kept in memory and the shipped index (tests)."""
+    _grid_in_memory.clear()
+    shipped_index.clear()

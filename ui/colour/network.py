@@ -12,8 +12,8 @@ import streamlit as st
 
 from core.colour.labels import Label, teaching_set
 from core.colour.link import PageLink
-from core.mlp import MLP, TrainResult
-from ui.common import TRAINED_KEY, TrainingSettings, session_network, train_cached
+from core.mlp import MLP, TrainingSettings, TrainResult
+from ui.training import TRAINED_KEY, session_network, train_cached
 
 
 def _train_with_progress(settings: TrainingSettings, X=None, y=None, what: str = "") -> TrainResult:

@@ -8,11 +8,11 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.mlp import MLP, TrainResult, frame_indices
+from core.mlp import MLP, TrainingSettings, TrainResult, frame_indices
 from core.mlp import plots as mlp_plots
 from core.mlp.data import training_set
 from core.mlp.replay import Slice, replay_figure, replay_frames
-from ui.common import TrainingSettings, cached_figure, on_a_phone
+from ui.app import on_a_phone
 
 
 class PreparedFigure(go.Figure):
@@ -44,6 +44,16 @@ def plane_ui(prefix: str) -> Slice:
     return Slice(mlp_plots.CHANNELS.index(name), value / 255)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def prepared_replay(
+    settings: TrainingSettings, plane: Slice, spacing: str, stacked: bool, _result: TrainResult
+) -> PreparedFigure:
+    """The replay of the run of ``settings``, built once for every session that opens it."""
+    X, y = training_set()
+    frames = replay_frames(_result, X, y, plane, spacing)
+    return PreparedFigure(replay_figure(frames, _result, X, y, plane, spacing, stacked))
+
+
 def replay_ui(result: TrainResult, settings: TrainingSettings) -> None:
     """Controls, then the animated figure (built once per settings, plane and spacing)."""
     plane = plane_ui("train_map")
@@ -52,15 +62,8 @@ def replay_ui(result: TrainResult, settings: TrainingSettings) -> None:
         "Frames", list(SPACINGS), format_func=SPACINGS.get, horizontal=True, key="train_spacing"
     )
     stacked = b.toggle("Stack the panels (phone)", value=on_a_phone(), key="train_stacked")
-    X, y = training_set()
-
-    def build():
-        frames = replay_frames(result, X, y, plane, spacing)
-        return PreparedFigure(replay_figure(frames, result, X, y, plane, spacing, stacked))
-
-    identity = ("train", "replay", settings, plane, spacing, stacked)
     with st.spinner("Preparing the frames…"):
-        figure = cached_figure(identity, build)
+        figure = prepared_replay(settings, plane, spacing, stacked, result)
     count = len(frame_indices(result.snapshot_iterations, spacing))
     st.caption(
         f"{count} frames from iteration 0 to {settings.iterations:,}, "

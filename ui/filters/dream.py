@@ -8,8 +8,9 @@ import numpy as np
 import streamlit as st
 
 from core.filters.dream import dream
-from ui.common import one_at_a_time
-from ui.filters_pictures_plots import dream_curve_figure, png_bytes
+from core.filters.plots import dream_curve_figure
+from core.filters.store import png_bytes
+from ui.filters.jobs import one_at_a_time
 
 TARGETS = {"filter": "One filter", "layer": "The whole layer"}
 STEP_SIZES = (0.5, 1.0, 2.0, 4.0, 8.0)

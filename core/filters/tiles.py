@@ -1,20 +1,17 @@
 """Pictures of the picture tab: heatmaps paired with what each filter looks for, one strip per
-block "through the network", and the dream's loss curve (Plotly). No Streamlit here.
+block "through the network", and the canvases of their downloads.
 
 The tiles are pictures, not charts: the page shows them with ``st.image`` in columns, which
 scale with the screen (and stack on a phone), with the labels as captions."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 from PIL import Image
 
 from core.filters.grid import stitch
-from core.plot_style import POSITIVE, style
 
 MARGIN = 6
 BAND = 34  # white band between the rows of "through the network" in its download
@@ -75,24 +72,3 @@ def network_canvas(strips: Sequence[np.ndarray]) -> np.ndarray:
     for row in strips:
         parts += [row, np.full((BAND, width, 3), 255, np.uint8)]
     return np.concatenate(parts[:-1])
-
-
-def dream_curve_figure(losses: np.ndarray, target: str, height: int = 360) -> go.Figure:
-    """The loss (mean activation of the target) before every step of the dream."""
-    steps = np.arange(len(losses))
-    fig = go.Figure(
-        go.Scatter(
-            x=steps, y=losses, mode="lines+markers", line={"width": 4, "color": POSITIVE},
-            hovertemplate="after %{x} steps<br>mean activation %{y:.3f}<extra></extra>",
-        )
-    )  # fmt: skip
-    fig.update_xaxes(title="gradient-ascent steps from the photo")
-    fig.update_yaxes(title="mean activation")
-    return style(fig, "Mean activation while dreaming", height)  # the target: in the caption
-
-
-def png_bytes(pixels: np.ndarray) -> bytes:
-    """A uint8 (h, w, 3) picture as PNG bytes, for a download button."""
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(pixels, np.uint8)).save(buffer, format="PNG")
-    return buffer.getvalue()

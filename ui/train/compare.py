@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.mlp import TrainResult
+from core.mlp import TrainingSettings, TrainResult
 from core.mlp import plots as mlp_plots
 from core.mlp.compare import run_summary
-from ui.common import TrainingSettings, cached_figure
 
 PINNED_KEY = "train_pinned"
 MAX_PINNED = 5
@@ -72,6 +71,12 @@ def pin_ui(result: TrainResult, settings: TrainingSettings) -> None:
             st.rerun()
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def compare_figure(identity: tuple, _current, _curves, log_y: bool):
+    """The error curves of the current and pinned runs, built once per runs shown."""
+    return mlp_plots.compare_figure(_current, _curves, log_y)
+
+
 def compare_ui(result: TrainResult, settings: TrainingSettings) -> None:
     """Pin controls, the error chart with the pinned runs, and their table."""
     pin_ui(result, settings)
@@ -80,8 +85,8 @@ def compare_ui(result: TrainResult, settings: TrainingSettings) -> None:
     current = (labels[-1], result.losses)
     curves = [(label, run["losses"]) for label, run in zip(labels, pinned, strict=False)]
     log_y = st.toggle("Logarithmic error axis", value=True, key="train_log_y")
-    identity = ("train", "compare", settings, log_y, *(run["settings"] for run in pinned))
-    figure = cached_figure(identity, lambda: mlp_plots.compare_figure(current, curves, log_y))
+    identity = (settings, log_y, *(run["settings"] for run in pinned))
+    figure = compare_figure(identity, current, curves, log_y)
     st.plotly_chart(figure, key="train_compare_chart", theme=None)
     target = st.number_input(
         "Target error (for 'iterations to reach')",

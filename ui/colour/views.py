@@ -23,7 +23,7 @@ from core.colour.palette import (
 from core.colour.plots import disagreement_cube, luminance_figure
 from core.colour.preview import preview_file_name, preview_png
 from core.mlp import MLP
-from ui.colour_state import KEEP
+from core.colour.link import DEFAULT_RANDOM, MAX_SEED
 
 PICK_OUTLINE = "#1f5fbf"
 DISAGREE = "#d62728"
@@ -163,8 +163,12 @@ def swatch_grid(comparison: Comparison, names: list[str], group: str) -> str:
 def palette_ui(network: MLP) -> None:
     """The document's colours, its held-out ones and random ones, each with the network's text."""
     controls = st.columns([2, 1, 3])
-    n_random = controls[0].slider("Random colours", 0, MAX_RANDOM, key="colour_n_random", **KEEP)
-    seed = controls[1].number_input("Seed", 0, 10**6, step=1, key="colour_palette_seed", **KEEP)
+    n_random = controls[0].slider(
+        "Random colours", 0, MAX_RANDOM, DEFAULT_RANDOM, key="random", bind="query-params"
+    )
+    seed = controls[1].number_input(
+        "Seed", 0, MAX_SEED, 0, step=1, key="pseed", bind="query-params"
+    )
     swatches = palette(int(n_random), int(seed))
     comparison = compare(network.forward, [s.rgb for s in swatches])
     for part in palette_groups(swatches, comparison):

@@ -1,0 +1,277 @@
+"""The one URL codec (ui/link.py) and each page's parameters: what a link says, the page reads.
+
+Every page reads its link the same way: a value it can use is used (spelt the page's way), a
+value it cannot use becomes one note saying what the page uses instead. Old links keep working.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.colour.labels import Label
+from core.colour.link import MAX_LINK_LABELS, PageLink
+from core.filters.model import CONV_LAYERS
+from core.mlp import TrainingSettings
+from core.mlp.network import check_iterations, check_layers, check_learning_rate
+from core.mlp.settings import MAX_SEED
+from ui.colour.link import PARAMS as COLOUR_PARAMS
+from ui.colour.link import link_values
+from ui.filters.controls import PAGE_DEFAULT, link_params, own_steps
+from ui.link import Changed, Param, canonical, exact, query_of, read_params, whole
+from ui.train.controls import PARAMS as TRAIN_PARAMS
+from ui.training import TRAINING_PARAMS, settings_of, values_of
+
+FILTER_PARAMS = link_params("imagenet")
+
+
+def read(raw: dict, params) -> tuple[dict, list[str]]:
+    values, notes = read_params(raw, params)
+    return values, [note.text for note in notes]
+
+
+# The codec itself.
+
+
+def test_a_value_read_another_way_says_what_it_became():
+    param = Param("x", lambda t: Changed(int(t) % 10, f"became {int(t) % 10}"), 0)
+    values, notes = read_params({"x": "12"}, [param])
+    assert values == {"x": 2} and [n.text for n in notes] == ["`x=12` became 2"]
+    assert notes[0].value == 2
+
+
+def test_defaults_are_left_out_and_other_parameters_kept():
+    param = Param("n", whole(1, 8), 4)
+    assert query_of({"n": 4}, [param]) == {}
+    assert query_of({"n": 5}, [param]) == {"n": "5"}
+    assert canonical({"n": "4", "other": "x"}, {"n": 4}, [param]) == {"other": "x"}
+    assert canonical({"n": "5.0"}, {"n": 5}, [param]) == {"n": "5"}
+
+
+def test_a_long_value_is_quoted_short():
+    _, notes = read({"n": "9" * 500}, [Param("n", whole(1, 8), 4)])
+    assert notes == [f"`n={'9' * 40}…` is outside 1 to 8; using 4"]
+
+
+# Train the MLP (and the training settings on "Text over a colour").
+
+
+@pytest.mark.parametrize("learning_rate", [1.5, 0.2, 1 / 3, 0.1 + 0.2, 100.0])
+def test_training_settings_survive_the_url_round_trip(learning_rate):
+    trained = TrainingSettings(learning_rate, 50_000, 42, 0.5, (8, 3, 1), "relu")
+    values, notes = read(query_of(values_of(trained), TRAINING_PARAMS), TRAINING_PARAMS)
+    assert settings_of(values) == trained and notes == []
+    assert exact(0.2) == "0.2"  # short when it can be
+
+
+@pytest.mark.parametrize(
+    "params, field, value",
+    [
+        ({"lr": "0.33"}, "learning_rate", 0.33),  # between slider stops: kept as written
+        ({"lr": "0.3333333333333333"}, "learning_rate", 1 / 3),
+        ({"iterations": "12345"}, "iterations", 12_345),
+        ({"iterations": "1e5"}, "iterations", 100_000),  # a number, written another way
+        ({"init": "0.14"}, "init_scale", 0.14),
+        ({"seed": "7.0"}, "seed", 7),
+        ({"hidden": "8"}, "hidden", (8,)),
+    ],
+)
+def test_any_valid_training_value_is_used_as_written(params, field, value):
+    values, notes = read(params, TRAINING_PARAMS)
+    assert getattr(settings_of(values), field) == value and notes == []
+
+
+@pytest.mark.parametrize(
+    "params, says",
+    [
+        ({"lr": "abc"}, "`lr=abc` is not a number; using 0.2"),
+        ({"lr": "0"}, "`lr=0` is outside 0.0001 to 100; using 0.2"),
+        ({"iterations": "-5"}, "`iterations=-5` is outside 1 to 200,000; using 10000"),
+        ({"iterations": "1e6"}, "outside 1 to 200,000"),  # a number, too large: not "not a number"
+        ({"iterations": "2.5"}, "`iterations=2.5` is not a whole number"),
+        ({"seed": "1e9"}, "outside"),
+        ({"hidden": "0-2"}, "using 5-2"),
+        ({"hidden": "1-2-3-4"}, "1-3 layer sizes"),
+        ({"activation": "softmax"}, "`activation=softmax` should be one of sigmoid, tanh, relu"),
+        ({"init": "nan"}, "not a number"),
+        ({"step": "x"}, "`step=x` is not a number; using 0"),
+    ],
+)
+def test_unusable_training_values_say_what_they_became(params, says):
+    values, notes = read(params, TRAIN_PARAMS)
+    assert settings_of(values) == TrainingSettings()
+    assert len(notes) == 1 and says in notes[0]
+
+
+TRAIN_TEXT = st.one_of(
+    st.text(max_size=12),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(-(10**7), 10**7).map(str),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([p.name for p in TRAIN_PARAMS] + ["x"]), TRAIN_TEXT))
+def test_any_training_link_gives_valid_settings_and_a_note_per_unused_value(raw):
+    values, notes = read_params(raw, TRAIN_PARAMS)
+    result = settings_of(values)
+    check_learning_rate(result.learning_rate)
+    check_iterations(result.iterations)
+    check_layers(result.layers)
+    assert 0 <= result.seed <= MAX_SEED and result.init_scale > 0 and result.problem() == ""
+    noted = {note.name for note in notes}
+    assert noted <= set(raw) - {"x"}
+    # What the page writes reads back the same, with nothing to note.
+    again, again_notes = read_params(canonical(raw, values, TRAIN_PARAMS), TRAIN_PARAMS)
+    assert again == values and again_notes == []
+
+
+# Text over a colour.
+
+
+def test_colour_defaults_are_left_out_and_the_rest_read_back():
+    assert query_of(link_values(PageLink(), TrainingSettings()), COLOUR_PARAMS) == {}
+    link = PageLink(
+        background="#ff0000",
+        labels=(Label("#000000", "white"), Label("#ffffff", "black")),
+        include_document=False,
+        n_random=5,
+        palette_seed=7,
+        teach=(12, 3),
+        retrained=1,
+        retrained_doc=False,
+        show_base=True,
+    )
+    query = query_of(link_values(link, TrainingSettings(learning_rate=1.0)), COLOUR_PARAMS)
+    assert query == {
+        "bg": "ff0000",
+        "labels": "AAAA____AQ",
+        "doc": "false",
+        "random": "5",
+        "pseed": "7",
+        "teach": "12-3",
+        "retrained": "1",
+        "retrained_doc": "0",
+        "net": "base",
+        "lr": "1",
+    }
+    values, notes = read(query, COLOUR_PARAMS)
+    assert values == link_values(link, TrainingSettings(learning_rate=1.0)) and notes == []
+
+
+def test_the_largest_colour_link_stays_short_and_keeps_the_first_labels():
+    labels = tuple(Label(f"#{i:06x}", "white" if i % 3 else "black") for i in range(600))
+    link = PageLink(background="#123456", labels=labels, retrained=MAX_LINK_LABELS + 1)
+    query = query_of(link_values(link, TrainingSettings()), COLOUR_PARAMS)
+    assert sum(len(k) + len(v) + 2 for k, v in query.items()) < 1400
+    values, _ = read(query, COLOUR_PARAMS)
+    assert values["labels"] == labels[:MAX_LINK_LABELS]  # the first 300, in order
+    assert "retrained" not in query  # a network that learned more than the link holds
+
+
+@pytest.mark.parametrize(
+    "params, key, message, value",
+    [
+        ({"bg": "zzz"}, "bg", "`bg=zzz` is not a colour (write it as 3366cc); using 3366cc", None),
+        ({"bg": "rgb(300,0,0)"}, "bg", "clamped as CSS does, to #ff0000", "#ff0000"),
+        ({"bg": "navy"}, "bg", None, "#000080"),
+        ({"bg": "abc"}, "bg", None, "#aabbcc"),
+        ({"random": "500"}, "random", "`random=500` is outside 0 to 200; using 20", None),
+        ({"random": "1e3"}, "random", "`random=1e3` is outside 0 to 200", None),
+        ({"doc": "yes"}, "doc", "`doc=yes` should be true or false; using true", None),
+        ({"doc": "0"}, "doc", None, False),  # the form older links use
+        ({"teach": "5"}, "teach", "`teach=5` should be two whole numbers", None),
+        ({"teach": "5-4"}, "teach", None, (5, 4)),
+        ({"net": "x"}, "net", "`net=x` should be base or retrained", None),
+        ({"labels": "abc"}, "labels", "`labels=abc` is cut short", None),
+    ],
+)
+def test_each_bad_colour_value_is_named_and_replaced(params, key, message, value):
+    values, notes = read(params, COLOUR_PARAMS)
+    default = next(p.default for p in COLOUR_PARAMS if p.name == key)
+    assert values[key] == (default if value is None else value)
+    if message is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1 and message in notes[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from([p.name for p in COLOUR_PARAMS] + ["other"]),
+        st.text(max_size=30),
+        max_size=6,
+    )
+)
+def test_any_colour_link_gives_a_state_and_names_each_value_it_refused(raw):
+    values, notes = read_params(raw, COLOUR_PARAMS)
+    for note in notes:
+        assert note.name in raw and note.text.startswith(f"`{note.name}=")
+    again, again_notes = read_params(canonical(raw, values, COLOUR_PARAMS), COLOUR_PARAMS)
+    assert again == values and again_notes == []
+
+
+# VGG16 filters.
+
+
+def test_filter_links_read_back_their_values():
+    query = {"layer": "block3_conv3", "n": "3", "M": "150", "steps": "7", "size": "64"}
+    values, notes = read(query, FILTER_PARAMS)
+    assert notes == [] and query_of(values, FILTER_PARAMS) == query
+    indices = {"select": "indices", "filters": "4,9,2", "method": "fourier", "step": "0.05"}
+    values, notes = read(indices, FILTER_PARAMS)
+    assert notes == [] and query_of(values, FILTER_PARAMS) == indices
+
+
+def test_a_link_naming_only_the_method_gets_its_steps():
+    raw = {"method": "fourier"}
+    values = own_steps(read_params(raw, FILTER_PARAMS)[0], raw)
+    assert (values["steps"], values["step"]) == (96, 0.05)
+    assert canonical(raw, values, FILTER_PARAMS) == {"method": "fourier", "steps": "96", "step": "0.05"}
+
+
+@pytest.mark.parametrize(
+    "query, named",
+    [
+        ({"layer": "block9_conv9"}, "`layer=block9_conv9`"),
+        ({"n": "99"}, "`n=99` is outside 1 to 8; using 4"),
+        ({"n": "two"}, "`n=two` is not a number"),
+        ({"M": "0"}, "`M=0`"),
+        ({"size": "100"}, "`size=100` should be one of 32, 64"),
+        ({"step": "nan"}, "`step=nan`"),
+        ({"step": "inf"}, "`step=inf`"),
+        ({"filters": "5-2"}, "`filters=5-2` range '5-2' runs backwards; using 0-3"),
+        ({"select": "everything"}, "`select=everything`"),
+        ({"steps": "²"}, "`steps=²`"),
+        ({"weights": "/etc/passwd"}, "`weights=/etc/passwd` should be one of imagenet"),
+    ],
+)
+def test_bad_filter_values_are_named_and_replaced_by_defaults(query, named):
+    values, notes = read(query, FILTER_PARAMS)
+    assert len(notes) == 1 and notes[0].startswith(named)
+    assert values == read({}, FILTER_PARAMS)[0]
+
+
+FILTER_TEXT = st.one_of(
+    st.text(max_size=30),
+    st.integers(-5, 600).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.sampled_from([*CONV_LAYERS, "seed", "fourier", "best", "indices", "random", "0-3,9"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([p.name for p in FILTER_PARAMS] + ["other"]), FILTER_TEXT))
+def test_any_filter_link_gives_usable_settings_and_names_what_it_ignored(raw):
+    values, notes = read_params(raw, FILTER_PARAMS)
+    values = own_steps(values, raw)
+    named = [note.name for note in notes]
+    assert len(named) == len(set(named)) and set(named) <= set(raw) - {"other"}
+    assert values["layer"] in CONV_LAYERS and 1 <= values["n"] <= 8 and 8 <= values["size"] <= 256
+    assert np.isfinite(values["step"]) and values["step"] > 0 and 1 <= values["steps"] <= 512
+    again, again_notes = read_params(canonical(raw, values, FILTER_PARAMS), FILTER_PARAMS)
+    assert again == values and again_notes == []
+    assert PAGE_DEFAULT.layer == "block1_conv1"

@@ -1,0 +1,270 @@
+"""A page's state in its URL: one codec for the three pages, so a reload or a link restores it.
+
+Plain settings are widgets bound to the query string with Streamlit's own binding
+(``bind="query-params"``; the widget's key is the parameter's name): Streamlit writes them as
+they change and leaves them out at their default. What binding cannot express (packed labels,
+a hidden-layer list, the step a person stands at) is written here, by the same rule: only
+values that differ from the default.
+
+Binding drops a value it cannot use without a word, and reads only its own spelling of a value
+(``iterations=100000``, not ``1e5``). So on a session's first run this module reads every
+parameter of the page itself: a value it can use but spelt otherwise is rewritten the way the
+widget writes it, and a value it cannot use becomes a ``LinkNote`` saying what the page uses
+instead. The notes show until the person changes that setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+NOTE_LENGTH = 40  # a value is quoted in a note up to this many characters
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A value a parameter's reader accepted as something else, and what it became."""
+
+    value: object
+    reason: str  # e.g. "was out of range and is clamped as CSS does, to #ff0000"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter of a page.
+
+    Attributes:
+        name: The parameter's name in the URL (and the key of its widget when ``bound``).
+        read: Text to value; raises ``ValueError`` with a reason ("is not a whole number"), or
+            returns ``Changed`` for a value used in another form.
+        default: The value without the parameter; a value equal to it is left out of the URL.
+        write: Value to text, exactly as the widget writes it when ``bound``.
+        bound: A widget bound with ``bind="query-params"`` and ``key=name`` shows this value.
+    """
+
+    name: str
+    read: Callable[[str], object]
+    default: object
+    write: Callable[[object], str] = str
+    bound: bool = False
+
+
+@dataclass(frozen=True)
+class LinkNote:
+    """A URL value that could not be used as written, and what the page uses instead.
+
+    The page shows it while its setting still holds ``value``, and drops it once changed.
+    """
+
+    name: str
+    text: str
+    value: object
+
+
+def quoted(text: str) -> str:
+    """A URL value as a note quotes it: cut to ``NOTE_LENGTH`` characters."""
+    return text if len(text) <= NOTE_LENGTH else f"{text[:NOTE_LENGTH]}…"
+
+
+def read_params(
+    raw: Mapping[str, str], params: Sequence[Param]
+) -> tuple[dict[str, object], list[LinkNote]]:
+    """Every parameter's value from URL text: what it says, else its default, with a note.
+
+    Args:
+        raw: The URL's parameters (others than ``params`` are ignored).
+        params: The page's parameters.
+
+    Returns:
+        A value for every parameter (its default when absent or unusable), and one note per
+        value that was not used as written.
+    """
+    values: dict[str, object] = {}
+    notes: list[LinkNote] = []
+    for param in params:
+        values[param.name] = param.default
+        text = raw.get(param.name)
+        if text is None:
+            continue
+        written = f"`{param.name}={quoted(str(text))}`"
+        try:
+            value = param.read(str(text))
+        except ValueError as error:
+            instead = "ignored" if param.default is None else f"using {param.write(param.default)}"
+            notes.append(LinkNote(param.name, f"{written} {error}; {instead}", param.default))
+            continue
+        if isinstance(value, Changed):
+            notes.append(LinkNote(param.name, f"{written} {value.reason}", value.value))
+            value = value.value
+        values[param.name] = value
+    return values, notes
+
+
+def query_of(values: Mapping[str, object], params: Sequence[Param]) -> dict[str, str]:
+    """The URL parameters of ``values``: each written as its parameter writes it, defaults left
+    out."""
+    return {
+        p.name: p.write(values[p.name])
+        for p in params
+        if p.name in values and values[p.name] != p.default
+    }
+
+
+def canonical(raw: Mapping[str, str], values: Mapping[str, object], params: Sequence[Param]):
+    """``raw`` with the page's parameters rewritten as the page writes them (other parameters
+    kept as they came)."""
+    names = {p.name for p in params}
+    kept = {key: value for key, value in raw.items() if key not in names}
+    return kept | query_of(values, params)
+
+
+def read_url_once(
+    page: str,
+    params: Sequence[Param],
+    adjust: Callable[[dict, Mapping[str, str]], dict] | None = None,
+) -> dict[str, object] | None:
+    """On the session's first run of a page, its URL's values; on later runs None.
+
+    Seeds the bound widgets (``st.session_state[name]``) with values that differ from their
+    default, keeps the notes for ``link_notes_ui``, and, when the URL spells a value otherwise
+    than the page does (or holds one it cannot use), rewrites the URL and reruns once, so that
+    Streamlit's binding reads the page's own spelling. The values come back on that rerun.
+
+    Args:
+        page: A name for the page's entries in the session state.
+        params: The page's parameters.
+        adjust: ``adjust(values, raw)`` may change the values read (a default that depends on
+            another value); the URL is then rewritten to match.
+    """
+    key = f"{page}_link"
+    stored = st.session_state.get(key)
+    if stored is not None:
+        if stored["pending"]:
+            stored["pending"] = False
+            return stored["values"]
+        return None
+    raw = st.query_params.to_dict()
+    values, notes = read_params(raw, params)
+    if adjust is not None:
+        values = adjust(values, raw)
+    for param in params:
+        if param.bound and values[param.name] != param.default:
+            st.session_state[param.name] = values[param.name]
+    rewritten = canonical(raw, values, params)
+    st.session_state[key] = {"values": values, "notes": notes, "pending": rewritten != raw}
+    if rewritten != raw:
+        st.query_params.from_dict(rewritten)  # no widget is bound yet on a first run
+        st.rerun()
+    return values
+
+
+def write_url(values: Mapping[str, object], params: Sequence[Param]) -> None:
+    """Keep the URL's unbound parameters equal to ``values`` (bound ones Streamlit writes).
+
+    Only what changed is written, one parameter at a time, so the browser's history stays
+    quiet and the bound parameters are never touched.
+    """
+    for param in params:
+        if param.bound or param.name not in values:
+            continue
+        value = values[param.name]
+        text = None if value == param.default else param.write(value)
+        if st.query_params.get(param.name) == text:
+            continue
+        if text is None:
+            del st.query_params[param.name]
+        else:
+            st.query_params[param.name] = text
+
+
+def link_notes_ui(page: str, current: Mapping[str, object]) -> None:
+    """One warning naming each URL value the page could not use, while it still applies.
+
+    Args:
+        page: The page's name, as given to ``read_url_once``.
+        current: The value of each parameter now; a note goes once its value changed.
+    """
+    stored = st.session_state.get(f"{page}_link")
+    if not stored:
+        return
+    notes = [n for n in stored["notes"] if current.get(n.name, n.value) == n.value]
+    stored["notes"] = notes
+    if notes:
+        lines = "\n".join(f"- {note.text}." for note in notes)
+        st.warning(
+            f"Some of this link's settings could not be used as written:\n{lines}",
+            icon=":material/warning:",
+        )
+
+
+def forget_url(page: str) -> None:
+    """Read the URL afresh on the next run (after a reset to the page's defaults)."""
+    st.session_state.pop(f"{page}_link", None)
+
+
+# Readers shared by the pages' parameters: each raises ValueError with the reason.
+
+
+def whole(low: int, high: int) -> Callable[[str], int]:
+    """A reader of whole numbers from ``low`` to ``high`` ("7", "7.0" and "1e3" are whole)."""
+
+    def read(text: str) -> int:
+        try:
+            value = int(text.strip())  # exact, however long
+        except ValueError:
+            value = number(float("-inf"), float("inf"))(text)
+            if value != int(value):
+                raise ValueError("is not a whole number") from None
+        if not low <= value <= high:
+            raise ValueError(f"is outside {low:,} to {high:,}")
+        return int(value)
+
+    return read
+
+
+def number(low: float, high: float) -> Callable[[str], float]:
+    """A reader of finite numbers from ``low`` to ``high``."""
+
+    def read(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise ValueError("is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("is not a number")
+        if not low <= value <= high:
+            raise ValueError(f"is outside {low:,g} to {high:,g}")
+        return value
+
+    return read
+
+
+def one_of(options: Sequence[str]) -> Callable[[str], str]:
+    """A reader of one of ``options``, as written."""
+
+    def read(text: str) -> str:
+        if text.strip() not in options:
+            raise ValueError(f"should be one of {', '.join(options)}")
+        return text.strip()
+
+    return read
+
+
+def flag(text: str) -> bool:
+    """A yes/no: ``true``/``false`` as Streamlit writes a checkbox, or ``1``/``0``."""
+    value = text.strip().lower()
+    if value not in ("true", "false", "1", "0"):
+        raise ValueError("should be true or false")
+    return value in ("true", "1")
+
+
+def write_flag(value: object) -> str:
+    return "true" if value else "false"
+
+
+def exact(value: float) -> str:
+    """A float as short URL text that reads back as the same float ("0.2", "1", "0.33")."""
+    short = f"{value:.15g}"
+    return short if float(short) == value else repr(float(value))

@@ -1,0 +1,223 @@
+"""The training page's sidebar: the settings (kept in the URL), presets and their notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import streamlit as st
+
+from core.mlp import ACTIVATIONS, MAX_ITERATIONS, TrainingSettings, TrainResult
+from core.mlp.settings import MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
+from ui.link import Param, exact, link_notes_ui, read_url_once, whole, write_url
+from ui.training import LESSON, TRAINING_PARAMS, train_cached, values_of
+
+PAGE = "train"
+# Slider stops: a 1-1.5-2-3-5-7 series per decade reads well on a log scale. Up to 100, where
+# the core is still stable, so that a rate too large to learn can be shown.
+LEARNING_RATES: tuple[float, ...] = (
+    *(round(m * 10.0**e, 6) for e in range(-3, 2) for m in (1, 1.5, 2, 3, 5, 7)),
+    100.0,
+)
+ITERATIONS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000)
+INIT_SCALES: tuple[float, ...] = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0)
+DEFAULT_HIDDEN = (5, 2, 4)
+MAX_STEPS_PAST_RUN = 100_000  # a step=... link may go this far past the run's end
+# Widgets bound to the URL (key = parameter); "hidden" and "step" are written by ui.link.
+BOUND = {"lr", "iterations", "seed", "init", "activation"}
+PARAMS: tuple[Param, ...] = (
+    *(replace(p, bound=p.name in BOUND) for p in TRAINING_PARAMS),
+    Param("step", whole(0, MAX_ITERATIONS + MAX_STEPS_PAST_RUN), 0),
+)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A learning rate worth showing, and what to watch for (at the lesson's seed and network)."""
+
+    name: str
+    learning_rate: float
+    watch: str
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset(
+        "Too small",
+        0.01,
+        "the error barely falls in 10,000 iterations and the boundary hardly moves: the steps "
+        "are too short to leave the plateau.",
+    ),
+    Preset(
+        "Lesson's",
+        0.2,
+        "the error rests on a plateau for about 1,000 iterations, then falls a thousandfold as "
+        "the boundary swings into place.",
+    ),
+    Preset(
+        "On the edge",
+        5.0,
+        "the error jumps up before it falls: the steps overshoot the valley and bounce "
+        "(oscillation) until they settle.",
+    ),
+    Preset(
+        "Too large",
+        20.0,
+        "the first steps throw the error up to 4 and it stays there: the neurons saturate, "
+        "their gradients vanish, and training diverges to a network sure of wrong answers.",
+    ),
+)
+
+
+def with_value(options: tuple, value) -> tuple:
+    """The slider's stops, with ``value`` added in order when it lies between two of them."""
+    return tuple(sorted({*options, value}))
+
+
+def read_url() -> None:
+    """Seed the controls from the URL on the session's first run (and after a reset)."""
+    values = read_url_once(PAGE, PARAMS)
+    if values is None:
+        return
+    hidden = values["hidden"]
+    st.session_state.update(
+        train_depth=len(hidden),
+        train_step_from_url=values["step"] or None,
+        **{f"train_hidden_{i}": n for i, n in enumerate(hidden)},
+    )
+
+
+def reset() -> None:
+    """Back to the lesson's settings (a button's callback: it runs before the widgets)."""
+    for param in PARAMS:
+        if param.bound:
+            st.session_state[param.name] = param.default
+    st.session_state.update(
+        train_depth=len(LESSON.hidden),
+        **{f"train_hidden_{i}": n for i, n in enumerate(DEFAULT_HIDDEN)},
+    )
+    st.session_state.pop("train_step_from_url", None)
+
+
+def use_preset(preset: Preset) -> None:
+    st.session_state.lr = preset.learning_rate
+
+
+def presets_ui() -> None:
+    """One button per learning-rate preset; a click sets the learning-rate slider."""
+    st.caption("Learning-rate presets")
+    columns = st.columns(2)
+    for k, preset in enumerate(PRESETS):
+        columns[k % 2].button(
+            preset.name,
+            key=f"train_preset_{k}",
+            help=f"Learning rate {preset.learning_rate:g}: {preset.watch}",
+            on_click=use_preset,
+            args=(preset,),
+            width="stretch",
+        )
+
+
+def preset_line(settings: TrainingSettings) -> str | None:
+    """What to watch for, when the learning rate is one of the presets."""
+    for preset in PRESETS:
+        if settings.learning_rate == preset.learning_rate:
+            return f"**{preset.name} learning rate ({preset.learning_rate:g})**: {preset.watch}"
+    return None
+
+
+def controls_ui() -> TrainingSettings:
+    """The sidebar controls; returns the settings they describe."""
+    bind = {"bind": "query-params"}
+    state = st.session_state
+    with st.sidebar:
+        st.header("Training settings")
+        learning_rate = st.select_slider(
+            "Learning rate",
+            with_value(LEARNING_RATES, state.get("lr", LESSON.learning_rate)),
+            value=LESSON.learning_rate,
+            key="lr",
+            format_func=exact,
+            help="Step size of gradient descent (log scale). The lesson uses 0.2.",
+            **bind,
+        )
+        presets_ui()
+        iterations = st.select_slider(
+            "Iterations",
+            with_value(ITERATIONS, state.get("iterations", LESSON.iterations)),
+            value=LESSON.iterations,
+            key="iterations",
+            help="Full-batch gradient-descent steps. The lesson uses 10000.",
+            **bind,
+        )
+        seed = st.number_input(
+            "Random seed",
+            0,
+            MAX_SEED,
+            value=LESSON.seed,
+            step=1,
+            key="seed",
+            help="Decides the initial weights: runs with the same seed start from the same "
+            "weights, whatever the learning rate, so comparisons are fair.",
+            **bind,
+        )
+        init_scale = st.select_slider(
+            "Init scale",
+            with_value(INIT_SCALES, state.get("init", LESSON.init_scale)),
+            value=LESSON.init_scale,
+            key="init",
+            format_func=exact,
+            help="Standard deviation of the normal initial weights. The lesson uses 0.15.",
+            **bind,
+        )
+        hidden, activation = architecture_ui()
+        st.button(
+            "Reset to the lesson's settings", width="stretch", key="train_reset", on_click=reset
+        )
+    return TrainingSettings(learning_rate, iterations, int(seed), init_scale, hidden, activation)
+
+
+def architecture_ui() -> tuple[tuple[int, ...], str]:
+    """Hidden layers, their sizes and the hidden activation."""
+    keep = {"persist_state": "session"}
+    st.session_state.setdefault("train_depth", len(LESSON.hidden))
+    depth = st.slider("Hidden layers", 1, MAX_HIDDEN_LAYERS, key="train_depth", **keep)
+    for i in range(depth):
+        st.session_state.setdefault(f"train_hidden_{i}", DEFAULT_HIDDEN[i])
+    hidden = tuple(
+        st.slider(
+            f"Neurons in hidden layer {i + 1}", 1, MAX_NEURONS, key=f"train_hidden_{i}", **keep
+        )
+        for i in range(depth)
+    )
+    activation = st.radio(
+        "Hidden activation",
+        ACTIVATIONS,
+        index=ACTIVATIONS.index(LESSON.activation),
+        key="activation",
+        horizontal=True,
+        help="The output neuron is always sigmoid.",
+        bind="query-params",
+    )
+    return hidden, activation
+
+
+def url_notes_ui(settings: TrainingSettings) -> None:
+    """Say what became of URL values that could not be used, while they still apply."""
+    link_notes_ui(PAGE, values_of(settings))
+
+
+def write(settings: TrainingSettings, step: int | None) -> None:
+    """Keep the URL's hidden layers and step position equal to the page's."""
+    write_url(values_of(settings) | {"step": step or 0}, PARAMS)
+
+
+def train_with_progress(settings: TrainingSettings) -> TrainResult:
+    """Train (or fetch from the cache) with a progress bar for long runs."""
+    bar = st.progress(0.0, text="Training…")
+
+    def report(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Training… {done:,} of {total:,} iterations")
+
+    try:
+        return train_cached(settings, progress=report)
+    finally:
+        bar.empty()

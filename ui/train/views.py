@@ -1,0 +1,104 @@
+"""The training page's result views: its numbers, predictions, weights and the rate sweep."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core.mlp import TrainingSettings, TrainResult, white_text
+from core.mlp import plots as mlp_plots
+from core.mlp.data import held_out_set, training_set
+from core.mlp.engine import sweep_learning_rates
+from ui.train.controls import LEARNING_RATES
+from ui.train.step import heatmaps_ui
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(name: str, settings: TrainingSettings, _build):
+    """A figure of the run of ``settings``, built once for every session that shows it."""
+    return _build()
+
+
+def plot(name: str, settings: TrainingSettings, build) -> None:
+    """Draw the figure ``name`` of this run, in the house style."""
+    st.plotly_chart(_figure(name, settings, build), key=name, theme=None, width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def sweep_cached(settings: TrainingSettings) -> dict[str, np.ndarray]:
+    """Final and best error for every learning rate on the slider, same start, one run."""
+    X, y = training_set()
+    sweep = sweep_learning_rates(X, y, LEARNING_RATES, settings)
+    return {"rates": sweep.learning_rates, "final": sweep.final_losses, "best": sweep.best_losses}
+
+
+def intro(settings: TrainingSettings) -> None:
+    st.markdown(
+        f"A **{settings.network_name}** network (hidden layers {settings.activation}, output "
+        "sigmoid) learns, from ten colours, whether text over a colour should be **white (1)** "
+        "or **black (0)**, by full-batch gradient descent. **Replay** the run as a film, "
+        "**step** through it by hand, **pin** runs to compare them, and **export** the result."
+    )
+
+
+def metrics_ui(result: TrainResult, settings: TrainingSettings) -> None:
+    X, y = training_set()
+    right_now = int((white_text(result.network().forward(X)) == (y == 1)).sum())
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Final error", f"{result.final_loss:.2e}")
+    c2.metric("Minimum error", f"{result.best_loss:.2e}")
+    c3.metric("Reached at iteration", f"{result.best_iteration:,}")
+    c4.metric("Training colours right", f"{right_now} / {len(X)}")
+    st.caption(
+        f"Settings: {settings.describe()}. Initial weights are decided by seed {settings.seed} "
+        "alone, so another learning rate starts from the same weights. Bookmark the URL to come "
+        "back to this run."
+    )
+
+
+def predictions_ui(result: TrainResult, settings: TrainingSettings) -> None:
+    net = result.network()
+    X, y = training_set()
+    names, X_new, y_new = held_out_set()
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Training colours")
+        labels = [f"colour {i + 1}" for i in range(len(X))]
+        out = net.forward(X)
+        st.caption(f"{int((white_text(out) == (y == 1)).sum())} of {len(X)} right")
+        plot("pred_train", settings, lambda: mlp_plots.predictions_table(labels, X, y, out))
+    with right:
+        st.subheader("Never-seen colours")
+        out_new = net.forward(X_new)
+        st.caption(f"{int((white_text(out_new) == (y_new == 1)).sum())} of {len(X_new)} right")
+        plot(
+            "pred_new", settings, lambda: mlp_plots.predictions_table(names, X_new, y_new, out_new)
+        )
+
+
+def weights_ui(result: TrainResult, settings: TrainingSettings) -> None:
+    st.markdown("The final weights, bias in the last column, on one colour scale.")
+    heatmaps_ui(result.weights, "train_W")
+    plot(
+        "weights_time",
+        settings,
+        lambda: mlp_plots.weights_over_time(result.snapshot_iterations, result.snapshots),
+    )
+
+
+def sweep_ui(settings: TrainingSettings) -> None:
+    st.markdown(
+        f"All {len(LEARNING_RATES)} learning rates of the slider, from "
+        f"{LEARNING_RATES[0]:g} to {LEARNING_RATES[-1]:g}, trained from the same initial "
+        "weights for the same number of iterations, in one compiled run. Past a point the "
+        "error stops falling: the steps overshoot (oscillation) and then diverge."
+    )
+    with st.spinner("Training one network per learning rate…"):
+        sweep = sweep_cached(TrainingSettings(**(settings.as_dict() | {"learning_rate": 1.0})))
+    plot(
+        "sweep",
+        settings,
+        lambda: mlp_plots.sweep_figure(
+            sweep["rates"], sweep["final"], sweep["best"], settings.learning_rate
+        ),
+    )
