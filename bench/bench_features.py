@@ -38,8 +38,8 @@ from core.filters.features import (  # noqa: E402
     top_filters,
 )
 from core.filters.model import DOCUMENT_LAYERS, load_vgg16  # noqa: E402
-from tests.support.weights import trained_weights  # noqa: E402
 from core.filters.photos import read_picture  # noqa: E402
+from tests.support.weights import trained_weights  # noqa: E402
 
 SAMPLE = ROOT / "assets" / "samples" / "chelsea.jpg"
 
@@ -131,8 +131,10 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"CPU: {cpu_name()}; weights: {Path(weights).name if weights else 'untrained'}")
     print(f"picture {size}x{size} px, median of {repeats} interleaved runs")
     print(f"one pass, all 13 layers' maps:       {figures['one_pass_s']:.3f} s")
-    print(f"13 truncated models (naive peer):    {figures['naive_s']:.3f} s "
-          f"({figures['speedup']:.1f}x the one pass)")  # fmt: skip
+    print(
+        f"13 truncated models (naive peer):    {figures['naive_s']:.3f} s "
+        f"({figures['speedup']:.1f}x the one pass)"
+    )
     print(f"pass + ranking + tiles + JPEGs:      {figures['page_s']:.3f} s")
     print(f"largest difference between the two: {difference:.2e}")
     print(f"peak RSS of this process:            {figures['peak_rss_mb']:.0f} MB")

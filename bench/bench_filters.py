@@ -189,21 +189,55 @@ def workload(model, plan: tuple, kerasio_ms: float, bf16: bool) -> list[dict]:
 
     every = candidates * steps
     rows = [
-        ("every candidate to the end, keras.io loop (est.)", "float32", 1, every,
-         every * kerasio_ms / 1000, None),
-        ("the document's scan (early break), keras.io loop (est.)", "float32", 1,
-         scan.image_steps, scan.image_steps * kerasio_ms / 1000, None),
-        ("the document's scan, batched", "float32", scan.settings["batch_size"],
-         scan.image_steps, scan_s, agree(scan)),
-        ("screened (today)", "float32", today.settings["batch_size"], today.image_steps,
-         today_s, agree(today)),
-    ]  # fmt: skip
+        (
+            "every candidate to the end, keras.io loop (est.)",
+            "float32",
+            1,
+            every,
+            every * kerasio_ms / 1000,
+            None,
+        ),
+        (
+            "the document's scan (early break), keras.io loop (est.)",
+            "float32",
+            1,
+            scan.image_steps,
+            scan.image_steps * kerasio_ms / 1000,
+            None,
+        ),
+        (
+            "the document's scan, batched",
+            "float32",
+            scan.settings["batch_size"],
+            scan.image_steps,
+            scan_s,
+            agree(scan),
+        ),
+        (
+            "screened (today)",
+            "float32",
+            today.settings["batch_size"],
+            today.image_steps,
+            today_s,
+            agree(today),
+        ),
+    ]
     if bf16:
         grid, seconds = timed_grid(model, layer, "bfloat16", n, candidates, size, steps, True)
-        rows.append(("screened", "bfloat16", grid.settings["batch_size"], grid.image_steps,
-                     seconds, agree(grid)))  # fmt: skip
-    return [dict(zip(("run", "dtype", "batch", "image_steps", "seconds", "agree"), row,
-                     strict=True)) for row in rows]  # fmt: skip
+        rows.append(
+            (
+                "screened",
+                "bfloat16",
+                grid.settings["batch_size"],
+                grid.image_steps,
+                seconds,
+                agree(grid),
+            )
+        )
+    return [
+        dict(zip(("run", "dtype", "batch", "image_steps", "seconds", "agree"), row, strict=True))
+        for row in rows
+    ]
 
 
 def peak_rss_mb(weights: str | None, dtype: str, candidates: int, size: int, steps: int) -> float:
@@ -220,34 +254,49 @@ def peak_rss_mb(weights: str | None, dtype: str, candidates: int, size: int, ste
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, str(ROOT), weights or ""], capture_output=True, text=True,
-        check=True, env={**os.environ, DTYPE_ENV: dtype},
-    ).stdout.split()[-1]  # fmt: skip
+        [sys.executable, "-c", code, str(ROOT), weights or ""],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, DTYPE_ENV: dtype},
+    ).stdout.split()[-1]
     return int(out) / 1024
 
 
 def print_steps(rows: list[dict], layer: str, size: int, steps: int, repeats: int) -> None:
-    print(f"\n1. ms per image-step, {layer}, {size} px, {steps} steps per run, "
-          f"median of {repeats} interleaved runs")  # fmt: skip
-    print(f"  {'run':<14} {'compute':<9} {'batch':>5} {'ms/image-step':>14} "
-          f"{'per filter vs keras.io loop':>28}")  # fmt: skip
+    print(
+        f"\n1. ms per image-step, {layer}, {size} px, {steps} steps per run, "
+        f"median of {repeats} interleaved runs"
+    )
+    print(
+        f"  {'run':<14} {'compute':<9} {'batch':>5} {'ms/image-step':>14} "
+        f"{'per filter vs keras.io loop':>28}"
+    )
     for row in rows:
-        print(f"  {row['run']:<14} {row['dtype']:<9} {row['batch']:>5} {row['ms']:>14.1f} "
-              f"{row['per_filter']:>27.2f}x")  # fmt: skip
+        print(
+            f"  {row['run']:<14} {row['dtype']:<9} {row['batch']:>5} {row['ms']:>14.1f} "
+            f"{row['per_filter']:>27.2f}x"
+        )
 
 
 def print_workload(rows: list[dict], plan: tuple) -> None:
     layer, n, candidates, size, steps = plan
     today = next(r for r in rows if r["run"] == "screened (today)")
-    print(f"\n2. the document's workload: best {n * n} of {candidates} at {layer}, {size} px, "
-          f"{steps} steps")  # fmt: skip
-    print(f"  {'run':<56} {'compute':<9} {'batch':>5} {'image-steps':>11} {'time s':>8} "
-          f"{'vs today':>9} {'agree':>7}")  # fmt: skip
+    print(
+        f"\n2. the document's workload: best {n * n} of {candidates} at {layer}, {size} px, "
+        f"{steps} steps"
+    )
+    print(
+        f"  {'run':<56} {'compute':<9} {'batch':>5} {'image-steps':>11} {'time s':>8} "
+        f"{'vs today':>9} {'agree':>7}"
+    )
     for r in rows:
         agree = "" if r["agree"] is None else f"{r['agree']}/{n * n}"
         ratio = r["seconds"] / today["seconds"]
-        print(f"  {r['run']:<56} {r['dtype']:<9} {r['batch']:>5} {r['image_steps']:>11} "
-              f"{r['seconds']:>8.1f} {ratio:>8.2f}x {agree:>7}")  # fmt: skip
+        print(
+            f"  {r['run']:<56} {r['dtype']:<9} {r['batch']:>5} {r['image_steps']:>11} "
+            f"{r['seconds']:>8.1f} {ratio:>8.2f}x {agree:>7}"
+        )
 
 
 def section_steps(model, q: bool, choice, features: tuple) -> dict:
@@ -266,10 +315,12 @@ def section_steps(model, q: bool, choice, features: tuple) -> dict:
     print_steps(rows, layer, size, steps, repeats)
     auto = next(r for r in rows if r["dtype"] == choice.dtype and r["batch"] == app[choice.dtype])
     ms32 = [r["ms"] for r in rows if r["dtype"] == "float32" and r["run"] != "keras.io loop"]
-    print(f"  automatic choice ({choice.dtype}, batch {auto['batch']}): "
-          f"{auto['per_filter']:.2f}x per filter vs the keras.io loop, "
-          f"{min(ms32) / auto['ms']:.2f}x the fastest float32 batch (targets: with AMX >= 6x "
-          "the loop; without, no slower than float32 batched)")  # fmt: skip
+    print(
+        f"  automatic choice ({choice.dtype}, batch {auto['batch']}): "
+        f"{auto['per_filter']:.2f}x per filter vs the keras.io loop, "
+        f"{min(ms32) / auto['ms']:.2f}x the fastest float32 batch (targets: with AMX >= 6x "
+        "the loop; without, no slower than float32 batched)"
+    )
     if not features:
         slow = next(r["ms"] for r in rows if r["dtype"] == "bfloat16") / rows[1]["ms"]
         print(f"  bfloat16 is {slow:.1f}x slower than float32 at batch 1 here (no native bf16)")
@@ -284,10 +335,14 @@ def section_memory(weights: str | None, q: bool, choice, features: tuple) -> dic
     # Both types where bfloat16 can be the choice; elsewhere it is never used.
     dtypes = DTYPES if features and not q else (choice.dtype,)
     # The other type with 2 steps: memory depends on the batch, not on the number of steps.
-    rss = {d: peak_rss_mb(weights, d, candidates, 128, steps if d == choice.dtype else 2)
-           for d in dtypes}  # fmt: skip
-    print(f"\n3. peak RSS of a fresh process rendering the 4x4 {LAYER} grid (best of "
-          f"{candidates}, 128 px) and its Fourier grid (target < 1536 MB):")  # fmt: skip
+    rss = {
+        d: peak_rss_mb(weights, d, candidates, 128, steps if d == choice.dtype else 2)
+        for d in dtypes
+    }
+    print(
+        f"\n3. peak RSS of a fresh process rendering the 4x4 {LAYER} grid (best of "
+        f"{candidates}, 128 px) and its Fourier grid (target < 1536 MB):"
+    )
     for d, mb in rss.items():
         note = f"{steps} steps" if d == choice.dtype else "2 steps"
         print(f"  {d:<9} {mb:6.0f} MB ({note})")
@@ -298,13 +353,19 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short CI mode (a few minutes)")
     parser.add_argument("--sections", default="123", help="which sections to run, e.g. 13")
-    parser.add_argument("--bf16-workload", choices=("auto", "yes", "no"), default="auto",
-                        help="run the workload in bfloat16 (auto: where the CPU has native bf16,"
-                        " or in --quick mode)")  # fmt: skip
+    parser.add_argument(
+        "--bf16-workload",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="run the workload in bfloat16 (auto: where the CPU has native bf16,"
+        " or in --quick mode)",
+    )
     args = parser.parse_args(argv)
     weights, choice, features = trained_weights(), choice_for_this_machine(), cpu_bf16_features()
-    print(f"CPU: {cpu_name()}, {os.cpu_count()} cores; native bf16 features: "
-          f"{', '.join(features) or 'none'}")  # fmt: skip
+    print(
+        f"CPU: {cpu_name()}, {os.cpu_count()} cores; native bf16 features: "
+        f"{', '.join(features) or 'none'}"
+    )
     probe = ", ".join(f"{d} {ms:.1f} ms" for d, ms in choice.ms_per_step.items())
     print(f"automatic compute type: {choice.reason} (probe step: {probe or 'not measured'})")
     print(f"weights: {weights or 'untrained (no weights file found)'}; quick={args.quick}")

@@ -31,9 +31,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from core.filters.model import CONV_LAYERS  # noqa: E402
-from tests.support.weights import trained_weights  # noqa: E402
 from tests.support.app_server import AppServer
 from tests.support.st_client import RunResult, Session, run_sync
+from tests.support.weights import trained_weights  # noqa: E402
 
 FILTERS, TRAIN = "vgg16_filters", ""
 RSS_BUDGET_MB = 1500.0

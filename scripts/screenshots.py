@@ -19,7 +19,6 @@ every picture before committing it.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -28,10 +27,10 @@ from pathlib import Path
 
 from core.colour.labels import Label
 from core.colour.link import labels_to_param
-from tests.support.weights import trained_weights
 from tests.support import browser as br
 from tests.support import flows
 from tests.support.app_server import ROOT, AppServer
+from tests.support.weights import trained_weights
 
 OUT = ROOT / "docs" / "screenshots"
 RELOADS = ROOT / "out" / "screenshots"

@@ -7,6 +7,7 @@ app's own navigation rather than Streamlit's list of the ``pages/`` folder.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,9 @@ def ensure_app_navigation() -> None:
         st.rerun()
 
 
+KERAS_RESET_ENV = "KERAS_RESET_AFTER_EACH_RUN"
+
+
 def skip_keras_reset() -> bool:
     """Stop Streamlit from resetting Keras after every script run of every session.
 
@@ -80,11 +84,15 @@ def skip_keras_reset() -> bool:
     loaded (TensorFlow loads it): a full garbage collection, about 0.2 s holding the GIL, per
     rerun and per session, which starves a lecture hall. This app builds its Keras models once
     per process and keeps them, so there is nothing to reset. Streamlit's hook also closes
-    matplotlib figures; the replacement keeps that part.
+    matplotlib figures; the replacement keeps that part. ``bench/bench_reruns.py`` measures
+    what it saves (``KERAS_RESET_AFTER_EACH_RUN=1`` keeps Streamlit's hook, for that
+    comparison). Checked against Streamlit 1.67.
 
     Returns:
         Whether the hook was found and replaced (a test fails if Streamlit renames it).
     """
+    if os.environ.get(KERAS_RESET_ENV) == "1":
+        return False
     from streamlit.runtime.scriptrunner import script_runner
 
     if not callable(getattr(script_runner, "_clean_problem_modules", None)):

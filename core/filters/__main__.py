@@ -20,8 +20,8 @@ from core.filters.model import (
     default_weights,
     load_vgg16,
 )
-from core.filters.shipped import SHIPPED_DIR, ship
 from core.filters.settings import GridSettings
+from core.filters.shipped import SHIPPED_DIR, ship
 from core.filters.store import save_grid, weights_id
 from core.filters.visualizer import Visualizer
 
@@ -110,10 +110,14 @@ def _prerender(visualizer: Visualizer, args: argparse.Namespace) -> int:
     out, wid = args.out or prerender_dir(), weights_id(visualizer.model)
     for layer in layers:
         settings = GridSettings.for_method(
-            args.method, layer=layer, n=args.grid, size=args.size, seed=args.seed,
+            args.method,
+            layer=layer,
+            n=args.grid,
+            size=args.size,
+            seed=args.seed,
             candidates=min(args.candidates, CONV_LAYERS[layer]),
             **({"steps": args.steps} if args.steps else {}),
-        )  # fmt: skip
+        )
         started = time.perf_counter()
 
         def report(p: Progress, layer: str = layer) -> None:
@@ -126,8 +130,10 @@ def _prerender(visualizer: Visualizer, args: argparse.Namespace) -> int:
             return 2
         path = save_grid(grid, out, settings.key(wid, visualizer.compute_dtype), png=True)
         seconds = time.perf_counter() - started
-        print(f"\r{layer}: {path.name} and {grid.png_name} in {seconds:.0f} s "
-              f"({grid.image_steps} image-steps)")  # fmt: skip
+        print(
+            f"\r{layer}: {path.name} and {grid.png_name} in {seconds:.0f} s "
+            f"({grid.image_steps} image-steps)"
+        )
     return 0
 
 

@@ -309,29 +309,35 @@ def render_filter_pictures(
         on_progress=on_progress,
     )
     for k, f in enumerate(indices):
-        grid = FilterGrid(
-            image=res.images[k],
-            filter_indices=res.filter_indices[k : k + 1],
-            losses=res.losses[k : k + 1],
-            tiles=res.images[k : k + 1],
-            loss_history=res.loss_history[k : k + 1],
-            layer=layer,
-            n=1,
-            image_steps=s.steps,
-            candidates=1,
-            settings={
-                "layer": layer,
-                "n": 1,
-                "method": s.method,
-                "seed": s.seed,
-                "size": s.size,
-                "steps": s.steps,
-                "step_size": s.step_size,
-                "filter_indices": [f],
-            },
-        )
         if directory is not None:
             key = picture_settings(layer, f).key(weights_key, visualizer.compute_dtype)
             with contextlib.suppress(OSError):  # a read-only disk only costs the store
-                save_grid(grid, Path(directory), key)
+                save_grid(one_filter_grid(res, k, layer), Path(directory), key)
     return {f: res.images[k] for k, f in enumerate(indices)}
+
+
+def one_filter_grid(res, k: int, layer: str) -> FilterGrid:
+    """The k-th picture of a ``visualize_filters`` result as a one-filter grid, as stored."""
+    f = int(res.filter_indices[k])
+    s = picture_settings(layer, f)
+    return FilterGrid(
+        image=res.images[k],
+        filter_indices=res.filter_indices[k : k + 1],
+        losses=res.losses[k : k + 1],
+        tiles=res.images[k : k + 1],
+        loss_history=res.loss_history[k : k + 1],
+        layer=layer,
+        n=1,
+        image_steps=s.steps,
+        candidates=1,
+        settings={
+            "layer": layer,
+            "n": 1,
+            "method": s.method,
+            "seed": s.seed,
+            "size": s.size,
+            "steps": s.steps,
+            "step_size": s.step_size,
+            "filter_indices": [f],
+        },
+    )

@@ -62,19 +62,26 @@ class FourierAscent:
         self.feature_model = feature_model  # computing in compute_dtype, float32 in and out
         self.compute_dtype = compute_dtype
         self.size, self.learning_rate, self.seed, self.batch_size = (
-            size, learning_rate, seed, batch_size,
-        )  # fmt: skip
+            size,
+            learning_rate,
+            seed,
+            batch_size,
+        )
         self.scale = tf.constant(frequency_scale(size))
         self.traces = 0
         spec = tf.TensorSpec([None, 2, 3, size, size // 2 + 1], tf.float32)
         self._step = tf.function(
             self._adam_step,
             input_signature=(
-                spec, spec, spec,
-                tf.TensorSpec([None], tf.int32), tf.TensorSpec([], tf.float32),
-                tf.TensorSpec([2], tf.int32), tf.TensorSpec([], tf.float32),
+                spec,
+                spec,
+                spec,
+                tf.TensorSpec([None], tf.int32),
+                tf.TensorSpec([], tf.float32),
+                tf.TensorSpec([2], tf.int32),
+                tf.TensorSpec([], tf.float32),
             ),
-        )  # fmt: skip
+        )
 
     def to_rgb(self, s):
         """(batch, 2, 3, size, size//2+1) spectra to (batch, size, size, 3) images in [0, 1]."""
@@ -132,7 +139,12 @@ class FourierAscent:
         """Adam step number ``t`` (from 0) for one batch: losses before it, and the new state."""
         offset, zoom = self._moves(t)
         losses, s, m, v = self._step(
-            batch["s"], batch["m"], batch["v"], np.asarray(filter_indices, np.int32),
-            np.float32(t + 1), offset, zoom,
-        )  # fmt: skip
+            batch["s"],
+            batch["m"],
+            batch["v"],
+            np.asarray(filter_indices, np.int32),
+            np.float32(t + 1),
+            offset,
+            zoom,
+        )
         return losses.numpy(), {"s": s.numpy(), "m": m.numpy(), "v": v.numpy()}

@@ -260,9 +260,13 @@ def rank_candidates(
     for number, (stage, stage_steps, limit) in enumerate(stages):
         last = number == len(stages) - 1
         state, more = advance(
-            runner, state, indices, history.shape[1], stage_steps,
+            runner,
+            state,
+            indices,
+            history.shape[1],
+            stage_steps,
             tracker.callback(stage, indices, last),
-        )  # fmt: skip
+        )
         history = np.concatenate([history, more], axis=1)
         image_steps += len(indices) * stage_steps
         rows = np.arange(len(indices)) if last else _alive_best(history, limit)

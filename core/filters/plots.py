@@ -47,21 +47,31 @@ def grid_figure(grid: FilterGrid, title: str | None = None, height: int | None =
     fig = go.Figure(go.Image(source=png_data_uri(grid.image), hoverinfo="skip"))
     fig.add_trace(
         go.Scatter(
-            x=x, y=y, mode="markers", customdata=np.arange(len(x)),
+            x=x,
+            y=y,
+            mode="markers",
+            customdata=np.arange(len(x)),
             marker={"size": 40, "opacity": 0.01, "color": "white"},
-            text=[f"filter {f}<br>activation {loss:.2f}"
-                  for f, loss in zip(grid.filter_indices, grid.losses, strict=True)],
-            hovertemplate="%{text}<extra></extra>", showlegend=False,
+            text=[
+                f"filter {f}<br>activation {loss:.2f}"
+                for f, loss in zip(grid.filter_indices, grid.losses, strict=True)
+            ],
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
         )
-    )  # fmt: skip
+    )
     # Short captions fit a 390 px phone; the activation is in the hover text and the picker.
     caption_size = 15 if grid.n <= 4 else 12
     for cx, cy, f, loss in zip(x, y, grid.filter_indices, grid.losses, strict=True):
         fig.add_annotation(
-            x=cx, y=cy + size / 2 - 2, yanchor="bottom", showarrow=False,
+            x=cx,
+            y=cy + size / 2 - 2,
+            yanchor="bottom",
+            showarrow=False,
             text=f"#{f} · {loss:.3g}" if grid.n <= 3 else f"#{f}",
-            font={"size": caption_size, "color": "white"}, bgcolor="rgba(0,0,0,0.55)",
-        )  # fmt: skip
+            font={"size": caption_size, "color": "white"},
+            bgcolor="rgba(0,0,0,0.55)",
+        )
     fig.update_xaxes(visible=False, range=[0, w])
     fig.update_yaxes(visible=False, range=[h, 0], scaleanchor="x")
     style(fig, title, height)
@@ -86,11 +96,14 @@ def loss_curve_figure(loss_history: np.ndarray, filter_index: int, height: int =
     steps = np.arange(1, len(loss_history) + 1)
     fig = go.Figure(
         go.Scatter(
-            x=steps, y=loss_history, mode="lines+markers", line={"width": 4, "color": POSITIVE},
+            x=steps,
+            y=loss_history,
+            mode="lines+markers",
+            line={"width": 4, "color": POSITIVE},
             name=f"filter {filter_index}",
             hovertemplate="step %{x}<br>mean activation %{y:.3f}<extra></extra>",
         )
-    )  # fmt: skip
+    )
     fig.update_xaxes(title="gradient-ascent step")
     fig.update_yaxes(title="mean activation (loss)")
     return style(fig, f"Filter {filter_index}: activation while climbing", height)
@@ -101,10 +114,13 @@ def dream_curve_figure(losses: np.ndarray, target: str, height: int = 360) -> go
     steps = np.arange(len(losses))
     fig = go.Figure(
         go.Scatter(
-            x=steps, y=losses, mode="lines+markers", line={"width": 4, "color": POSITIVE},
+            x=steps,
+            y=losses,
+            mode="lines+markers",
+            line={"width": 4, "color": POSITIVE},
             hovertemplate="after %{x} steps<br>mean activation %{y:.3f}<extra></extra>",
         )
-    )  # fmt: skip
+    )
     fig.update_xaxes(title="gradient-ascent steps from the photo")
     fig.update_yaxes(title="mean activation")
     return style(fig, "Mean activation while dreaming", height)  # the target: in the caption

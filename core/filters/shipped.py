@@ -89,10 +89,17 @@ def read_shipped(json_path: Path) -> tuple[GridSettings, FilterGrid, dict] | Non
             return None
         tiles = tiles_from_image(image, s.n, s.size, s.margin, len(indices))
         grid = FilterGrid(
-            image, indices, np.asarray(meta["losses"], np.float32), tiles,
-            np.asarray(meta["loss_history"], np.float32), s.layer, s.n,
-            int(meta["image_steps"]), int(meta["candidates"]), dict(meta["grid_settings"]),
-        )  # fmt: skip
+            image,
+            indices,
+            np.asarray(meta["losses"], np.float32),
+            tiles,
+            np.asarray(meta["loss_history"], np.float32),
+            s.layer,
+            s.n,
+            int(meta["image_steps"]),
+            int(meta["candidates"]),
+            dict(meta["grid_settings"]),
+        )
         return settings, grid, meta["rendering"]
     except (OSError, ValueError, KeyError, TypeError, SyntaxError):
         return None
@@ -163,9 +170,12 @@ def _environment() -> dict:
     except OSError:
         pass
     return {
-        "cpu": cpu, "python": platform.python_version(), "numpy": np.__version__,
-        "tensorflow": tf.__version__, "keras": keras.__version__,
-    }  # fmt: skip
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+    }
 
 
 def ship_order() -> list[tuple[str, str]]:
@@ -227,9 +237,10 @@ def ship(
             grid = render_settings(visualizer, settings, compute_dtype)
             seconds = round(time.perf_counter() - started, 1)
             rendering = base | {
-                "seconds": seconds, "batch_size": grid.settings["batch_size"],
+                "seconds": seconds,
+                "batch_size": grid.settings["batch_size"],
                 "rendered": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            }  # fmt: skip
+            }
             write_shipped(grid, settings, rendering, directory)
             log(f"{path.stem}: {grid.image_steps} image-steps in {seconds:.0f} s")
         seed_indices[settings.layer] = tuple(int(i) for i in grid.filter_indices)

@@ -48,14 +48,25 @@ def save_grid(grid: FilterGrid, directory: Path, key: str, png: bool = False) ->
     path = directory / f"{key}.npz"
     partial = directory / f".{key}.{os.getpid()}.tmp.npz"
     np.savez_compressed(
-        partial, image=grid.image, filter_indices=grid.filter_indices, losses=grid.losses,
-        tiles=grid.tiles, loss_history=grid.loss_history,
-        meta=np.array(json.dumps({
-            "format": FORMAT_VERSION, "layer": grid.layer, "n": grid.n,
-            "image_steps": grid.image_steps,
-            "candidates": grid.candidates, "settings": grid.settings,
-        })),
-    )  # fmt: skip
+        partial,
+        image=grid.image,
+        filter_indices=grid.filter_indices,
+        losses=grid.losses,
+        tiles=grid.tiles,
+        loss_history=grid.loss_history,
+        meta=np.array(
+            json.dumps(
+                {
+                    "format": FORMAT_VERSION,
+                    "layer": grid.layer,
+                    "n": grid.n,
+                    "image_steps": grid.image_steps,
+                    "candidates": grid.candidates,
+                    "settings": grid.settings,
+                }
+            )
+        ),
+    )
     partial.replace(path)
     if png:
         Image.fromarray(grid.image).save(directory / grid.png_name)
@@ -91,10 +102,17 @@ def read_grid(path: Path) -> FilterGrid:
         if meta.get("format", FORMAT_VERSION) != FORMAT_VERSION:
             raise ValueError(f"{path.name} has format {meta.get('format')}, not {FORMAT_VERSION}")
         grid = FilterGrid(
-            data["image"], data["filter_indices"], data["losses"], data["tiles"],
-            data["loss_history"], meta["layer"], int(meta["n"]), int(meta["image_steps"]),
-            int(meta["candidates"]), dict(meta["settings"]),
-        )  # fmt: skip
+            data["image"],
+            data["filter_indices"],
+            data["losses"],
+            data["tiles"],
+            data["loss_history"],
+            meta["layer"],
+            int(meta["n"]),
+            int(meta["image_steps"]),
+            int(meta["candidates"]),
+            dict(meta["settings"]),
+        )
     m = len(grid.filter_indices)
     if grid.image.ndim != 3 or len(grid.losses) != m or len(grid.tiles) != m or m > grid.n**2:
         raise ValueError(f"{path.name} holds arrays that do not fit together")

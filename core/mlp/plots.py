@@ -272,9 +272,12 @@ def diagram_frame(fig: go.Figure, layers: Sequence[int]) -> go.Figure:
     tallest = max(layers)
     for x, title in enumerate(layer_titles(layers)):
         fig.add_annotation(
-            x=x, y=(tallest - 1) / 2 + 0.8, text=f"<b>{title}</b>", showarrow=False,
+            x=x,
+            y=(tallest - 1) / 2 + 0.8,
+            text=f"<b>{title}</b>",
+            showarrow=False,
             font={"size": 15},
-        )  # fmt: skip
+        )
     fig.update_xaxes(visible=False, range=[-0.45, len(layers) - 0.55])
     fig.update_yaxes(visible=False, range=[-(tallest - 1) / 2 - 0.75, (tallest - 1) / 2 + 1.15])
     fig.update_layout(legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0})
@@ -513,9 +516,15 @@ def sweep_figure(
     )
     fig.add_vline(x=current, line={"color": "#555", "dash": "dash", "width": 2})
     fig.add_annotation(  # on a log axis an annotation's x is log10 of the value
-        x=float(np.log10(current)), y=1, yref="paper", yanchor="bottom", xanchor="left",
-        text=f"current {current:g}", showarrow=False, font={"size": 15},
-    )  # fmt: skip
+        x=float(np.log10(current)),
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        xanchor="left",
+        text=f"current {current:g}",
+        showarrow=False,
+        font={"size": 15},
+    )
     fig.update_xaxes(title="learning rate", type="log")
     fig.update_yaxes(title="error after training", type="log", exponentformat="power")
     fig.update_yaxes(tickvals=log_ticks(np.concatenate([final_losses, best_losses])))

@@ -370,8 +370,13 @@ def iteration_axis(domain, iterations: int, log_x: bool) -> dict:
     """The error panel's iteration axis: log with log-spaced frames, so early change shows."""
     if log_x:
         top = np.log10(max(iterations, 10))
-        return {"domain": domain, "anchor": "y3", "type": "log", "range": [-0.05, top + 0.05],
-                "title": "iteration (log scale; 0 drawn at 1)"}  # fmt: skip
+        return {
+            "domain": domain,
+            "anchor": "y3",
+            "type": "log",
+            "range": [-0.05, top + 0.05],
+            "title": "iteration (log scale; 0 drawn at 1)",
+        }
     return {"domain": domain, "anchor": "y3", "title": "iteration", "range": [0, iterations]}
 
 
@@ -385,25 +390,67 @@ def replay_layout(
     fig: go.Figure, frames: ReplayFrames, result: TrainResult, plane: Slice, spacing: str, stacked
 ) -> go.Figure:
     """Axes, titles, headers and controls of the replay; returns the figure."""
+    fig.update_layout(**replay_axes(frames, result, plane, spacing, stacked))
+    annotations = replay_headers(result, plane, stacked)
+    fig.update_layout(annotations=annotations, **slider_and_buttons(frames, spacing))
+    top = 1.045 if stacked else 1.06
+    legend = {"orientation": "h", "x": 0, "y": top, "yanchor": "bottom", "font": {"size": 13}}
+    fig.update_layout(showlegend=True, legend=legend)
+    style(fig, None, height=1650 if stacked else 1000)
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 280 if stacked else 70, "b": 210})
+    return fig
+
+
+def replay_axes(
+    frames: ReplayFrames, result: TrainResult, plane: Slice, spacing: str, stacked
+) -> dict:
+    """The three panels' axes: the decision map, the network (hidden axes), the error."""
     (map_x, map_y), (net_x, net_y), (loss_x, loss_y) = PANELS[bool(stacked)]
     free = plane.free
     tallest = max(result.layers)
-    fig.update_layout(
-        xaxis={"domain": map_x, "range": AXIS_RANGE, "title": f"{CHANNELS[free[0]]} (0-255)"},
-        yaxis={"domain": map_y, "range": AXIS_RANGE, "title": f"{CHANNELS[free[1]]} (0-255)"},
-        xaxis2={"domain": net_x, "anchor": "y2", "visible": False,
-                "range": [-0.5, len(result.layers) - 0.5]},
-        yaxis2={"domain": net_y, "anchor": "x2", "visible": False,
-                "range": [-(tallest - 1) / 2 - 0.8, (tallest - 1) / 2 + 1.1]},
-        xaxis3=iteration_axis(loss_x, len(result.losses), spacing == "log"),
-        yaxis3={"domain": loss_y, "anchor": "x3", "type": "log", "title": "error",
-                "tickvals": log_ticks(frames.errors), "exponentformat": "power"},
-    )  # fmt: skip
+    return {
+        "xaxis": {"domain": map_x, "range": AXIS_RANGE, "title": f"{CHANNELS[free[0]]} (0-255)"},
+        "yaxis": {"domain": map_y, "range": AXIS_RANGE, "title": f"{CHANNELS[free[1]]} (0-255)"},
+        "xaxis2": {
+            "domain": net_x,
+            "anchor": "y2",
+            "visible": False,
+            "range": [-0.5, len(result.layers) - 0.5],
+        },
+        "yaxis2": {
+            "domain": net_y,
+            "anchor": "x2",
+            "visible": False,
+            "range": [-(tallest - 1) / 2 - 0.8, (tallest - 1) / 2 + 1.1],
+        },
+        "xaxis3": iteration_axis(loss_x, len(result.losses), spacing == "log"),
+        "yaxis3": {
+            "domain": loss_y,
+            "anchor": "x3",
+            "type": "log",
+            "title": "error",
+            "tickvals": log_ticks(frames.errors),
+            "exponentformat": "power",
+        },
+    }
+
+
+def replay_headers(result: TrainResult, plane: Slice, stacked) -> list[dict]:
+    """The layers' names over the network and a title over each panel."""
+    (map_x, map_y), (net_x, net_y), (loss_x, loss_y) = PANELS[bool(stacked)]
+    tallest = max(result.layers)
     headers = [
-        {"x": x, "y": (tallest - 1) / 2 + 0.85, "xref": "x2", "yref": "y2", "text": f"<b>{t}</b>",
-         "showarrow": False, "font": {"size": 14}}
+        {
+            "x": x,
+            "y": (tallest - 1) / 2 + 0.85,
+            "xref": "x2",
+            "yref": "y2",
+            "text": f"<b>{t}</b>",
+            "showarrow": False,
+            "font": {"size": 14},
+        }
         for x, t in enumerate(layer_titles(result.layers))
-    ]  # fmt: skip
+    ]
     panel = f"Output with {CHANNELS[plane.channel]} = {plane.value * 255:.0f}"
     titles = [
         (panel, (map_x[0] + map_x[1]) / 2, map_y[1]),
@@ -415,13 +462,16 @@ def replay_layout(
         ("Error", (loss_x[0] + loss_x[1]) / 2, loss_y[1]),
     ]
     for text, x, y in titles:
-        headers.append({"x": x, "y": y + 0.01, "xref": "paper", "yref": "paper",
-                        "text": f"<b>{text}</b>", "showarrow": False, "yanchor": "bottom",
-                        "font": {"size": 16}})  # fmt: skip
-    fig.update_layout(annotations=headers, **slider_and_buttons(frames, spacing))
-    top = 1.045 if stacked else 1.06
-    legend = {"orientation": "h", "x": 0, "y": top, "yanchor": "bottom", "font": {"size": 13}}
-    fig.update_layout(showlegend=True, legend=legend)
-    style(fig, None, height=1650 if stacked else 1000)
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 280 if stacked else 70, "b": 210})
-    return fig
+        headers.append(
+            {
+                "x": x,
+                "y": y + 0.01,
+                "xref": "paper",
+                "yref": "paper",
+                "text": f"<b>{text}</b>",
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"size": 16},
+            }
+        )
+    return headers

@@ -17,8 +17,14 @@ def test_filters_benchmark_prints_a_table_that_holds_up(capsys, monkeypatch):
     figures = bench_filters.main(["--quick"])
     out = capsys.readouterr().out
     print(out)
-    for line in ("native bf16 features", "automatic compute type", "ms per image-step",
-                 "per filter vs keras.io loop", "the document's workload", "peak RSS"):  # fmt: skip
+    for line in (
+        "native bf16 features",
+        "automatic compute type",
+        "ms per image-step",
+        "per filter vs keras.io loop",
+        "the document's workload",
+        "peak RSS",
+    ):
         assert line in out
     ratios = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)x\b", out)]
     assert len(ratios) >= 10 and all(math.isfinite(r) and r > 0 for r in ratios)

@@ -61,4 +61,7 @@ def test_a_link_is_settled_into_a_state_the_page_can_show():
     assert link.show_base is False  # without a retrained network its options mean nothing
     link, problem = settle(PageLink(teach=(5, 0)))
     assert link.teach is None and problem is None  # not started: no seed to keep
-    assert settle(PageLink(labels=labels, retrained=1)) == (PageLink(labels=labels, retrained=1), None)
+    assert settle(PageLink(labels=labels, retrained=1)) == (
+        PageLink(labels=labels, retrained=1),
+        None,
+    )

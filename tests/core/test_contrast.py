@@ -109,9 +109,16 @@ def test_wcag_levels(ratio, large, level):
 
 @pytest.mark.parametrize(
     "background, text",
-    [("#3366cc", "white"), ("#000", "white"), ("navy", "white"), ("#ffff00", "black"),
-     ("#ffffff", "black"), ("#767676", "black"), ("#ff0000", "black")],
-)  # fmt: skip
+    [
+        ("#3366cc", "white"),
+        ("#000", "white"),
+        ("navy", "white"),
+        ("#ffff00", "black"),
+        ("#ffffff", "black"),
+        ("#767676", "black"),
+        ("#ff0000", "black"),
+    ],
+)
 def test_wcag_text_colour_picks_the_higher_contrast(background, text):
     assert wcag_text_colour(background) == text
     other = "black" if text == "white" else "white"

@@ -98,9 +98,7 @@ def test_the_engine_trains_several_outputs_like_the_reference():
     Y = np.column_stack([Y_DOC[:, 0], 1 - Y_DOC[:, 0]])
     layers = (3, 4, 4, 2)
     reference = train(X_DOC, Y, layers=layers, learning_rate=0.5, iterations=600, seed=1)
-    fast = train(
-        X_DOC, Y, layers=layers, learning_rate=0.5, iterations=600, seed=1, engine="xla"
-    )
+    fast = train(X_DOC, Y, layers=layers, learning_rate=0.5, iterations=600, seed=1, engine="xla")
     np.testing.assert_allclose(fast.losses, reference.losses, rtol=0, atol=1e-9)
     for a, b in zip(fast.snapshots, reference.snapshots, strict=True):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)

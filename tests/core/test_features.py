@@ -30,8 +30,13 @@ from core.filters.settings import GridSettings, default_settings
 from core.filters.store import save_grid
 
 # (block, convolutions, filters): VGG16's layout and names, with a handful of filters each.
-TINY_LAYOUT = (("block1", 2, 4), ("block2", 2, 6), ("block3", 3, 8), ("block4", 3, 8),
-               ("block5", 3, 8))  # fmt: skip
+TINY_LAYOUT = (
+    ("block1", 2, 4),
+    ("block2", 2, 6),
+    ("block3", 3, 8),
+    ("block4", 3, 8),
+    ("block5", 3, 8),
+)
 
 
 def tiny_vgg(seed: int = 0) -> keras.Model:
@@ -50,8 +55,12 @@ def tiny_vgg(seed: int = 0) -> keras.Model:
         if layer.get_weights():
             kernel, bias = layer.get_weights()
             scale = np.sqrt(2.0 / np.prod(kernel.shape[:3]))
-            layer.set_weights([rng.normal(0, scale, kernel.shape).astype(np.float32),
-                               rng.uniform(0, 0.5, bias.shape).astype(np.float32)])  # fmt: skip
+            layer.set_weights(
+                [
+                    rng.normal(0, scale, kernel.shape).astype(np.float32),
+                    rng.uniform(0, 0.5, bias.shape).astype(np.float32),
+                ]
+            )
     return model
 
 
@@ -247,7 +256,9 @@ def test_rendered_pictures_are_stored_found_again_and_match_the_document(tiny, t
 
 def test_pictures_come_from_the_layers_default_grid_when_it_is_there(tiny, tmp_path):
     s = default_settings("block1_conv1")
-    grid = filter_grid(tiny, GridSettings(layer="block1_conv1", n=2, candidates=4, size=32, steps=2))
+    grid = filter_grid(
+        tiny, GridSettings(layer="block1_conv1", n=2, candidates=4, size=32, steps=2)
+    )
     save_grid(grid, tmp_path, s.key("tiny", "float32"))
     found = find_filter_pictures("block1_conv1", list(grid.filter_indices), "tiny", [tmp_path])
     assert sorted(found) == sorted(int(f) for f in grid.filter_indices)

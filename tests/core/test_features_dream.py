@@ -60,8 +60,15 @@ def test_one_filter_step_is_the_documents_step_from_the_photo(tiny):
 def test_dream_climbs_and_returns_the_photo_it_became(tiny):
     start = photo()
     seen = []
-    result = dream(tiny, "block4_conv1", start, 3, steps=6, step_size=4.0,
-                   on_step=lambda done, total, loss: seen.append((done, total)))  # fmt: skip
+    result = dream(
+        tiny,
+        "block4_conv1",
+        start,
+        3,
+        steps=6,
+        step_size=4.0,
+        on_step=lambda done, total, loss: seen.append((done, total)),
+    )
     assert seen == [(k, 6) for k in range(1, 7)]
     assert result.losses.shape == (7,)
     assert result.losses[-1] > result.losses[0]  # gradient ascent raises the activation
@@ -74,8 +81,9 @@ def test_the_whole_layer_is_its_mean_activation(tiny):
     start = photo(32)
     result = dream(tiny, "block1_conv2", start, None, steps=1, step_size=0.0001)
     cut = keras.Model(tiny.inputs, tiny.get_layer("block1_conv2").output)
-    A = cut.predict(keras.applications.vgg16.preprocess_input(start[None].astype(np.float32)),
-                    verbose=0)  # fmt: skip
+    A = cut.predict(
+        keras.applications.vgg16.preprocess_input(start[None].astype(np.float32)), verbose=0
+    )
     assert result.losses[0] == pytest.approx(A.mean(), rel=1e-4)
 
 

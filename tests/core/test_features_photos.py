@@ -35,8 +35,12 @@ def png_16bit_rgb(w: int, h: int, value: int) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
     header = struct.pack(">IIBBBBB", w, h, 16, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
-            + chunk(b"IEND", b""))  # fmt: skip
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def jpeg_rotated(orientation: int) -> bytes:
@@ -135,8 +139,10 @@ def test_transparency_is_shown_on_white():
 
 def test_palette_pictures_with_and_without_transparency():
     palette = rgb(40, 40, (10, 200, 10)).convert("P", palette=Image.Palette.ADAPTIVE)
-    assert np.abs(read_picture(encode(palette, "PNG"), 32).pixels.astype(int)
-                  - [10, 200, 10]).max() <= 2  # fmt: skip
+    assert (
+        np.abs(read_picture(encode(palette, "PNG"), 32).pixels.astype(int) - [10, 200, 10]).max()
+        <= 2
+    )
     clear = Image.new("P", (40, 40), 0)
     clear.putpalette([10, 200, 10] * 256)
     picture = read_picture(encode(clear, "PNG", transparency=0), 32)

@@ -21,9 +21,18 @@ from core.filters.store import load_grid, read_grid, save_grid
 def small_grid(indices=(5, 1, 3), n: int = 2, size: int = 8) -> FilterGrid:
     tiles = np.stack([np.full((size, size, 3), 40 * (k + 1), np.uint8) for k in indices])
     losses = np.array([3.0, 2.0, 1.0][: len(indices)], np.float32)
-    return FilterGrid(stitch(tiles, n, 2), np.array(indices), losses, tiles,
-                      np.tile(losses[:, None], (1, 4)), "block2_conv1", n, 12, 3,
-                      {"layer": "block2_conv1", "n": n})  # fmt: skip
+    return FilterGrid(
+        stitch(tiles, n, 2),
+        np.array(indices),
+        losses,
+        tiles,
+        np.tile(losses[:, None], (1, 4)),
+        "block2_conv1",
+        n,
+        12,
+        3,
+        {"layer": "block2_conv1", "n": n},
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,8 +94,10 @@ def damage_inconsistent(path):
     np.savez_compressed(path, **arrays)
 
 
-LFS_POINTER = (b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0"
-               b"ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 123456\n")  # fmt: skip
+LFS_POINTER = (
+    b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0"
+    b"ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 123456\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -135,9 +146,10 @@ def test_only_server_chosen_weights_are_offered_by_name(tmp_path, monkeypatch):
     monkeypatch.setenv("VGG16_WEIGHTS_DIR", str(folder))
     monkeypatch.setenv("VGG16_WEIGHTS", str(default))
     assert offered_weights() == {
-        "default.weights.h5": default, "a.weights.h5": folder / "a.weights.h5",
+        "default.weights.h5": default,
+        "a.weights.h5": folder / "a.weights.h5",
         "b.h5": folder / "b.h5",
-    }  # fmt: skip
+    }
     monkeypatch.setenv("VGG16_WEIGHTS", str(tmp_path / "missing.h5"))
     monkeypatch.delenv("VGG16_WEIGHTS_DIR")
     assert offered_weights() == {}

@@ -129,12 +129,14 @@ def test_retraining_on_labels_moves_predictions_towards_them():
     "data, labels",
     [
         ("colour,text\nrgb(0,0,0),white\n", [Label("#000000", "white")]),
-        ("colour,text\nrgb(255, 255, 0),black\n#fff,0\n",
-         [Label("#ffff00", "black"), Label("#ffffff", "black")]),
+        (
+            "colour,text\nrgb(255, 255, 0),black\n#fff,0\n",
+            [Label("#ffff00", "black"), Label("#ffffff", "black")],
+        ),
         ("name,colour,text\nann,rgb(0,100,0),1\n", [Label("#006400", "white")]),
         ("text,colour\nwhite,rgb(0,0,128)\n", [Label("#000080", "white")]),
     ],
-)  # fmt: skip
+)
 def test_unquoted_colours_with_commas_are_read(data, labels):
     assert labels_from_csv(data) == labels
 

@@ -50,10 +50,13 @@ def test_edge_widths_do_not_depend_on_the_largest_weight_of_the_run():
         W[0, 0] = 1.0
     large[2][0, 0] = 40.0  # one huge weight elsewhere must not thin the others
     widths = [
-        next(t.line.width for t in mlp_plots.network_diagram((3, 5, 2, 1), weights).data
-             if t.hovertemplate and t.hovertemplate.startswith("W1[1,1]"))
+        next(
+            t.line.width
+            for t in mlp_plots.network_diagram((3, 5, 2, 1), weights).data
+            if t.hovertemplate and t.hovertemplate.startswith("W1[1,1]")
+        )
         for weights in (small, large)
-    ]  # fmt: skip
+    ]
     assert widths[0] == widths[1] == pytest.approx(mlp_plots.edge_width(1.0))
     legend = [t.name for t in mlp_plots.network_diagram((3, 5, 2, 1), small).data if t.name]
     assert f"|w| = {mlp_plots.EDGE_SCALE:g}+" in legend  # the scale is in the legend

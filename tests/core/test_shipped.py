@@ -125,8 +125,18 @@ def fake_render(model, settings, compute_dtype, on_progress=None):
     history = np.repeat(losses[:, None], settings.steps, axis=1)
     tiles = np.zeros((k, settings.size, settings.size, 3), np.uint8)
     extra = {"compute_dtype": compute_dtype, "batch_size": 4}
-    return FilterGrid(image, indices, losses, tiles, history, settings.layer, settings.n,
-                      k * settings.steps, k, extra)  # fmt: skip
+    return FilterGrid(
+        image,
+        indices,
+        losses,
+        tiles,
+        history,
+        settings.layer,
+        settings.n,
+        k * settings.steps,
+        k,
+        extra,
+    )
 
 
 def test_ship_writes_the_set_keeps_what_is_current_and_removes_the_rest(tmp_path, monkeypatch):

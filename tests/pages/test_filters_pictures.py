@@ -19,10 +19,11 @@ from tests.core.test_features_photos import animated_gif, jpeg_rotated, truncate
 TIMEOUT = 240
 SCRIPT = """
 import streamlit as st
+from core.filters.visualizer import Visualizer
 from tests.core.test_features import tiny_vgg
 from ui.filters.pictures import pictures_tab
 
-model = st.cache_resource(tiny_vgg)()
+model = st.cache_resource(lambda: Visualizer(tiny_vgg(), "float32"))()
 layer = st.selectbox("Layer", ["block1_conv1", "block3_conv3", "block5_conv3"], key="test_layer")
 n = st.slider("Grid", 1, 2, 2, key="test_n")
 pictures_tab(model, "tiny", "tiny network", layer, n)
@@ -155,11 +156,14 @@ def test_a_bad_upload_gives_its_message_and_the_page_keeps_working(app, name, da
 
 @pytest.mark.parametrize(
     "name, data, note",
-    [("turned.jpg", jpeg_rotated(6), "upright"), ("anim.gif", animated_gif(), "first of its 3"),
-     ("grey.png", png(Image.new("L", (64, 64), 100)), "Greyscale"),
-     ("cmyk.jpg", png(Image.new("CMYK", (64, 64), (0, 90, 90, 0)), "JPEG"), "CMYK"),
-     ("clear.png", png(Image.new("RGBA", (64, 64), (0, 0, 0, 0))), "white")],
-)  # fmt: skip
+    [
+        ("turned.jpg", jpeg_rotated(6), "upright"),
+        ("anim.gif", animated_gif(), "first of its 3"),
+        ("grey.png", png(Image.new("L", (64, 64), 100)), "Greyscale"),
+        ("cmyk.jpg", png(Image.new("CMYK", (64, 64), (0, 90, 90, 0)), "JPEG"), "CMYK"),
+        ("clear.png", png(Image.new("RGBA", (64, 64), (0, 0, 0, 0))), "white"),
+    ],
+)
 def test_awkward_uploads_are_used_with_a_note(app, name, data, note):
     app.radio(key="filters_pic_source").set_value("Upload").run()
     app.file_uploader(key="filters_pic_upload").upload(name, data).run()

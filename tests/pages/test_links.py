@@ -230,7 +230,11 @@ def test_a_link_naming_only_the_method_gets_its_steps():
     raw = {"method": "fourier"}
     values = own_steps(read_params(raw, FILTER_PARAMS)[0], raw)
     assert (values["steps"], values["step"]) == (96, 0.05)
-    assert canonical(raw, values, FILTER_PARAMS) == {"method": "fourier", "steps": "96", "step": "0.05"}
+    assert canonical(raw, values, FILTER_PARAMS) == {
+        "method": "fourier",
+        "steps": "96",
+        "step": "0.05",
+    }
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,11 @@ from core.colour.contrast import contrast_ratio
 from core.colour.labels import Label, labels_from_csv, teach_colour
 from core.colour.link import MAX_LINK_LABELS, labels_from_param, labels_to_param
 from core.colour.preview import HEIGHT, PANEL_WIDTH
-from core.mlp import train
+from core.mlp import TrainingSettings, train
 from core.mlp.data import training_set
-from ui.colour.link import snapped_settings
-from ui.common import TRAINED_KEY, TrainingSettings
+from tests.support.pages import address
+from ui.colour.link import PARAMS
+from ui.training import TRAINED_KEY
 
 PAGE = "../../pages/text_over_colour.py"
 
@@ -75,9 +76,14 @@ def test_default_page_shows_both_texts_ratios_and_the_verdict(downloads):
 
 @pytest.mark.parametrize(
     "typed, hex_colour",
-    [("#abc", "#aabbcc"), ("#AABBCC", "#aabbcc"), ("rgb(255, 255, 0)", "#ffff00"),
-     ("navy", "#000080"), ("  black ", "#000000")],
-)  # fmt: skip
+    [
+        ("#abc", "#aabbcc"),
+        ("#AABBCC", "#aabbcc"),
+        ("rgb(255, 255, 0)", "#ffff00"),
+        ("navy", "#000080"),
+        ("  black ", "#000000"),
+    ],
+)
 def test_typed_colours_in_every_form(typed, hex_colour):
     at = run_page()
     at.text_input(key="colour_typed").input(typed).run()
@@ -112,8 +118,8 @@ def test_picker_drives_the_preview_and_the_typed_box():
 
 def test_palette_controls():
     at = run_page()
-    at.slider(key="colour_n_random").set_value(5).run()
-    at.number_input(key="colour_palette_seed").set_value(7).run()
+    at.slider(key="random").set_value(5).run()
+    at.number_input(key="pseed").set_value(7).run()
     assert not at.exception
     assert "5 random colours (seed 7)" in texts(at)
 
@@ -142,7 +148,7 @@ def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
     assert "Your labels: 2" in texts(at)
     assert labels_from_csv(downloads["colour-labels.csv"]) == labels
 
-    at.checkbox(key="colour_include_document").uncheck().run()
+    at.checkbox(key="doc").uncheck().run()
     at.button(key="colour_retrain").click().run()
     assert not at.exception
     assert at.radio(key="colour_network_choice").value == "retrained"
@@ -160,7 +166,7 @@ def test_a_retrain_still_on_its_plateau_says_so_and_what_to_try():
     at = run_teaching(19)  # two brownish colours: 10,000 steps on them alone stay at 0.5
     at.button(key="colour_teach_white").click().run()
     at.button(key="colour_teach_black").click().run()
-    at.checkbox(key="colour_include_document").uncheck().run()
+    at.checkbox(key="doc").uncheck().run()
     at.button(key="colour_retrain").click().run()
     assert not at.exception and not at.error
     metrics = {m.label: m for m in at.metric}
@@ -178,8 +184,11 @@ def test_uploads_merge_and_bad_ones_lose_nothing():
     at.file_uploader[0].upload("class.csv", good, "text/csv")
     at.run()
     assert not at.exception
-    assert at.session_state.colour_labels == [first, Label("#000080", "white"),
-                                           Label("#ffff00", "black")]  # fmt: skip
+    assert at.session_state.colour_labels == [
+        first,
+        Label("#000080", "white"),
+        Label("#ffff00", "black"),
+    ]
     assert "added 2 labels" in at.success[-1].value
     for name, data, message in [
         ("bad.csv", b"colour,text\n#000080,purple\n", "line 2: text must be 'black' or 'white'"),
@@ -213,7 +222,7 @@ def test_uses_the_network_trained_on_the_train_page():
 def reload(at: AppTest) -> AppTest:
     """A fresh session opened at the URL the page left in the address bar (a reload)."""
     again = AppTest.from_file(PAGE, default_timeout=120)
-    again.query_params.update(dict(at.query_params))
+    again.query_params.update(address(at, PARAMS))
     again.run()
     assert not again.exception
     return again
@@ -224,8 +233,8 @@ def test_reload_keeps_labels_colour_controls_and_the_retrained_network():
     at.color_picker(key="colour_picker").pick("#ffff00").run()
     at.button(key="colour_teach_white").click().run()
     at.button(key="colour_teach_black").click().run()
-    at.slider(key="colour_n_random").set_value(5).run()
-    at.checkbox(key="colour_include_document").uncheck().run()
+    at.slider(key="random").set_value(5).run()
+    at.checkbox(key="doc").uncheck().run()
     at.button(key="colour_retrain").click().run()
     labels = at.session_state.colour_labels
     assert len(at.query_params["labels"]) <= 12  # two labels, about 4 characters each
@@ -235,8 +244,8 @@ def test_reload_keeps_labels_colour_controls_and_the_retrained_network():
     assert "Your labels: 2" in texts(again)
     assert again.session_state.colour_background == "#ffff00"
     assert "Contrast 19.56 : 1" in texts(again)
-    assert again.slider(key="colour_n_random").value == 5
-    assert again.checkbox(key="colour_include_document").value is False
+    assert again.slider(key="random").value == 5
+    assert again.checkbox(key="doc").value is False
     assert again.session_state.colour_teach_index == at.session_state.colour_teach_index
     assert again.radio(key="colour_network_choice").value == "retrained"
     assert "retrained on your 2 labels" in again.info[0].value
@@ -267,14 +276,18 @@ def test_link_values_that_are_changed_or_refused_are_named_until_they_no_longer_
     at.run()
     assert not at.exception and len(at.warning) == 1
     shown = at.warning[0].value
-    for named in ("`bg=zzz` is not a colour", "`random=999` is outside 0 to 200",
-                  "`labels=abc` is cut short", "`lr=abc` is not a number",
-                  "`iterations=-5` is outside"):  # fmt: skip
+    for named in (
+        "`bg=zzz` is not a colour",
+        "`random=999` is outside 0 to 200",
+        "`labels=abc` is cut short",
+        "`lr=abc` is not a number",
+        "`iterations=-5` is outside",
+    ):
         assert named in shown
     assert at.session_state.colour_background == "#3366cc"
     at.color_picker(key="colour_picker").pick("#000000").run()
     assert "bg=zzz" not in at.warning[0].value and "random=999" in at.warning[0].value
-    at.slider(key="colour_n_random").set_value(4).run()
+    at.slider(key="random").set_value(4).run()
     at.button(key="colour_teach_white").click().run()
     assert "random=999" not in at.warning[0].value and "labels=abc" not in at.warning[0].value
     assert "lr=abc" in at.warning[0].value  # still the default network: still true
@@ -315,13 +328,49 @@ def test_more_labels_than_the_link_holds_are_kept_and_said():
 LINK_LABELS = [Label("#102030", "white"), Label("#f0f0f0", "black")]
 query_values = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["0", "1", "-1", "300", "0.33", "1e6", "abc", "5-2", "tanh", "navy", "base",
-                     "3366cc", "rgb(300,0,0)", "9-9-9-9", "", " ", "%", "\u00e9"]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "0",
+            "1",
+            "-1",
+            "300",
+            "0.33",
+            "1e6",
+            "abc",
+            "5-2",
+            "tanh",
+            "navy",
+            "base",
+            "3366cc",
+            "rgb(300,0,0)",
+            "9-9-9-9",
+            "",
+            " ",
+            "%",
+            "\u00e9",
+        ]
+    ),
+)
 query_keys = st.sampled_from(
-    ["bg", "random", "pseed", "doc", "teach", "retrained", "retrained_doc", "net", "lr",
-     "iterations", "seed", "init", "hidden", "activation", "labels", "other"]
-)  # fmt: skip
+    [
+        "bg",
+        "random",
+        "pseed",
+        "doc",
+        "teach",
+        "retrained",
+        "retrained_doc",
+        "net",
+        "lr",
+        "iterations",
+        "seed",
+        "init",
+        "hidden",
+        "activation",
+        "labels",
+        "other",
+    ]
+)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -353,20 +402,3 @@ def test_the_network_from_train_the_mlp_survives_a_reload():
     assert "learning rate 1, 500 iterations" in again.info[0].value
     p = float(result.network().forward(np.array([[51, 102, 204]]) / 255)[0, 0])
     assert f"P(white) = {p:.2f}" in texts(again)
-
-
-@pytest.mark.parametrize(
-    "params, used, named",
-    [
-        ({"lr": "0.25"}, TrainingSettings(learning_rate=0.3), ["`lr=0.25` became 0.3"]),
-        ({"iterations": "12345"}, TrainingSettings(), ["`iterations=12345` became 10000"]),
-        ({"lr": "0.20", "iterations": "1e4"}, TrainingSettings(), []),  # the same numbers
-        ({"lr": "abc"}, TrainingSettings(), []),  # already named by settings_from_query
-    ],
-)
-def test_a_setting_read_as_another_value_is_named(params, used, named):
-    already = "`lr=abc` is not a number" if params.get("lr") == "abc" else ""
-    messages = [message for _, message in snapped_settings(params, used, already)]
-    assert len(messages) == len(named)
-    for message, expected in zip(messages, named, strict=True):
-        assert message.startswith(expected)

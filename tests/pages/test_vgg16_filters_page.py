@@ -1,6 +1,6 @@
 """AppTest of the VGG16 filters page: what it draws, from links, shipped grids and renders.
 
-Most tests replace ``core.filters.store.render`` by a fast fake with known answers (which
+Most tests replace ``ui.filters.jobs.render_grid`` by a fast fake with known answers (which
 filters respond, how strongly), so they can check *which* filters each grid shows; one test
 renders for real with the untrained network and tiny images.
 """
@@ -20,14 +20,15 @@ from streamlit.testing.v1 import AppTest
 
 import core.filters.model as vgg
 import core.filters.shipped as shipped
-import core.filters.store as store
 from core.filters.ascent import Progress
 from core.filters.grid import FilterGrid, stitch
 from core.filters.model import CONV_LAYERS, DOCUMENT_LAYERS
-from core.filters.store import GridSettings, default_settings
+from core.filters.settings import GridSettings, default_settings
 from tests.conftest import ROOT
+from tests.support.pages import address
 from ui.filters import jobs as filters_jobs
 from ui.filters import weights as filters_weights
+from ui.filters.controls import link_params
 
 TIMEOUT = 240
 PAGE = str(ROOT / "pages" / "vgg16_filters.py")
@@ -43,7 +44,7 @@ def strength(f: int) -> float:
 
 
 def fake_render(model, settings: GridSettings, on_progress=None) -> FilterGrid:
-    """What store.render returns, with the fake network's answers and no TensorFlow."""
+    """What render_grid returns, with the fake network's answers and no TensorFlow."""
     chosen = settings.filter_indices(CONV_LAYERS[settings.layer])
     if chosen is None:
         alive = [f for f in range(settings.candidates) if responds(settings.layer, f)]
@@ -56,10 +57,17 @@ def fake_render(model, settings: GridSettings, on_progress=None) -> FilterGrid:
     if on_progress is not None:
         on_progress(Progress(len(chosen) * settings.steps, len(chosen) * settings.steps, "ascent"))
     return FilterGrid(
-        stitch(tiles, settings.n, settings.margin), np.array(chosen, np.int64), losses, tiles,
-        history.astype(np.float32), settings.layer, settings.n, len(chosen) * settings.steps,
-        settings.candidates, {"layer": settings.layer, "candidates": settings.candidates},
-    )  # fmt: skip
+        image=stitch(tiles, settings.n, settings.margin),
+        filter_indices=np.array(chosen, np.int64),
+        losses=losses,
+        tiles=tiles,
+        loss_history=history.astype(np.float32),
+        layer=settings.layer,
+        n=settings.n,
+        image_steps=len(chosen) * settings.steps,
+        candidates=settings.candidates,
+        settings={"layer": settings.layer, "candidates": settings.candidates},
+    )
 
 
 @pytest.fixture
@@ -77,7 +85,7 @@ def renders(tmp_path, monkeypatch) -> list[GridSettings]:
         calls.append(settings)
         return fake_render(model, settings, on_progress)
 
-    monkeypatch.setattr(store, "render", recording)
+    monkeypatch.setattr(filters_jobs, "render_grid", recording)
     return calls
 
 
@@ -89,8 +97,11 @@ def open_page(query: dict[str, str] | None = None) -> AppTest:
 
 def shown_filters(element) -> list[list[int]]:
     """The filter numbers each grid's caption lists, grid by grid."""
-    return [[int(i) for i in re.findall(r"#(\d+)", c.value)]
-            for c in element.caption if c.value.startswith("Filters shown")]  # fmt: skip
+    return [
+        [int(i) for i in re.findall(r"#(\d+)", c.value)]
+        for c in element.caption
+        if c.value.startswith("Filters shown")
+    ]
 
 
 def picker(at: AppTest):
@@ -133,8 +144,8 @@ def write_shipped(folder, settings: GridSettings) -> FilterGrid:
 def test_shipped_imagenet_grids_show_before_any_model_is_loaded(renders, tmp_path, monkeypatch):
     first = write_shipped(tmp_path / "shipped", default_settings("block1_conv1"))
     write_shipped(tmp_path / "shipped", default_settings("block3_conv3"))
-    write_shipped(tmp_path / "shipped", default_settings("block1_conv1", "fourier",
-                                                         tuple(first.filter_indices)))  # fmt: skip
+    fourier = default_settings("block1_conv1", "fourier", tuple(first.filter_indices))
+    write_shipped(tmp_path / "shipped", fourier)
     loads = []
     monkeypatch.setattr(vgg, "load_vgg16", lambda *a, **k: loads.append(a) or 1 / 0)
     filters_weights.clear_loaded()
@@ -146,11 +157,11 @@ def test_shipped_imagenet_grids_show_before_any_model_is_loaded(renders, tmp_pat
     methods = shown_filters(at.tabs[1])  # instant too: both grids ship
     assert methods == [first.filter_indices.tolist()] * 2
 
-    at.selectbox(key="filters_layer").set_value("block3_conv3").run()  # no Render press
+    at.selectbox(key="layer").set_value("block3_conv3").run()  # no Render press
     no_problems(at)
     assert len(shown_filters(at.tabs[0])[0]) == 16
     assert at.button(key="filters_methods_button")  # no Fourier grid ships for it: asks first
-    assert at.query_params["layer"] == "block3_conv3"
+    assert address(at, link_params("imagenet")) == {"layer": "block3_conv3"}
     assert loads == [] and renders == []
 
 
@@ -196,14 +207,13 @@ def test_a_tile_choice_never_outlives_its_grid(renders):
     at = open_page(UNTRAINED)
     picker(at).set_value(3).run()
     first_key = picker(at).key
-    at.number_input(key="filters_steps").set_value(5).run()
+    at.number_input(key="steps").set_value(5).run()
     at.button(key="filters_render").click().run()
     no_problems(at)
     assert picker(at).key != first_key and picker(at).value == 0
     filters = shown_filters(at.tabs[0])[0]
     assert picker(at).options[0].startswith(f"filter {filters[0]} ")
-    big = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("filters_tile_big")
-               or "filters_tile_big" in c.proto.id)  # fmt: skip
+    big = next(c for c in at.get("plotly_chart") if "filters_tile_big" in c.proto.id)
     assert f"filter {filters[0]}" in json.loads(big.proto.spec)["layout"]["title"]["text"]
 
 
@@ -220,11 +230,18 @@ def test_a_damaged_cached_grid_is_rendered_again(renders, tmp_path):
 def test_deep_link_sets_the_controls(renders):
     at = open_page({**UNTRAINED, "layer": "block3_conv3", "n": "3", "method": "fourier"})
     no_problems(at)
-    assert at.selectbox(key="filters_layer").value == "block3_conv3"
-    assert at.slider(key="filters_n").value == 3
-    assert at.number_input(key="filters_steps").value == 96
+    assert at.selectbox(key="layer").value == "block3_conv3"
+    assert at.slider(key="n").value == 3
+    assert at.number_input(key="steps").value == 96
     assert len(shown_filters(at.tabs[0])[0]) == 9
-    assert at.query_params["layer"] == "block3_conv3" and at.query_params["n"] == "3"
+    assert address(at, link_params("imagenet")) == {
+        "layer": "block3_conv3",
+        "n": "3",
+        "method": "fourier",
+        "steps": "96",
+        "step": "0.05",
+        "weights": "untrained",
+    }
 
 
 def test_bad_link_values_are_named_and_the_page_still_works(renders):
@@ -233,7 +250,7 @@ def test_bad_link_values_are_named_and_the_page_still_works(renders):
     said = " ".join(w.value for w in at.warning)
     for named in ("`layer=block9_conv9`", "`n=99`", "`size=7`", "`weights=/etc/passwd`"):
         assert named in said
-    assert at.selectbox(key="filters_layer").value == "block1_conv1"
+    assert at.selectbox(key="layer").value == "block1_conv1"
 
 
 def test_server_paths_are_never_shown_and_only_offered_files_load(renders, tmp_path, monkeypatch):
@@ -246,7 +263,7 @@ def test_server_paths_are_never_shown_and_only_offered_files_load(renders, tmp_p
     filters_weights.clear_loaded()
     at = open_page()
     assert not at.exception
-    assert at.radio(key="filters_weights").value == "Local weights file"
+    assert at.radio(key="filters_weights").value == "local"
     box = at.sidebar.selectbox(key="filters_weights_file")
     assert box.options == ["b.h5", "a.weights.h5"] and box.value == "b.h5"
     assert not at.text_input  # nowhere to type a path
@@ -264,7 +281,7 @@ def test_a_reload_joins_the_render_under_way(renders, monkeypatch):
         gate.wait(60)
         return fake_render(model, settings, on_progress)
 
-    monkeypatch.setattr(store, "render", slow)
+    monkeypatch.setattr(filters_jobs, "render_grid", slow)
     query = {**UNTRAINED, "layer": "block2_conv2", "n": "2"}
     closed = AppTest.from_file(PAGE)
     closed.query_params.update(query)
@@ -276,8 +293,7 @@ def test_a_reload_joins_the_render_under_way(renders, monkeypatch):
     assert len(slow_calls) == 1 and len(shown_filters(at.tabs[0])[0]) == 4
 
 
-QUERY_NAMES = ["layer", "n", "M", "method", "select", "filters", "sample", "steps", "step",
-               "size", "weights", "x"]  # fmt: skip
+QUERY_NAMES = [p.name for p in link_params("imagenet")] + ["x"]
 
 
 @settings(
@@ -290,8 +306,9 @@ def test_any_query_string_gives_a_page_or_a_clear_message(renders, query):
     assert at.title[0].value.startswith("VGG16 filters")
     # Either a grid (the link's values, or the defaults for those it named) or a message.
     assert shown_filters(at.tabs[0]) or at.error, query
-    for problem in (w.value for w in at.warning if w.value.startswith("Link setting")):
-        assert any(f"`{name}=" in problem for name in query), problem
+    for problem in (w.value for w in at.warning if "could not be used" in w.value):
+        named = re.findall(r"`(\w+)=", problem)
+        assert named and set(named) <= set(query), problem
 
 
 @pytest.mark.parametrize(
@@ -311,7 +328,7 @@ def test_settings_that_cannot_make_a_grid_say_why(renders, query, message):
 
 def test_typed_indices_that_are_not_numbers_say_why(renders):
     at = open_page({**UNTRAINED, "select": "indices", "n": "2"})
-    at.text_input(key="filters_indices").set_value("abc").run()
+    at.text_input(key="filters").set_value("abc").run()
     assert not at.exception
     assert any("'abc' is not a filter index" in e.value for e in at.error)
     assert len(renders) == 1  # only the first visit's grid (0-3), nothing for "abc"

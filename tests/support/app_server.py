@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = "streamlit_app.py"
 # Ports other people on this machine use for their own servers.
 RESERVED_PORTS = {8501, 8611, 8612}
@@ -108,6 +108,7 @@ class AppServer:
         port: int | None = None,
         cloud_like: bool = False,
         unset: tuple[str, ...] = (),
+        options: tuple[str, ...] = (),
     ):
         self.python = str(python)
         self.root = Path(root)
@@ -118,6 +119,7 @@ class AppServer:
         self.env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         self.env["PYTHONUNBUFFERED"] = "1"
         self.cloud_like = cloud_like
+        self.options = tuple(options)  # extra command-line options, e.g. "--runner.postScriptGC"
         self.proc: subprocess.Popen | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
         self.started_at: float | None = None
@@ -146,7 +148,7 @@ class AppServer:
         if not self.cloud_like:
             # Others edit the sources while tests run; the test server must not react to that.
             cmd += ["--server.fileWatcherType", "none"]
-        return cmd
+        return cmd + list(self.options)
 
     def start(self, timeout: float = 90.0) -> float:
         """Start the server and wait until /_stcore/health answers "ok".

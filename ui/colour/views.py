@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.colour.contrast import relative_luminance, text_ratios, wcag_level, wcag_text_colour
 from core.colour.data import parse_colour
+from core.colour.link import DEFAULT_RANDOM, MAX_SEED
 from core.colour.palette import (
     AGREEMENT_SAMPLE,
     MAX_RANDOM,
@@ -23,7 +24,6 @@ from core.colour.palette import (
 from core.colour.plots import disagreement_cube, luminance_figure
 from core.colour.preview import preview_file_name, preview_png
 from core.mlp import MLP
-from core.colour.link import DEFAULT_RANDOM, MAX_SEED
 
 PICK_OUTLINE = "#1f5fbf"
 DISAGREE = "#d62728"

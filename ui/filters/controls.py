@@ -153,62 +153,41 @@ def notes_ui(controls: Controls, weights: str) -> None:
     )
 
 
+BIND = {"bind": "query-params"}
+
+
 def settings_ui() -> Controls:
     """Main controls. Returns what they ask for (widgets start from the URL's values)."""
-    bind = {"bind": "query-params"}
-    keep = {"persist_state": "session"}
     d = PAGE_DEFAULT
     c1, c2 = st.columns(2)
-    layer = c1.selectbox("Layer", list(CONV_LAYERS), key="layer", **bind)
+    layer = c1.selectbox("Layer", list(CONV_LAYERS), key="layer", **BIND)
     c1.caption(f"{layer} has {CONV_LAYERS[layer]} filters.")
-    n = c1.slider("Grid size (n x n)", 1, MAX_N, d.n, key="n", **bind)
+    n = c1.slider("Grid size (n x n)", 1, MAX_N, d.n, key="n", **BIND)
     method = c2.radio(
         "Method",
         list(METHODS),
         format_func=lambda m: METHODS[m].label,
         key="filters_method",
         on_change=_method_changed,
-        **keep,
+        persist_state="session",
     )
-    selection = c2.radio(
-        "Which filters",
-        SELECTIONS,
-        format_func=SELECTION_LABELS.get,
-        key="filters_selection",
-        **keep,
-    )
-    count, indices, sample_seed, error = CONV_LAYERS[layer], (), 0, ""
-    asked = int(st.session_state.get("M", d.candidates))
-    if selection == "best":
-        asked = int(
-            c2.number_input(
-                "M: candidates ranked", 1, PAGE_MAX_CANDIDATES, d.candidates, key="M", help=M_HELP,
-                **bind,
-            )
+    with c2:
+        selection, asked, indices, sample_seed, error = which_filters_ui(layer)
+        steps = st.number_input("Steps", 1, PAGE_MAX_STEPS, d.steps, key="steps", **BIND)
+        step_size = st.number_input(
+            "Step size (Fourier: learning rate)",
+            *PAGE_STEP_SIZES,
+            d.step_size,
+            key="step",
+            format="%.3f",
+            **BIND,
         )
-        if asked > count:
-            c2.caption(f"{layer} has {count} filters: all {count} are ranked.")
-    elif selection == "indices":
-        text = c2.text_input(
-            "Filter indices", DEFAULT_INDICES, key="filters", help="e.g. 0, 5, 9 or 3-7", **bind
-        )
-        try:
-            indices = tuple(parse_indices(text[:MAX_INDICES_TEXT]))
-        except ValueError as problem:
-            error = str(problem)
-    else:
-        sample_seed = c2.number_input("Sample seed", 0, MAX_SAMPLE_SEED, 0, key="sample", **bind)
-    steps = c2.number_input("Steps", 1, PAGE_MAX_STEPS, d.steps, key="steps", **bind)
-    step_size = c2.number_input(
-        "Step size (Fourier: learning rate)", *PAGE_STEP_SIZES, d.step_size, key="step",
-        format="%.3f", **bind,
-    )
-    size = c2.select_slider("Image size (px)", SIZES, d.size, key="size", **bind)
+        size = st.select_slider("Image size (px)", SIZES, d.size, key="size", **BIND)
     settings = GridSettings(
         layer=layer,
         n=int(n),
         selection=selection,
-        candidates=min(asked, count),
+        candidates=min(asked, CONV_LAYERS[layer]),
         indices=indices,
         sample_seed=int(sample_seed),
         method=method,
@@ -217,6 +196,48 @@ def settings_ui() -> Controls:
         size=int(size),
     )
     return Controls(settings, asked, error)
+
+
+def which_filters_ui(layer: str) -> tuple[str, int, tuple[int, ...], int, str]:
+    """Best of the first M, explicit indices, or a seeded sample.
+
+    Returns:
+        (selection, M as asked, the indices, the sample seed, what is wrong with the indices).
+    """
+    selection = st.radio(
+        "Which filters",
+        SELECTIONS,
+        format_func=SELECTION_LABELS.get,
+        key="filters_selection",
+        persist_state="session",
+    )
+    count, indices, sample_seed, error = CONV_LAYERS[layer], (), 0, ""
+    asked = int(st.session_state.get("M", PAGE_DEFAULT.candidates))
+    if selection == "best":
+        asked = int(
+            st.number_input(
+                "M: candidates ranked",
+                1,
+                PAGE_MAX_CANDIDATES,
+                PAGE_DEFAULT.candidates,
+                key="M",
+                help=M_HELP,
+                **BIND,
+            )
+        )
+        if asked > count:
+            st.caption(f"{layer} has {count} filters: all {count} are ranked.")
+    elif selection == "indices":
+        text = st.text_input(
+            "Filter indices", DEFAULT_INDICES, key="filters", help="e.g. 0, 5, 9 or 3-7", **BIND
+        )
+        try:
+            indices = tuple(parse_indices(text[:MAX_INDICES_TEXT]))
+        except ValueError as problem:
+            error = str(problem)
+    else:
+        sample_seed = st.number_input("Sample seed", 0, MAX_SAMPLE_SEED, 0, key="sample", **BIND)
+    return selection, asked, indices, sample_seed, error
 
 
 def _method_changed() -> None:

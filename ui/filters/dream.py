@@ -32,15 +32,21 @@ def dream_settings_ui(
         for f, m in zip(indices, means, strict=True)
     }
     chosen = c1.selectbox(
-        f"Filter of {layer} (most active first)", list(labels), format_func=labels.get,
-        key=f"filters_dream_filter_{layer}", disabled=target == "layer",
-    )  # fmt: skip
+        f"Filter of {layer} (most active first)",
+        list(labels),
+        format_func=labels.get,
+        key=f"filters_dream_filter_{layer}",
+        disabled=target == "layer",
+    )
     steps = c2.slider("Steps", 1, 100, 20, key="filters_dream_steps")
     step_size = c3.select_slider(
-        "Step size (pixel levels per step)", STEP_SIZES, 2.0, key="filters_dream_step_size",
+        "Step size (pixel levels per step)",
+        STEP_SIZES,
+        2.0,
+        key="filters_dream_step_size",
         help="The document's step is 1.0 from grey noise; a photo needs a little more to change "
         "visibly in 20 steps.",
-    )  # fmt: skip
+    )
     run = c3.button("Dream", type="primary", key="filters_dream_run")
     return (None if target == "layer" else chosen), int(steps), float(step_size), run
 
@@ -74,15 +80,20 @@ def dream_ui(
         st.caption("The settings changed: press **Dream** to climb with them.")
     left, middle, right = st.columns([1, 1, 1.3])
     left.image(pixels, caption="The photo (start)", width="stretch")
-    middle.image(shown["pixels"], caption=f"After {len(shown['losses']) - 1} steps: "
-                 f"{shown['target']}", width="stretch")  # fmt: skip
+    middle.image(
+        shown["pixels"],
+        caption=f"After {len(shown['losses']) - 1} steps: {shown['target']}",
+        width="stretch",
+    )
     curve = dream_curve_figure(shown["losses"], shown["target"])
     right.plotly_chart(curve, key="filters_dream_curve")
     middle.download_button(
-        "Download the dream (PNG)", png_bytes(shown["pixels"]),
+        "Download the dream (PNG)",
+        png_bytes(shown["pixels"]),
         file_name=f"dream_{shown['target'].replace(', ', '_').replace(' ', '')}.png",
-        mime="image/png", key="filters_dream_download",
-    )  # fmt: skip
+        mime="image/png",
+        key="filters_dream_download",
+    )
 
 
 def run_dream(model, pixels, layer, filter_index, steps, step_size) -> dict:
@@ -93,8 +104,11 @@ def run_dream(model, pixels, layer, filter_index, steps, step_size) -> dict:
     def report(done: int, total: int, loss: float) -> None:
         elapsed = time.perf_counter() - started
         left = elapsed / done * (total - done)
-        bar.progress(done / total, text=f"Dreaming: step {done}/{total}, mean activation "
-                     f"{loss:.2f} · about {left:.0f} s left")  # fmt: skip
+        bar.progress(
+            done / total,
+            text=f"Dreaming: step {done}/{total}, mean activation "
+            f"{loss:.2f} · about {left:.0f} s left",
+        )
 
     try:
         with one_at_a_time(lambda: bar.progress(0.0, text="Queued behind another drawing ...")):

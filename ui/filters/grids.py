@@ -104,40 +104,55 @@ def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> 
     with st.container(key=f"filters_box_{place}_{shown.key}"):
         chart_key = f"filters_grid_{place}_{shown.key}"
         select = {"on_select": "rerun", "selection_mode": "points"} if clickable else {}
-        st.plotly_chart(figure, key=chart_key, height="stretch", config={"responsive": True},
-                        **select)  # fmt: skip
+        st.plotly_chart(
+            figure, key=chart_key, height="stretch", config={"responsive": True}, **select
+        )
     missing = grid.n**2 - len(grid.filter_indices)
     if missing > 0:  # below the grid, so that the grid never moves
         ranked = f" of the {grid.candidates} ranked" if "candidates" in settings else ""
         tiles = "tile stays" if missing == 1 else "tiles stay"
-        st.warning(f"Only {len(grid.filter_indices)} filters{ranked} respond (loss > 0 at "
-                   f"every step): {missing} {tiles} black. Rank more candidates (M) or "
-                   "choose a smaller grid to fill it.")  # fmt: skip
+        st.warning(
+            f"Only {len(grid.filter_indices)} filters{ranked} respond (loss > 0 at "
+            f"every step): {missing} {tiles} black. Rank more candidates (M) or "
+            "choose a smaller grid to fill it."
+        )
     shown_ids = ", ".join(f"#{i}" for i in grid.filter_indices)
-    st.caption(f"Filters shown, best first: {shown_ids}. {grid.image_steps:,} image-steps. "
-               f"{shown.note}")  # fmt: skip
+    st.caption(
+        f"Filters shown, best first: {shown_ids}. {grid.image_steps:,} image-steps. {shown.note}"
+    )
 
 
 def grid_details(shown: Shown) -> None:
     """Download, tile picker (also set by clicking a tile of this grid) and its loss curve."""
     grid, key = shown.grid, shown.key
     st.download_button(
-        f"Download {grid.png_name}", lambda: png_bytes(grid.image),
-        file_name=grid.png_name, mime="image/png", key=f"filters_download_{key}",
-    )  # fmt: skip
-    labels = [f"filter {f} (activation {loss:.2f})"
-              for f, loss in zip(grid.filter_indices, grid.losses, strict=True)]  # fmt: skip
+        f"Download {grid.png_name}",
+        lambda: png_bytes(grid.image),
+        file_name=grid.png_name,
+        mime="image/png",
+        key=f"filters_download_{key}",
+    )
+    labels = [
+        f"filter {f} (activation {loss:.2f})"
+        for f, loss in zip(grid.filter_indices, grid.losses, strict=True)
+    ]
     # Keyed by the grid: a choice made on another grid never carries over to this one.
     tile_key, click_key = f"filters_tile_{key}", f"filters_click_{key}"
     points = (st.session_state.get(f"filters_grid_main_{key}") or {}).get("selection", {})
-    picked = next((p.get("customdata") for p in points.get("points", [])
-                   if p.get("customdata") is not None), None)  # fmt: skip
+    picked = next(
+        (p.get("customdata") for p in points.get("points", []) if p.get("customdata") is not None),
+        None,
+    )
     if picked is not None and picked != st.session_state.get(click_key):
         st.session_state[click_key] = picked  # a new click moves the picker once
         if 0 <= int(picked) < len(labels):
             st.session_state[tile_key] = int(picked)
-    tile = st.selectbox("Tile to enlarge (or click a tile)", range(len(labels)),
-                        format_func=labels.__getitem__, key=tile_key)  # fmt: skip
+    tile = st.selectbox(
+        "Tile to enlarge (or click a tile)",
+        range(len(labels)),
+        format_func=labels.__getitem__,
+        key=tile_key,
+    )
     f = int(grid.filter_indices[tile])
     c1, c2 = st.columns(2)
     c1.plotly_chart(
@@ -158,8 +173,10 @@ def _asked(name: str, settings: GridSettings, label: str, instant: bool) -> bool
 
 def methods_tab(source: Source, controls: Controls) -> None:
     """The document's method and the Fourier image on the same filters, in the same order."""
-    st.markdown("The same layer and filters with the document's method and with the Fourier "
-                "parameterisation (more steps, far less noise).")  # fmt: skip
+    st.markdown(
+        "The same layer and filters with the document's method and with the Fourier "
+        "parameterisation (more steps, far less noise)."
+    )
     first = controls.settings.with_method("seed")
     found = jobs.shipped(first) if source.weights.kind == "imagenet" else None
     instant = found is not None and source.instant(
@@ -183,8 +200,10 @@ def methods_tab(source: Source, controls: Controls) -> None:
 
 def layers_tab(source: Source, controls: Controls) -> None:
     """The document's five layers, shallow to deep, each ranking M capped at its own size."""
-    st.markdown("The document's sequence, shallow to deep, with the current settings (each "
-                "layer ranks the page's M, or all its filters if it has fewer).")  # fmt: skip
+    st.markdown(
+        "The document's sequence, shallow to deep, with the current settings (each "
+        "layer ranks the page's M, or all its filters if it has fewer)."
+    )
     layers = [controls.for_layer(layer) for layer in DOCUMENT_LAYERS]
     instant = all(source.instant(s) for s in layers)
     if not _asked("filters_layers", controls.settings, "Render the five layers", instant):
@@ -201,8 +220,10 @@ def layers_tab(source: Source, controls: Controls) -> None:
 
 def trained_tab(source: Source, controls: Controls) -> None:
     """The chosen weights and random ones on the same filters, in the same order."""
-    st.markdown("The same layer and filters with trained and with random weights: training is "
-                "what turns noise into patterns.")  # fmt: skip
+    st.markdown(
+        "The same layer and filters with trained and with random weights: training is "
+        "what turns noise into patterns."
+    )
     if source.weights.kind == "untrained":
         st.info("Choose trained weights (ImageNet or a weights file) in the sidebar to compare.")
         return

@@ -173,8 +173,11 @@ def wait_for(job: RenderJob, title: str) -> None:
         finished = None if p is None or p.stage != "ascent" else p.finished
         if finished is not None and len(finished.filter_indices) != shown:
             shown = len(finished.filter_indices)
-            live.image(_partial(p, job.settings), caption="Filling in as batches finish ...",
-                       width=min(480, 128 * job.settings.n))  # fmt: skip
+            live.image(
+                _partial(p, job.settings),
+                caption="Filling in as batches finish ...",
+                width=min(480, 128 * job.settings.n),
+            )
     bar.empty()
     live.empty()
     if job.grid is not None:
@@ -188,9 +191,11 @@ def progress_text(job: RenderJob, title: str) -> tuple[float, str]:
         words = "queued behind another grid being drawn" if job.queued else "starting"
         return 0.0, f"{title}: {words} ..."
     fraction = min(p.done / max(p.total, 1), 1.0)
-    left = "estimating time left" if job.seconds_left is None else (
-        f"about {max(job.seconds_left, 1):.0f} s left"
-    )  # fmt: skip
+    left = (
+        "estimating time left"
+        if job.seconds_left is None
+        else (f"about {max(job.seconds_left, 1):.0f} s left")
+    )
     return fraction, f"{title} · {p.stage}: {p.done:,}/{p.total:,} image-steps · {left}"
 
 

@@ -28,7 +28,7 @@ from core.filters.tiles import network_canvas, pair_pictures, pairs_canvas, stri
 from ui.filters.dream import dream_ui
 from ui.filters.jobs import cache_dir, one_at_a_time, prerender_dir
 
-SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "samples"
 SAMPLES = {
     "chelsea.jpg": "Chelsea the cat",
     "coffee.jpg": "A cup of coffee",
@@ -47,21 +47,27 @@ def source_ui() -> tuple[str, bytes] | None:
     source = st.radio("Picture", SOURCES, horizontal=True, key="filters_pic_source")
     if source == SOURCES[0]:
         name = st.selectbox(
-            "Sample photo", list(SAMPLES), format_func=SAMPLES.get, key="filters_pic_sample",
+            "Sample photo",
+            list(SAMPLES),
+            format_func=SAMPLES.get,
+            key="filters_pic_sample",
             help="CC0 or public-domain photos from scikit-image's data module (credits: README).",
-        )  # fmt: skip
+        )
         return SAMPLES[name], sample_bytes(name)
     if source == SOURCES[1]:
         upload = st.file_uploader(
-            f"A PNG, JPEG or WebP picture (up to {PICTURE_LIMIT_MB} MB)", type=UPLOAD_TYPES,
-            key="filters_pic_upload", max_upload_size=PICTURE_LIMIT_MB,
+            f"A PNG, JPEG or WebP picture (up to {PICTURE_LIMIT_MB} MB)",
+            type=UPLOAD_TYPES,
+            key="filters_pic_upload",
+            max_upload_size=PICTURE_LIMIT_MB,
             help="Kept in this session's memory only, never written to disk.",
-        )  # fmt: skip
+        )
     else:
         upload = st.camera_input(
-            "Take a photo (allow the camera in the browser)", key="filters_pic_camera",
+            "Take a photo (allow the camera in the browser)",
+            key="filters_pic_camera",
             help="The photo stays in this session's memory only.",
-        )  # fmt: skip
+        )
     if upload is None:
         st.info("Choose a picture above to see what the network does with it.")
         return None
@@ -76,13 +82,19 @@ def sample_bytes(name: str) -> bytes:
 def options_ui() -> tuple[int, str, int]:
     """Picture size, colour scale of the maps, and maps per layer "through the network"."""
     size = st.select_slider(
-        "Picture size (px)", SIZES, 224, key="filters_pic_size",
+        "Picture size (px)",
+        SIZES,
+        224,
+        key="filters_pic_size",
         help="VGG16 was trained on 224 px pictures; larger shows finer maps but takes longer.",
-    )  # fmt: skip
+    )
     scale = st.radio(
-        "Colour scale of the maps", list(SCALES), format_func=SCALES.get, horizontal=True,
+        "Colour scale of the maps",
+        list(SCALES),
+        format_func=SCALES.get,
+        horizontal=True,
         key="filters_pic_scale",
-    )  # fmt: skip
+    )
     per_layer = st.slider("Maps per layer (through the network)", 1, 8, 6, key="filters_pic_m")
     return int(size), str(scale), int(per_layer)
 
@@ -133,9 +145,10 @@ def pictures_tab_for(load_network, settings) -> None:
         settings: The page's grid settings (``layer``, ``n``).
     """
     if not st.toggle(
-        "Show what VGG16 does with a picture", key="filters_pic_on",
+        "Show what VGG16 does with a picture",
+        key="filters_pic_on",
         help="Loads the network and runs your picture (or a sample) through it.",
-    ):  # fmt: skip
+    ):
         st.caption("Turn it on to use a sample photo, an upload or the camera.")
         return
     network = load_network()
@@ -184,9 +197,10 @@ def maps_section(model, wkey, picture, digest, maps, layer, n, scale):
     missing = [int(f) for f in indices if int(f) not in found]
     slot = st.empty()  # the button goes as soon as its pictures are drawn
     if missing and slot.button(
-        f"Draw what the {len(missing)} missing filters look for", key="filters_pic_draw",
+        f"Draw what the {len(missing)} missing filters look for",
+        key="filters_pic_draw",
         help="Gradient ascent from grey noise (the grids' settings); stored for next time.",
-    ):  # fmt: skip
+    ):
         found = {**found, **draw_pictures(model, layer, missing, wkey)}
         slot.empty()
     h, w = maps[layer].shape[:2]
@@ -211,12 +225,19 @@ def maps_section(model, wkey, picture, digest, maps, layer, n, scale):
         for column, j in zip(st.columns(per_row), row, strict=False):
             f, mean = int(indices[j]), float(means[j])
             note = "" if f in found else " · not drawn yet"
-            column.image(pictures[j], caption=f"#{f} · mean {mean:.1f}{note}",
-                         output_format="JPEG", width="stretch")  # fmt: skip
+            column.image(
+                pictures[j],
+                caption=f"#{f} · mean {mean:.1f}{note}",
+                output_format="JPEG",
+                width="stretch",
+            )
     st.download_button(
-        "Download these maps (PNG)", lambda: png_bytes(canvas), file_name=f"{layer}_maps.png",
-        mime="image/png", key="filters_pic_maps_download",
-    )  # fmt: skip
+        "Download these maps (PNG)",
+        lambda: png_bytes(canvas),
+        file_name=f"{layer}_maps.png",
+        mime="image/png",
+        key="filters_pic_maps_download",
+    )
     return indices, means
 
 
@@ -258,10 +279,15 @@ def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: i
         h, w = maps[layer].shape[:2]
         label, strip_column = st.columns([1, 3], vertical_alignment="center")
         label.markdown(f"**{layer}** · maps {h}x{w} · one cell = {side // h} px of the picture")
-        label.caption("Mean activation, strongest first: " + ", ".join(
-            f"#{f}: {m:.1f}" for f, m in zip(indices, means, strict=True)))  # fmt: skip
+        label.caption(
+            "Mean activation, strongest first: "
+            + ", ".join(f"#{f}: {m:.1f}" for f, m in zip(indices, means, strict=True))
+        )
         strip_column.image(pictures, output_format="JPEG", width="content")
     st.download_button(
-        "Download through the network (PNG)", lambda: png_bytes(canvas),
-        file_name="through_vgg16.png", mime="image/png", key="filters_pic_network_download",
-    )  # fmt: skip
+        "Download through the network (PNG)",
+        lambda: png_bytes(canvas),
+        file_name="through_vgg16.png",
+        mime="image/png",
+        key="filters_pic_network_download",
+    )

@@ -19,8 +19,8 @@ import core.filters.model as vgg
 from core.filters.compute import ComputeChoice, choice_for_this_machine
 from core.filters.store import weights_id
 from core.filters.visualizer import Visualizer
-
 from ui.filters.controls import WEIGHT_LABELS
+
 DOWNLOAD_HELP = (
     "Three ways forward: (1) choose **Untrained (random weights)** in the sidebar to see "
     "what gradient ascent gives before any training; (2) choose **Local weights file** and "
@@ -86,12 +86,16 @@ def weights_ui() -> Weights:
         if st.session_state.get("filters_weights_file") not in names:
             st.session_state["filters_weights_file"] = server_default() or names[0]
         name = st.sidebar.selectbox(
-            "Weights file on this server", names, key="filters_weights_file",
+            "Weights file on this server",
+            names,
+            key="filters_weights_file",
             help=f"The .h5 files the server's operator put in `{vgg.WEIGHTS_DIR_ENV}`.",
-        )  # fmt: skip
+        )
     else:
-        st.sidebar.caption(f"This server offers no weights files (its operator can list some "
-                           f"with `{vgg.WEIGHTS_DIR_ENV}`): upload one.")  # fmt: skip
+        st.sidebar.caption(
+            f"This server offers no weights files (its operator can list some "
+            f"with `{vgg.WEIGHTS_DIR_ENV}`): upload one."
+        )
     upload = st.sidebar.file_uploader(
         "... or upload a .h5 weights file", type=["h5"], key="filters_upload"
     )
@@ -167,8 +171,10 @@ def load_network(weights: Weights) -> Network:
 def show_load_error(network: Network, weights: Weights) -> None:
     """Say why the chosen weights did not load, what to do, and offer a retry."""
     if weights.kind == "none":
-        st.warning("Choose a weights file the server offers or upload one; showing the "
-                   "**untrained** network meanwhile.")  # fmt: skip
+        st.warning(
+            "Choose a weights file the server offers or upload one; showing the "
+            "**untrained** network meanwhile."
+        )
         return
     if not network.error:
         return

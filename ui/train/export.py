@@ -29,13 +29,21 @@ def export_ui(result: TrainResult, settings: TrainingSettings) -> None:
     history = pd.DataFrame({"iteration": np.arange(len(result.losses)), "error": result.losses})
     a, b = st.columns(2)
     a.download_button(
-        "Download the error history (CSV)", history.to_csv(index=False), "mlp_error_history.csv",
-        "text/csv", width="stretch", key="train_download_csv",
-    )  # fmt: skip
+        "Download the error history (CSV)",
+        history.to_csv(index=False),
+        "mlp_error_history.csv",
+        "text/csv",
+        width="stretch",
+        key="train_download_csv",
+    )
     b.download_button(
-        "Download the final weights (JSON)", weights_json(result, settings.as_dict()),
-        "mlp_weights.json", "application/json", width="stretch", key="train_download_json",
-    )  # fmt: skip
+        "Download the final weights (JSON)",
+        weights_json(result, settings.as_dict()),
+        "mlp_weights.json",
+        "application/json",
+        width="stretch",
+        key="train_download_json",
+    )
     c, d = st.columns(2)
     c.download_button(
         "Download the trained model (.keras)",
@@ -46,8 +54,12 @@ def export_ui(result: TrainResult, settings: TrainingSettings) -> None:
         key="train_download_keras",
     )
     d.download_button(
-        "Download a NumPy script of this run (.py)", run_script(settings), SCRIPT_NAME,
-        "text/x-python", width="stretch", key="train_download_script",
-    )  # fmt: skip
+        "Download a NumPy script of this run (.py)",
+        run_script(settings),
+        SCRIPT_NAME,
+        "text/x-python",
+        width="stretch",
+        key="train_download_script",
+    )
     with st.expander("The script"):
         st.code(run_script(settings), language="python")
