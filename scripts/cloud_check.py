@@ -82,6 +82,83 @@ class CloudReport:
         return "\n".join(lines)
 
 
+def requirement_names(path: Path = REQUIREMENTS) -> set[str]:
+    """The distributions requirements.txt names for this platform (markers evaluated)."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    names = set()
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate():
+            names.add(canonicalize_name(requirement.name))
+    return names
+
+
+def installed_closure(names: set[str]) -> set[str]:
+    """``names`` and everything they need, transitively, as installed here (no extras)."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    seen, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            needs = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for text in needs:
+            requirement = Requirement(text)
+            marker = requirement.marker
+            if marker is None or marker.evaluate({"extra": ""}):
+                todo.append(canonicalize_name(requirement.name))
+    return seen
+
+
+def imports_not_covered(path: Path = REQUIREMENTS) -> dict[str, set[str]]:
+    """Third-party modules the app imports that requirements.txt alone would not install.
+
+    What a clean venv built from requirements.txt proves, without building one: every module
+    the product (``streamlit_app.py``, ``pages/``, ``ui/``, ``core/``) imports is the standard
+    library's, the project's own, or comes with a distribution requirements.txt installs.
+
+    Returns:
+        Module to the distributions that provide it here, for each module not covered.
+    """
+    import ast
+    from importlib import metadata
+
+    from packaging.utils import canonicalize_name
+
+    own = {"core", "ui", "pages"}
+    files = [ROOT / "streamlit_app.py"]
+    for package in own:
+        files += sorted((ROOT / package).rglob("*.py"))
+    modules = set()
+    for file in files:
+        for node in ast.walk(ast.parse(file.read_text())):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules.add(node.module.split(".")[0])
+    covered = installed_closure(requirement_names(path))
+    providers = metadata.packages_distributions()
+    missing = {}
+    for module in sorted(modules - own - set(sys.stdlib_module_names)):
+        dists = {canonicalize_name(d) for d in providers.get(module, [])}
+        if not dists & covered:
+            missing[module] = dists
+    return missing
+
+
 def requirements_digest(path: Path = REQUIREMENTS) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -15,9 +15,8 @@ def test_nonsense_query_parameters_on_train(page, base_url):
     assert "lr=abc" in shown and "not a number" in shown
     assert "iterations=-5" in shown
     assert page.locator(br.EXCEPTION).count() == 0
-    # Defaults apply, the URL is repaired, and the controls still work.
-    assert flows.query(page)["lr"] == "0.2"
-    assert flows.query(page)["iterations"] == "10000"
+    # Defaults apply, the URL is repaired (defaults are left out), and the controls still work.
+    assert flows.query(page) == {}
     assert float(flows.move_learning_rate(page, -1)) < 0.2
     assert page.locator(br.EXCEPTION).count() == 0
 

@@ -22,8 +22,7 @@ def test_at_least_twenty_sessions_all_complete(report):
 
 
 def test_shared_grid_computed_once(report):
-    assert report.grid_computations is not None
-    assert report.grid_computations < 1.5
+    assert report.grid_computations == 1  # counted in the server's log
 
 
 def test_server_survives(report):

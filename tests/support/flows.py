@@ -66,7 +66,7 @@ def move_learning_rate(page, steps: int = 1) -> str:
         "(before) => new URL(location.href).searchParams.get('lr') !== before", arg=before
     )
     br.wait_for_run(page)
-    return query(page)["lr"]
+    return query(page).get("lr", "0.2")  # the lesson's rate is left out of the address
 
 
 def train_page(page, base_url: str, url_query: str = "", timeout: float = 180.0) -> float:

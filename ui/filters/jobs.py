@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
+from streamlit.logger import get_logger
 
 import core.filters.shipped as shipped_grids
 import core.filters.store as store
@@ -31,6 +32,7 @@ from core.filters.visualizer import Visualizer
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_ENV = "FILTER_GRID_CACHE"
 PRERENDER_ENV = "FILTER_GRID_DIR"
+LOG = get_logger(__name__)  # one line per render in the server's log (the load test counts them)
 _JOBS: dict[str, RenderJob] = {}
 _LOCK = threading.Lock()
 # Heavy renders (VGG16 grids) run one at a time per process: twenty different grids at once
@@ -137,7 +139,7 @@ def start_or_join(visualizer: Visualizer, settings: GridSettings, key: str) -> R
 
 def _work(job: RenderJob, visualizer: Visualizer) -> None:
     """Render in the background, one heavy render at a time per process; never raises."""
-    clock = RenderClock()
+    clock, started = RenderClock(), time.perf_counter()
 
     def report(p: Progress) -> None:
         job.seconds_left = clock.seconds_left(p, time.perf_counter())
@@ -146,7 +148,9 @@ def _work(job: RenderJob, visualizer: Visualizer) -> None:
     try:
         with one_at_a_time():
             job.queued = False
+            LOG.info("render %s started", job.key)
             grid = render_grid(visualizer, job.settings, report)
+            LOG.info("render %s finished in %.1f s", job.key, time.perf_counter() - started)
         with contextlib.suppress(OSError):  # a read-only disk only costs the cache on restart
             store.save_grid(grid, cache_dir(), job.key)
         job.grid = grid
