@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from core.colour.data import read_colour, to_hex
+from core.colour.data import read_colour, shorten, to_hex
 from core.colour.labels import TEXT_COLOURS, Label
 from core.colour.palette import MAX_RANDOM
 
@@ -152,17 +152,17 @@ def _flag(text: str) -> bool:
 
 
 def _background(text: str) -> tuple[str, str | None]:
-    """The colour of a ``bg`` value (hex without '#', or any colour), and a note if clamped."""
-    value = text.strip()
+    """The colour of a ``bg`` value (hex without '#', or any CSS colour), and a note if changed."""
     try:
-        bare_hex = re.fullmatch(r"[0-9a-fA-F]{3}|[0-9a-fA-F]{6}", value) is not None
-        reading = read_colour(f"#{value}" if bare_hex else value)
+        reading = read_colour(text)
     except ValueError:
         raise ValueError("is not a colour (write it as 3366cc)") from None
-    note = None
-    if reading.note is not None:
-        note = f"was out of range and is clamped as CSS does, to {to_hex(reading.rgb)}"
-    return to_hex(reading.rgb), note
+    colour = to_hex(reading.rgb)
+    if reading.mapped:
+        return colour, f"is outside sRGB and is gamut-mapped as CSS does, to {colour}"
+    if reading.clamped:
+        return colour, f"was out of range and is clamped as CSS does, to {colour}"
+    return colour, None
 
 
 def _teach(text: str) -> tuple[int, int]:
@@ -200,7 +200,7 @@ def read_link(params: Mapping[str, str]) -> tuple[PageLink, dict[str, str]]:
         except ValueError as error:
             note = str(error)
         if note is not None:
-            problems["bg"] = f"`bg={_short(str(text))}` {note}"
+            problems["bg"] = f"`bg={shorten(str(text))}` {note}"
     for key, (field, read) in READERS.items():
         text = params.get(key)
         if text is None:
@@ -209,7 +209,7 @@ def read_link(params: Mapping[str, str]) -> tuple[PageLink, dict[str, str]]:
             values[field] = read(str(text))
         except (ValueError, KeyError) as error:
             reason = str(error) if isinstance(error, ValueError) else "should be base or retrained"
-            problems[key] = f"`{key}={_short(str(text))}` {reason}"
+            problems[key] = f"`{key}={shorten(str(text))}` {reason}"
     link = PageLink(**values)
     if link.retrained > len(link.labels):
         problems["retrained"] = (
@@ -222,8 +222,3 @@ def read_link(params: Mapping[str, str]) -> tuple[PageLink, dict[str, str]]:
     if link.retrained == 0:  # with no retrained network, its options mean nothing
         link = replace(link, retrained_doc=True, show_base=False)
     return link, problems
-
-
-def _short(text: str, limit: int = 40) -> str:
-    """A URL value cut to a readable length for a message."""
-    return text if len(text) <= limit else f"{text[:limit]}…"
