@@ -511,7 +511,9 @@ def test_unquoted_commas_in_a_csv_cell_still_join_back():
             r"\s*(lab|lch|oklab|oklch|hwb|hsl|rgb|color)\([-+.\d%e a-z/,]{0,24}\)\s*",
             fullmatch=True,
         ),
-        st.from_regex(r"color\((srgb|display-p3|rec2020|xyz|prophoto-rgb) [-+.\de ]{0,20}\)"),
+        st.from_regex(
+            r"color\((srgb|display-p3|rec2020|xyz|prophoto-rgb) [-+.\de ]{0,20}\)", fullmatch=True
+        ),
         st.from_regex(r"[0-9a-fA-F]{1,9}", fullmatch=True),
     )
 )
