@@ -120,7 +120,7 @@ def oklab_to_linear_srgb(L, a, b):
 
 def linear_srgb_to_oklab(r, g, b):
     """The same paper, the other way."""
-    l = np.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b)  # noqa: E741
+    l = np.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b)
     m = np.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b)
     s = np.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b)
     return np.array(

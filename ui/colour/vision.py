@@ -104,7 +104,8 @@ def vision_toggle_ui() -> bool:
         "Colour-blind check",
         key="colour_palette_vision",
         help="Each swatch also shows how protanopia (P), deuteranopia (D) and tritanopia (T) "
-        "see it, with the ratio of its text. A red dashed cell is below AA there.",
+        "see it, with the ratio of its text. ✕ and a red dashed edge: that eye loses AA "
+        "(4.5 : 1), which typical vision has.",
         **KEEP,
     )
 
@@ -121,7 +122,7 @@ def _strip(check: VisionCheck, i: int, white: bool, drops: np.ndarray, note: str
         cells.append(
             f'<div title="{title}" style="flex:1;background:{seen};color:{ink};border:{edge};'
             'border-radius:4px;text-align:center;font-size:12px;line-height:1.25;padding:2px 0">'
-            f"<b>{name[0].upper()}</b><br>{ratio}</div>"
+            f"<b>{name[0].upper()}{' ✕' if drops[d, i] else ''}</b><br>{ratio}</div>"
         )
     return f'<div style="display:flex;gap:3px;margin-top:6px">{"".join(cells)}</div>'
 
