@@ -23,7 +23,7 @@ from core.colour.palette import (
 from core.colour.plots import disagreement_cube, luminance_figure
 from core.colour.preview import preview_file_name, preview_png
 from core.mlp import MLP
-from ui.colour.vision import palette_vision, vision_row_ui, vision_toggle_ui
+from ui.colour.vision import lost_count, palette_vision, vision_row_ui, vision_toggle_ui
 from ui.colour_state import KEEP
 
 PICK_OUTLINE = "#1f5fbf"
@@ -180,9 +180,7 @@ def palette_ui(network: MLP) -> None:
         heading = GROUP_HEADINGS.get(part.group, f"{n_random} random colours (seed {seed})")
         n = len(part.names)
         strips, notes = palette_vision(part.comparison) if vision else (None, [])
-        lost = (
-            f"; {sum(map(bool, notes))} stop reading well for a colour-blind eye" if vision else ""
-        )
+        lost = f"; {lost_count(notes)}" if vision else ""
         st.markdown(f"**{heading}**: {part.disagreements} of {n} disagree with WCAG{lost}")
         grid = swatch_grid(part.comparison, part.names, part.group, strips)
         st.markdown(grid, unsafe_allow_html=True)

@@ -126,8 +126,12 @@ def test_the_palette_toggle_adds_the_check_and_the_csv_column(downloads):
     assert not at.exception
     headings = [e.value for e in at.markdown if "disagree with WCAG" in e.value]
     assert len(headings) == 3
-    assert all("stop reading well for a colour-blind eye" in h for h in headings)
+    assert all("reading well for a colour-blind eye" in h for h in headings)
+    # Red, a training colour, loses its black text for protanopes: one cell marked, one counted.
+    assert "1 stops reading well" in headings[0]
     grids = [e.value for e in at.markdown if "grid-template-columns" in e.value]
-    assert all(grid.count("<b>P</b>") == grid.count("<b>T</b>") > 0 for grid in grids)
+    assert [grid.count('title="protanopia: seen as') for grid in grids] == [10, 10, 20]
+    assert [grid.count('title="tritanopia: seen as') for grid in grids] == [10, 10, 20]
+    assert grids[0].count("<b>P ✕</b>") == 1 and "protanopia: black 3.29" in grids[0]
     csv = downloads["palette-seed-0.csv"].decode().splitlines()
     assert csv[0].endswith(VISION_COLUMN) and len(csv) == 1 + 10 + 10 + 20

@@ -135,3 +135,9 @@ def palette_vision(comparison: Comparison) -> tuple[list[str], list[str]]:
     drops = check.drops(network_white)
     strips = [_strip(check, i, bool(network_white[i]), drops, notes[i]) for i in range(len(notes))]
     return strips, notes
+
+
+def lost_count(notes: list[str]) -> str:
+    """How many swatches a pick stops reading well on, for a group's heading."""
+    lost = sum(map(bool, notes))
+    return f"{lost} {'stops' if lost == 1 else 'stop'} reading well for a colour-blind eye"
