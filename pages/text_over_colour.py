@@ -36,7 +36,7 @@ st.header("Pick a background")
 inputs = st.columns([1, 2, 1], vertical_alignment="bottom")
 inputs[0].color_picker("Colour picker", key="colour_picker", on_change=on_pick, **KEEP)
 inputs[1].text_input(
-    "Or type a colour: #abc, #aabbcc, rgb(51, 102, 204), navy",
+    "Or type a colour: #aabbcc, navy, rgb(), hsl(), hwb(), lab(), oklch(), color()",
     key="colour_typed",
     on_change=on_type,
     **KEEP,

@@ -1,110 +1,211 @@
-"""Reading colours the way a person types them, and drawing random ones.
+"""Reading colours the way a person types them (CSS Color 4), and drawing random ones.
 
-``rgb()`` and ``hsl()`` follow CSS: a channel outside its range is clamped (``rgb(300, 0, 0)`` is
-red, as a browser draws it), decimals and percentages are allowed, and ``read_colour`` says
-what was clamped so the page can tell the person.
+Text is parsed by ColorAide, which reads every CSS Color 4 form a browser accepts: hex with 3, 4,
+6 or 8 digits (with or without '#'), names, ``rgb()``/``hsl()`` in comma or space syntax with
+angle units and ``none``, ``hwb()``, ``lab()``, ``lch()``, ``oklab()``, ``oklch()`` and ``color()``
+with the predefined spaces. The result is the sRGB colour a browser would draw:
+
+- values CSS clamps when it reads them are clamped (``rgb(300, 0, 0)`` is red, as a browser draws
+  it; an hsl saturation or lightness outside 0-100%, a lab lightness outside 0-100, a negative
+  chroma);
+- a colour still outside sRGB (``oklch(0.7 0.4 30)``, ``color(display-p3 1 0 0)``) is mapped into
+  it with CSS Color 4's gamut mapping (chroma reduced in OkLCh until the clipped colour is within
+  a just-noticeable difference, deltaE OK 0.02);
+- ``read_colour`` says what was clamped or mapped, so the page can tell the person.
 """
 
 from __future__ import annotations
 
-import colorsys
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import ImageColor
+from coloraide import Color
 
 from core.plot_style import hex_colour
 
 RGB = tuple[int, int, int]
 CHANNELS = ("red", "green", "blue")
-_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?"
-_ARG = rf"\s*({_NUMBER})(%?)\s*"
-# rgb(1, 2, 3), rgb(1 2 3), rgba(1, 2, 3, 0.5), rgb(1 2 3 / 50%); the same for hsl.
-_FUNCTION = re.compile(
-    rf"^(rgb|hsl)a?\({_ARG}[,\s]{_ARG}[,\s]{_ARG}(?:[,/]{_ARG})?\)$", re.IGNORECASE
+HINT = "try #aabbcc, navy, rgb(51 102 204), hsl(210 50% 40%) or oklch(0.6 0.12 250)"
+MESSAGE_LIMIT = 40  # typed text longer than this is cut in messages
+GAMUT_MAPPING = "oklch-chroma"  # ColorAide's name for CSS Color 4's gamut mapping
+# The spaces CSS lets color() name (ColorAide reads "xyz" as xyz-d65).
+CSS_SPACES = frozenset(
+    ("srgb", "srgb-linear", "display-p3", "a98-rgb", "prophoto-rgb", "rec2020")
+    + ("xyz-d50", "xyz-d65")
 )
-HINT = "try #abc, #aabbcc, rgb(1, 2, 3) or a CSS name such as 'navy'"
+_BARE_HEX = re.compile(r"[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8}", re.IGNORECASE)
+# What the old parser also took: commas mixed with spaces or a slash, percentages mixed with
+# numbers in a comma list, and hsv()/hsb() (Pillow's). Read as the modern syntax instead.
+_LENIENT = re.compile(r"(rgba?|hsla?|hsv|hsb)\(([^()]*)\)", re.IGNORECASE)
+_HUE_AT = {"hsl": 0, "hwb": 0, "hsv": 0, "lch": 2, "oklch": 2}
+
+
+@dataclass(frozen=True)
+class Clamp:
+    """A value CSS clamps when it reads a colour: coordinate ``index`` of the colour's space,
+    kept in [low, high], and named in messages as ``name`` in ``scale`` x its value and ``unit``.
+    """
+
+    index: int
+    name: str
+    low: float
+    high: float
+    scale: float = 1.0
+    unit: str = ""
+
+
+_PERCENT = {"scale": 100.0, "unit": "%"}
+# CSS Color 4: rgb() channels are clamped to 0-255; hsl() saturation and lightness and hwb()
+# whiteness and blackness to 0-100%; lab()/lch() lightness to 0-100, oklab()/oklch() to 0-1;
+# a negative chroma to 0. Keyed by ColorAide's space for the function (not for color()).
+CSS_CLAMPS = {
+    "srgb": [Clamp(i, name, 0.0, 1.0, 255.0) for i, name in enumerate(CHANNELS)],
+    "hsl": [Clamp(1, "saturation", 0, 1, **_PERCENT), Clamp(2, "lightness", 0, 1, **_PERCENT)],
+    "hsv": [Clamp(1, "saturation", 0, 1, **_PERCENT), Clamp(2, "value", 0, 1, **_PERCENT)],
+    "hwb": [Clamp(1, "whiteness", 0, 1, **_PERCENT), Clamp(2, "blackness", 0, 1, **_PERCENT)],
+    "lab": [Clamp(0, "lightness", 0, 100)],
+    "lch": [Clamp(0, "lightness", 0, 100), Clamp(1, "chroma", 0, math.inf)],
+    "oklab": [Clamp(0, "lightness", 0, 1)],
+    "oklch": [Clamp(0, "lightness", 0, 1), Clamp(1, "chroma", 0, math.inf)],
+}
 
 
 @dataclass(frozen=True)
 class Reading:
-    """A colour as read, and what had to be changed to read it (None when nothing)."""
+    """A colour as read, and what had to be changed to read it.
+
+    Attributes:
+        rgb: the sRGB colour, (r, g, b) ints in 0..255.
+        note: a sentence saying what was clamped or gamut-mapped, or None when nothing was.
+        clamped: the values CSS clamped, such as "red 300".
+        mapped: True when the colour was outside sRGB and gamut-mapped into it.
+    """
 
     rgb: RGB
     note: str | None = None
+    clamped: tuple[str, ...] = ()
+    mapped: bool = False
 
 
-def _changes(names: Sequence[str], raw: Sequence[float], low: float, high: float, unit: str):
-    """Clamp each value to [low, high]; return the clamped values and the ones that moved."""
-    clamped = [min(max(v, low), high) for v in raw]
-    changed = [f"{n} {v:g}{unit}" for n, v, c in zip(names, raw, clamped, strict=True) if v != c]
-    return clamped, changed
+def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Typed text cut to a readable length for a message."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
-def _css_function(text: str, match: re.Match) -> Reading:
-    """rgb()/hsl() with CSS's rules: out-of-range values clamped, alpha must be opaque."""
-    values = [(float(match.group(i)), match.group(i + 1) == "%") for i in (2, 4, 6)]
-    if match.group(8) is not None:
-        alpha = float(match.group(8)) / (100.0 if match.group(9) else 1.0)
-        if alpha < 1:
-            raise ValueError(f"{text!r} has transparency: give an opaque colour such as #aabbcc")
-    if match.group(1).lower() == "rgb":
-        raw = [v * 255 / 100 if percent else v for v, percent in values]
-        channels, changed = _changes(CHANNELS, raw, 0.0, 255.0, "")
+def _lenient(text: str) -> Color | None:
+    """The old parser's looser forms as CSS's space syntax, or None when it is not one."""
+    match = _LENIENT.fullmatch(text)
+    if match is None:
+        return None
+    values = re.split(r"\s*[,/]\s*|\s+", match.group(2).strip())
+    if len(values) not in (3, 4) or not all(values):
+        return None
+    name = match.group(1).lower()
+    alpha = f" / {values[3]}" if len(values) == 4 else ""
+    if name in ("hsv", "hsb"):
+        modern = f"color(--hsv {' '.join(values[:3])}{alpha})"
     else:
-        hue = values[0][0]
-        if not np.isfinite(hue):
-            raise ValueError(f"{text!r} is not a colour: the hue must be a finite angle")
-        saturation_lightness = [values[1][0], values[2][0]]
-        (s, lum), changed = _changes(("saturation", "lightness"), saturation_lightness, 0, 100, "%")
-        channels = [255 * c for c in colorsys.hls_to_rgb((hue % 360) / 360, lum / 100, s / 100)]
-    rgb = tuple(int(np.floor(v + 0.5)) for v in channels)
-    note = None
-    if changed:
-        note = (
-            f"{text!r}: {', '.join(changed)} {'is' if len(changed) == 1 else 'are'} out of range, "
-            f"so it was clamped as browsers do (CSS), giving {hex_colour(rgb)}"
-        )
-    return Reading(rgb, note)
+        modern = f"{name}({' '.join(values[:3])}{alpha})"
+    try:
+        return Color(modern)
+    except ValueError:
+        return None
+
+
+def _parse(text: str, shown: str) -> Color:
+    """ColorAide's reading of CSS text (bare hex taken as hex), or ValueError naming it."""
+    if _BARE_HEX.fullmatch(text):
+        text = f"#{text}"
+    try:
+        colour = Color(text)
+    except ValueError:
+        colour = _lenient(text)
+    if colour is None:
+        raise ValueError(f"{shown!r} is not a colour: {HINT}")
+    if text.lower().startswith("color(") and colour.space() not in CSS_SPACES:
+        raise ValueError(f"{shown!r} is not a colour: color() takes a CSS space such as srgb")
+    return colour
+
+
+def _css_clamps(colour: Color, function: bool) -> list[str]:
+    """Clamp what CSS clamps when it reads a colour function, in place; name what moved."""
+    changed = []
+    for clamp in CSS_CLAMPS.get(colour.space(), []) if function else []:
+        value = colour[clamp.index]
+        if math.isnan(value) or clamp.low <= value <= clamp.high:
+            continue
+        colour[clamp.index] = min(max(value, clamp.low), clamp.high)
+        changed.append(f"{clamp.name} {value * clamp.scale:.6g}{clamp.unit}")
+    return changed
+
+
+def _check_finite(colour: Color, shown: str) -> None:
+    coords = colour.coords(nans=False)
+    if all(math.isfinite(v) for v in coords):
+        return
+    hue = _HUE_AT.get(colour.space())
+    if hue is not None and not math.isfinite(coords[hue]):
+        raise ValueError(f"{shown!r} is not a colour: the hue must be a finite angle")
+    raise ValueError(f"{shown!r} is not a colour: its numbers must be finite")
+
+
+def _to_srgb(colour: Color) -> tuple[RGB, bool]:
+    """The colour in sRGB as 0..255 ints, gamut-mapped as CSS does; and whether it was mapped."""
+    srgb = colour.convert("srgb")
+    mapped = not srgb.in_gamut()
+    if mapped:
+        srgb.fit(method=GAMUT_MAPPING)
+    channels = [min(max(v, 0.0), 1.0) for v in srgb.coords(nans=False)]
+    r, g, b = (int(math.floor(255 * v + 0.5)) for v in channels)
+    return (r, g, b), mapped
+
+
+def _note(shown: str, rgb: RGB, clamped: list[str], mapped: bool) -> str | None:
+    """The sentence that says what happened to a colour on its way to sRGB."""
+    gamut = "outside sRGB, so it was gamut-mapped as CSS Color 4 does"
+    if not clamped:
+        return f"{shown!r} is {gamut}, giving {hex_colour(rgb)}" if mapped else None
+    verb = "is" if len(clamped) == 1 else "are"
+    said = f"{', '.join(clamped)} {verb} out of range, so it was clamped as browsers do (CSS)"
+    if mapped:
+        said += f", and the colour is {gamut}"
+    return f"{shown!r}: {said}, giving {hex_colour(rgb)}"
 
 
 def _read_text(value: str) -> Reading:
     text = value.strip()
     if not text:
         raise ValueError("no colour given: type one such as #3366cc, rgb(51, 102, 204) or navy")
-    match = _FUNCTION.match(text)
-    if match is not None:
-        return _css_function(text, match)
-    try:
-        rgb = ImageColor.getrgb(text)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a colour: {HINT}") from None
-    if len(rgb) == 4:
-        raise ValueError(f"{value!r} has transparency: give an opaque colour such as #aabbcc")
-    clamped = tuple(min(max(int(v), 0), 255) for v in rgb[:3])
-    note = None
-    if clamped != tuple(rgb[:3]):
-        note = f"{value!r} is outside the RGB cube, so it was clamped to {hex_colour(clamped)}"
-    return Reading(clamped, note)
+    shown = shorten(text)
+    colour = _parse(text, shown)
+    if colour.alpha(nans=False) < 1:
+        raise ValueError(f"{shown!r} has transparency: give an opaque colour such as #aabbcc")
+    clamped = _css_clamps(colour, function=not text.lower().startswith("color("))
+    _check_finite(colour, shown)
+    rgb, mapped = _to_srgb(colour)
+    return Reading(rgb, _note(shown, rgb, clamped, mapped), tuple(clamped), mapped)
 
 
 def read_colour(value: str | Sequence[int]) -> Reading:
-    """Read a colour as a person writes it, saying what was clamped.
+    """Read a colour as a person writes it, saying what was clamped or gamut-mapped.
 
-    Accepts ``#abc``, ``#aabbcc``, ``rgb(1, 2, 3)`` (also with decimals, percentages or spaces),
-    ``hsl(...)``, CSS names such as ``navy``, and (r, g, b) sequences of integers in 0..255.
-    Out-of-range ``rgb()``/``hsl()`` values are clamped as CSS clamps them.
+    Accepts every CSS Color 4 form of an opaque colour (see the module docstring), hex without
+    '#' (``3366cc``, as the page's links write it), and (r, g, b) sequences of ints in 0..255.
+    Values CSS clamps are clamped, and a colour outside sRGB is gamut-mapped as CSS does.
 
     Args:
         value: the colour as text or as an (r, g, b) sequence.
 
     Returns:
-        A Reading: the colour as (r, g, b) ints in 0..255, and a note naming any clamped value.
+        A Reading: the colour as (r, g, b) ints in 0..255, and a note saying what was clamped or
+        gamut-mapped.
 
     Raises:
-        ValueError: naming the value when it is not a colour.
+        ValueError: naming the value (cut to ``MESSAGE_LIMIT`` characters) when it is not an
+            opaque colour.
     """
     if isinstance(value, str):
         return _read_text(value)
@@ -121,7 +222,7 @@ def read_colour(value: str | Sequence[int]) -> Reading:
 
 
 def parse_colour(value: str | Sequence[int]) -> RGB:
-    """Read a colour as a person writes it (see ``read_colour``), clamping as CSS does.
+    """Read a colour as a person writes it (see ``read_colour``), as a browser would draw it.
 
     Args:
         value: the colour as text or as an (r, g, b) sequence.

@@ -100,21 +100,21 @@ class PageLink:
 
 
 def read_background(text: str) -> tuple[str, str | None]:
-    """The colour of a ``bg`` value (hex without '#', or any colour), and a note if clamped.
+    """The colour of a ``bg`` value (hex without '#', or any CSS colour), and a note if changed.
 
     Raises:
         ValueError: saying that the text is not a colour.
     """
-    value = text.strip()
     try:
-        bare_hex = re.fullmatch(r"[0-9a-fA-F]{3}|[0-9a-fA-F]{6}", value) is not None
-        reading = read_colour(f"#{value}" if bare_hex else value)
+        reading = read_colour(text)
     except ValueError:
         raise ValueError("is not a colour (write it as 3366cc)") from None
-    note = None
-    if reading.note is not None:
-        note = f"was out of range and is clamped as CSS does, to {to_hex(reading.rgb)}"
-    return to_hex(reading.rgb), note
+    colour = to_hex(reading.rgb)
+    if reading.mapped:
+        return colour, f"is outside sRGB and is gamut-mapped as CSS does, to {colour}"
+    if reading.clamped:
+        return colour, f"was out of range and is clamped as CSS does, to {colour}"
+    return colour, None
 
 
 def settle(link: PageLink) -> tuple[PageLink, str | None]:

@@ -27,6 +27,7 @@ AGREEMENT_SEED = 2024
 MAX_RANDOM = 200
 GROUPS = ("training", "held out", "random")
 CSV_COLUMNS = ("group", "name", "colour", "P(white)", "network", "WCAG", "agree")
+VISION_COLUMN = "below AA for colour-blind eyes"  # the optional column (core.colour.vision)
 
 Predict = Callable[[np.ndarray], np.ndarray]
 
@@ -184,12 +185,25 @@ def palette_groups(swatches: list[Swatch], comparison: Comparison) -> list[Palet
     return groups
 
 
-def palette_csv(swatches: list[Swatch], comparison: Comparison) -> str:
-    """The palette as CSV: one row per swatch with both picks, columns ``CSV_COLUMNS``."""
+def palette_csv(
+    swatches: list[Swatch], comparison: Comparison, vision_notes: list[str] | None = None
+) -> str:
+    """The palette as CSV: one row per swatch with both picks, columns ``CSV_COLUMNS``.
+
+    Args:
+        swatches: the palette, as ``palette`` returns it.
+        comparison: ``compare`` of the same colours, in the same order.
+        vision_notes: optional, one per swatch (``core.colour.vision.drop_notes``): written as
+            a last column, ``VISION_COLUMN``.
+    """
     _check_pair(swatches, comparison)
+    if vision_notes is not None and len(vision_notes) != len(swatches):
+        raise ValueError(
+            f"expected one vision note per swatch, got {len(vision_notes)} for {len(swatches)}"
+        )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + ((VISION_COLUMN,) if vision_notes is not None else ()))
     rows = zip(
         swatches,
         comparison.hex,
@@ -199,7 +213,8 @@ def palette_csv(swatches: list[Swatch], comparison: Comparison) -> str:
         comparison.agree,
         strict=True,
     )
-    for swatch, hex_colour, p, network, wcag, agree in rows:
+    for i, (swatch, hex_colour, p, network, wcag, agree) in enumerate(rows):
         picks = [text_name(network), text_name(wcag)]
-        writer.writerow([swatch.group, swatch.name, hex_colour, f"{p:.4f}", *picks, bool(agree)])
+        row = [swatch.group, swatch.name, hex_colour, f"{p:.4f}", *picks, bool(agree)]
+        writer.writerow(row + ([vision_notes[i]] if vision_notes is not None else []))
     return out.getvalue()

@@ -111,7 +111,7 @@ def upload_message(name: str, added: int, skipped: int, total: int, notes: list[
     message += f". You now have {total}."
     if notes:
         more = f" (and {len(notes) - 3} more)" if len(notes) > 3 else ""
-        message += " Clamped as CSS does: " + "; ".join(notes[:3]) + more + "."
+        message += " Changed as a browser would: " + "; ".join(notes[:3]) + more + "."
     return message
 
 

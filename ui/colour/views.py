@@ -24,6 +24,7 @@ from core.colour.palette import (
 from core.colour.plots import disagreement_cube, luminance_figure
 from core.colour.preview import preview_file_name, preview_png
 from core.mlp import MLP
+from ui.colour.vision import lost_count, palette_vision, vision_row_ui, vision_toggle_ui
 
 PICK_OUTLINE = "#1f5fbf"
 DISAGREE = "#d62728"
@@ -111,6 +112,7 @@ def preview_ui(background: str, probability: float) -> None:
         icon=":material/download:",
         key="colour_preview_png",
     )
+    vision_row_ui(background, network_pick, wcag_pick)
 
 
 def formulas_ui(background: str) -> None:
@@ -138,8 +140,13 @@ def formulas_ui(background: str) -> None:
     )
 
 
-def swatch_grid(comparison: Comparison, names: list[str], group: str) -> str:
-    """HTML grid of swatches with text in the network's colour; disagreements outlined in red."""
+def swatch_grid(
+    comparison: Comparison, names: list[str], group: str, extras: list[str] | None = None
+) -> str:
+    """HTML grid of swatches with text in the network's colour; disagreements outlined in red.
+
+    ``extras``, one HTML snippet per swatch, go at the bottom of each (the colour-blind check).
+    """
     cells = []
     for i, hex_colour in enumerate(comparison.hex):
         disagree = not comparison.agree[i]
@@ -152,7 +159,7 @@ def swatch_grid(comparison: Comparison, names: list[str], group: str) -> str:
             'border-radius:8px;padding:8px 10px;min-height:92px;font-size:16px;line-height:1.3">'
             f'<div style="font-size:22px;font-weight:700">Aa</div>'
             f"<div>{escape(names[i])}</div><div>P(white) {comparison.probability[i]:.2f}</div>"
-            f"{flag}</div>"
+            f"{flag}{extras[i] if extras else ''}</div>"
         )
     return (
         '<div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));'
@@ -169,16 +176,21 @@ def palette_ui(network: MLP) -> None:
     seed = controls[1].number_input(
         "Seed", 0, MAX_SEED, 0, step=1, key="pseed", bind="query-params"
     )
+    with controls[2]:
+        vision = vision_toggle_ui()
     swatches = palette(int(n_random), int(seed))
     comparison = compare(network.forward, [s.rgb for s in swatches])
     for part in palette_groups(swatches, comparison):
         heading = GROUP_HEADINGS.get(part.group, f"{n_random} random colours (seed {seed})")
         n = len(part.names)
-        st.markdown(f"**{heading}**: {part.disagreements} of {n} disagree with WCAG")
-        st.markdown(swatch_grid(part.comparison, part.names, part.group), unsafe_allow_html=True)
+        strips, notes = palette_vision(part.comparison) if vision else (None, [])
+        lost = f"; {lost_count(notes)}" if vision else ""
+        st.markdown(f"**{heading}**: {part.disagreements} of {n} disagree with WCAG{lost}")
+        grid = swatch_grid(part.comparison, part.names, part.group, strips)
+        st.markdown(grid, unsafe_allow_html=True)
     st.download_button(
         "Download the palette (CSV)",
-        palette_csv(swatches, comparison),
+        palette_csv(swatches, comparison, palette_vision(comparison)[1] if vision else None),
         f"palette-seed-{seed}.csv",
         "text/csv",
         icon=":material/download:",
