@@ -25,6 +25,7 @@ from core.filters.model import DOCUMENT_LAYERS
 from core.filters.photos import Picture, PictureError, read_picture
 from core.filters.store import cache_dir, prerender_dir
 from ui.common import one_at_a_time
+from ui.filters.numbers import numbers_ui
 from ui.filters_pictures_dream import dream_ui
 from ui.filters_pictures_plots import (
     network_canvas,
@@ -175,6 +176,7 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
             st.caption(note)
         st.caption(f"All 13 layers' maps in one forward pass: {seconds:.2f} s ({label}).")
     indices, means = maps_section(model, wkey, picture, digest, maps, layer, n, scale)
+    numbers_ui(model, wkey, picture.pixels, digest, maps)
     dream_ui(model, picture.pixels, digest, layer, indices, means)
     network_section(picture, digest, wkey, maps, per_layer, scale)
 
