@@ -205,8 +205,9 @@ def sweep_figure(
         vertical_spacing=0.12,
         subplot_titles=("The kernel on the photo", f"Map of filter {f}"),
     )
-    crop = pixels[rows.start : rows.stop, cols.start : cols.stop]
-    fig.add_trace(go.Image(z=crop, x0=c0, y0=r0, dx=1, dy=1, hoverinfo="skip"), 1, 1)
+    left, right = max(c0 - 1, 0), min(cols.stop + 1, A_f.shape[1])  # the patch's outer columns
+    crop = pixels[rows.start : rows.stop, left:right]
+    fig.add_trace(go.Image(z=crop, x0=left, y0=r0, dx=1, dy=1, hoverinfo="skip"), 1, 1)
     top = float(A_f.max()) or 1.0
 
     def frame_traces(c: int) -> list:
@@ -243,7 +244,7 @@ def sweep_figure(
     labels = [f"cell ({i}, {c}): Z = {Z_row[c]:.2f}, A = {max(Z_row[c], 0):.2f}" for c in cols]
     fig.update_layout(**_player([str(c) for c in cols], labels))
     for axis in ("xaxis", "xaxis2"):
-        fig.layout[axis].update(range=[c0 - 0.5, cols.stop - 0.5], visible=False)
+        fig.layout[axis].update(range=[c0 - 1.6, cols.stop + 0.6], visible=False)
     for axis, anchor in (("yaxis", "x"), ("yaxis2", "x2")):
         fig.layout[axis].update(
             range=[rows.stop - 0.5, r0 - 0.5], visible=False, scaleanchor=anchor

@@ -50,9 +50,10 @@ from ui.filters_pictures_plots import png_bytes
 DEEPER_DEFAULT = "block3_conv3"
 CLICKABLE = {"convnumbers_photo": "cell", "convnumbers_map": "cell", "convnumbers_kernels": "f"}
 # The 27 numbers are a fixed-width chart: on a phone its box scrolls sideways, the page does not.
+# Streamlit sizes a chart to its frame, so the frame gets the minimum width.
 SCROLL_CSS = """<style>
 .st-key-convnumbers_numbers { overflow-x: auto; }
-.st-key-convnumbers_numbers [data-testid="stPlotlyChart"] { min-width: 700px; }
+.st-key-convnumbers_numbers [data-testid="stFullScreenFrame"] { min-width: 540px; }
 </style>"""
 KERNEL_SCALE_LABELS = {"own": "each kernel to its own largest weight", "shared": "one scale"}
 
@@ -187,7 +188,7 @@ def formula_lines(cell: Cell) -> list[str]:
     total = float(cell.products.sum())
     return [
         r"Z_1 = W_1\cdot\begin{bmatrix}INPUT\\ 1\end{bmatrix}",
-        r"Z_1 = \textstyle\sum_{u,v,c} W_{uvc}\,INPUT_{uvc} + b",
+        r"Z_1 = \textstyle\sum W\odot INPUT + b",
         rf"Z_1 = {total:.4f} + ({cell.b:.4f})",
         rf"Z_1 = {cell.Z:.4f}",
         r"A_1 = \mathrm{relu}(Z_1) = \max(0,\ Z_1)",
@@ -198,7 +199,7 @@ def formula_lines(cell: Cell) -> list[str]:
 def arithmetic_ui(cell: Cell, network_A: float) -> None:
     """The 27 numbers, the formula with them, and the network's own value beside."""
     st.html(SCROLL_CSS)
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([2, 1], gap="medium")
     with left:
         st.caption(
             "Top: **INPUT**, the photo's 27 values under the kernel after `preprocess_input` "
@@ -207,17 +208,19 @@ def arithmetic_ui(cell: Cell, network_A: float) -> None:
             "products. Grey squares lie past the edge: zero padding. Scroll sideways on a phone."
         )
         with st.container(key="convnumbers_numbers"):
-            st.plotly_chart(cell_figure(cell), key="convnumbers_cell", width="content", theme=None)
+            st.plotly_chart(cell_figure(cell), key="convnumbers_cell", theme=None)
     with right:
         for line in formula_lines(cell):
             st.latex(line)
-        a, b = st.columns(2)
-        a.metric("A by hand", f"{cell.A:.4f}")
-        b.metric(f"The network's A[{cell.i}, {cell.j}, {cell.filter_index}]", f"{network_A:.4f}")
-        st.caption(
-            f"Difference {abs(cell.A - network_A):.1e}: the network adds in float32, the hand "
-            f"sum here in float64. W₁ = the 27 weights and the bias b = {cell.b:.4f}."
-        )
+    hand, network, difference = st.columns(3)
+    hand.metric("A₁ by hand", f"{cell.A:.4f}")
+    network.metric(f"The network's A₁ at ({cell.i}, {cell.j})", f"{network_A:.4f}")
+    difference.metric("Difference", f"{abs(cell.A - network_A):.1e}")
+    st.caption(
+        f"By hand: the 27 products and the bias b = {cell.b:.4f} of filter {cell.filter_index}, "
+        "added in float64. The network: its own forward pass (Keras, float32), the map's value "
+        "at this cell. They agree to float32 rounding."
+    )
     products_table_ui(cell)
 
 
