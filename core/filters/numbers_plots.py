@@ -32,7 +32,8 @@ def cell_figure(cell: Cell) -> go.Figure:
     27 products. Padding cells (outside the picture) are greyed and read "0 pad".
 
     Returns:
-        A 700 px wide figure; trace 3r + c holds row r, channel c, ``text`` the printed numbers.
+        A figure 640 px high (the page gives it its width, at least 540 px); trace 3r + c holds
+        row r, channel c, its ``text`` the printed numbers.
     """
     titles = [f"{name} · {ch}" for name, _ in ROWS for ch in CHANNELS]
     fig = make_subplots(3, 3, subplot_titles=titles, horizontal_spacing=0.04, vertical_spacing=0.1)
@@ -78,8 +79,8 @@ def cell_figure(cell: Cell) -> go.Figure:
                 )
     fig.update_xaxes(showticklabels=False, ticks="", showgrid=False)
     fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, autorange="reversed")
-    style(fig, None, 700)
-    fig.update_layout(width=700, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    style(fig, None, 640)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
     fig.update_annotations(font_size=15)
     return fig
 

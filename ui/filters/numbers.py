@@ -55,6 +55,8 @@ SCROLL_CSS = """<style>
 .st-key-convnumbers_numbers { overflow-x: auto; }
 .st-key-convnumbers_numbers [data-testid="stFullScreenFrame"] { min-width: 540px; }
 </style>"""
+# On a phone the toolbar would cover the chart titles; these charts have nothing to zoom.
+NO_TOOLBAR = {"scrollZoom": False, "displayModeBar": False}
 KERNEL_SCALE_LABELS = {"own": "each kernel to its own largest weight", "shared": "one scale"}
 
 
@@ -172,7 +174,7 @@ def map_chart(digest: str, size: int, wkey: str, f: int, i: int, j: int, _A1: np
 def where_ui(pixels: np.ndarray, A1: np.ndarray, digest: str, wkey: str, cell: Cell) -> None:
     """The photo and the filter's map, the cell outlined on both; a click on either moves it."""
     f, i, j, size = cell.filter_index, cell.i, cell.j, pixels.shape[0]
-    select = {"on_select": "rerun", "selection_mode": "points", "config": {"scrollZoom": False}}
+    select = {"on_select": "rerun", "selection_mode": "points", "config": NO_TOOLBAR}
     left, right = st.columns(2)
     left.plotly_chart(photo_chart(digest, size, i, j, pixels), key="convnumbers_photo", **select)
     right.plotly_chart(map_chart(digest, size, wkey, f, i, j, A1), key="convnumbers_map", **select)
@@ -272,7 +274,7 @@ def sweep_ui(x, W, b, pixels, A1, key: tuple, cell: Cell) -> None:
     f, i, j = cell.filter_index, cell.i, cell.j
     compact = on_a_phone()
     figure = sweep_chart((*key, pixels.shape[0]), f, i, j, compact, x, W, b, pixels, A1)
-    st.plotly_chart(figure, key="convnumbers_sweep", theme=None, config={"scrollZoom": False})
+    st.plotly_chart(figure, key="convnumbers_sweep", theme=None, config=NO_TOOLBAR)
     st.caption(
         f"Press ▶ Play: the outlined patch moves along row {i} of the photo and filter {f}'s "
         "map fills in, one cell per step (the rows above were made before). Each step's label "
@@ -396,7 +398,7 @@ def kernels_ui(model, wkey: str, W: np.ndarray, f: int) -> None:
         slot.empty()
     per_row = 4 if on_a_phone() else 8
     canvas, figure = kernels_chart(wkey, scale, per_row, tuple(sorted(found)), f, W, found)
-    select = {"on_select": "rerun", "selection_mode": "points", "config": {"scrollZoom": False}}
+    select = {"on_select": "rerun", "selection_mode": "points", "config": NO_TOOLBAR}
     st.plotly_chart(figure, key="convnumbers_kernels", theme=None, **select)
     st.caption(
         "Weight 0 is grey; a positive weight on a colour makes that square brighter in it, a "
