@@ -175,6 +175,37 @@ def sweep_window(side: int, i: int, j: int) -> tuple[range, range]:
     return range(r0, r1 + 1), range(c0, c0 + width)
 
 
+def _square_path(i: float, j: float, half: float) -> tuple[list[float], list[float]]:
+    """x and y of a closed square of side 2 * half centred on row i, column j."""
+    x = [j - half, j + half, j + half, j - half, j - half]
+    y = [i - half, i - half, i + half, i + half, i - half]
+    return x, y
+
+
+def _sweep_traces(A_f: np.ndarray, rows: range, cols: range, i: int, c: int, top: float):
+    """One frame: the patch outline on the photo, the map made so far, the cell outlined."""
+    r0, c0 = rows.start, cols.start
+    filled = np.full((len(rows), len(cols)), np.nan, np.float32)
+    filled[: i - r0] = A_f[r0:i, c0 : cols.stop]  # rows above were made before
+    filled[i - r0, : c - c0 + 1] = A_f[i, c0 : c + 1]
+    line = {"color": OUTLINE, "width": 4}
+    (x, y), (cx, cy) = _square_path(i, c, 1.5), _square_path(i, c, 0.5)
+    return [
+        go.Scatter(x=x, y=y, mode="lines", line=line, hoverinfo="skip", showlegend=False),
+        go.Heatmap(
+            z=filled,
+            x=list(cols),
+            y=list(rows),
+            colorscale="Viridis",
+            zmin=0,
+            zmax=top,
+            showscale=False,
+            hovertemplate="A = %{z:.2f}<extra></extra>",
+        ),
+        go.Scatter(x=cx, y=cy, mode="lines", line=line, hoverinfo="skip", showlegend=False),
+    ]
+
+
 def sweep_figure(
     pixels: np.ndarray,
     A_f: np.ndarray,
@@ -212,32 +243,7 @@ def sweep_figure(
     top = float(A_f.max()) or 1.0
 
     def frame_traces(c: int) -> list:
-        filled = np.full((len(rows), len(cols)), np.nan, np.float32)
-        filled[: i - r0] = A_f[r0:i, c0 : cols.stop]  # rows above were made before
-        filled[i - r0, : c - c0 + 1] = A_f[i, c0 : c + 1]
-        x, y = (
-            [c - 1.5, c + 1.5, c + 1.5, c - 1.5, c - 1.5],
-            [i - 1.5, i - 1.5, i + 1.5, i + 1.5, i - 1.5],
-        )
-        cx, cy = (
-            [c - 0.5, c + 0.5, c + 0.5, c - 0.5, c - 0.5],
-            [i - 0.5, i - 0.5, i + 0.5, i + 0.5, i - 0.5],
-        )
-        line = {"color": OUTLINE, "width": 4}
-        return [
-            go.Scatter(x=x, y=y, mode="lines", line=line, hoverinfo="skip", showlegend=False),
-            go.Heatmap(
-                z=filled,
-                x=list(cols),
-                y=list(rows),
-                colorscale="Viridis",
-                zmin=0,
-                zmax=top,
-                showscale=False,
-                hovertemplate="A = %{z:.2f}<extra></extra>",
-            ),
-            go.Scatter(x=cx, y=cy, mode="lines", line=line, hoverinfo="skip", showlegend=False),
-        ]
+        return _sweep_traces(A_f, rows, cols, i, c, top)
 
     for trace, row in zip(frame_traces(cols.start), (1, 2, 2), strict=True):
         fig.add_trace(trace, row, 1)
