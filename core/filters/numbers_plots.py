@@ -287,7 +287,7 @@ def _player(names: list[str], labels: list[str]) -> dict:
         "pad": {"t": 70},
         "font": {"color": "rgba(0,0,0,0)", "size": 1},
         "ticklen": 0,
-        "currentvalue": {"prefix": "", "font": {"size": 15}},
+        "currentvalue": {"prefix": "", "font": {"size": 15, "color": "#222"}},
     }
     buttons = {
         "type": "buttons",
