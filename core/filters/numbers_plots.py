@@ -399,8 +399,13 @@ def kernel_canvas(
     return canvas, centres
 
 
-def kernels_figure(canvas: np.ndarray, centres: np.ndarray, chosen: int, tile: int = 60):
-    """The kernel canvas, each pair captioned "#f" and clickable (``customdata`` = f)."""
+def kernels_figure(
+    canvas: np.ndarray, centres: np.ndarray, chosen: int, width: int, tile: int = 60
+) -> go.Figure:
+    """The kernel canvas, each pair captioned "#f" and clickable (``customdata`` = f).
+
+    ``width`` is the width the page gives it, in CSS pixels: the height follows the canvas.
+    """
     h, w = canvas.shape[:2]
     fig = go.Figure(go.Image(source=png_data_uri(canvas), hoverinfo="skip"))
     count = len(centres)
@@ -438,6 +443,6 @@ def kernels_figure(canvas: np.ndarray, centres: np.ndarray, chosen: int, tile: i
     )
     fig.update_xaxes(visible=False, range=[-8, w + 8])
     fig.update_yaxes(visible=False, range=[h + 6, -6], scaleanchor="x")
-    style(fig, None, None)
-    fig.update_layout(margin={"l": 2, "r": 2, "t": 2, "b": 2}, dragmode=False, autosize=True)
+    style(fig, None, int(width * (h + 12) / (w + 16)) + 4)
+    fig.update_layout(margin={"l": 2, "r": 2, "t": 2, "b": 2}, dragmode=False)
     return fig

@@ -265,7 +265,7 @@ def products_table_ui(cell: Cell) -> None:
 def sweep_chart(key: tuple, f: int, i: int, j: int, compact: bool, _x, _W, _b, _pixels, _A1):
     """The sliding kernel for row i of filter f (``key``: the picture and the weights)."""
     Z_row = np.array([one_cell(_x, _W, _b, f, i, c).Z for c in range(_x.shape[1])])
-    return sweep_figure(_pixels, _A1[:, :, f], Z_row, f, i, j, height=440 if compact else 600)
+    return sweep_figure(_pixels, _A1[:, :, f], Z_row, f, i, j, height=440 if compact else 520)
 
 
 def sweep_ui(x, W, b, pixels, A1, key: tuple, cell: Cell) -> None:
@@ -366,10 +366,13 @@ def fields_table_ui(fields: dict, size: int) -> None:
 def kernels_chart(wkey: str, scale: str, per_row: int, found: tuple, f: int, _W, _pictures):
     """The kernel canvas and its figure (``found``: the filters whose picture exists)."""
     kernels = kernel_pictures(_W, scale)
-    canvas, centres = kernel_canvas(
-        kernels, [_pictures.get(g) for g in range(len(kernels))], per_row
-    )
-    return canvas, kernels_figure(canvas, centres, f)
+    # The document's pictures are the network's input itself, channels B, G, R; shown here in
+    # R, G, B like the kernels, so a filter that adds up blue looks blue in both.
+    looks_for = [
+        None if g not in _pictures else _pictures[g][..., ::-1] for g in range(len(kernels))
+    ]
+    canvas, centres = kernel_canvas(kernels, looks_for, per_row)
+    return canvas, kernels_figure(canvas, centres, f, width=350 if per_row == 4 else 820)
 
 
 def kernels_ui(model, wkey: str, W: np.ndarray, f: int) -> None:
@@ -402,7 +405,9 @@ def kernels_ui(model, wkey: str, W: np.ndarray, f: int) -> None:
     st.plotly_chart(figure, key="convnumbers_kernels", theme=None, **select)
     st.caption(
         "Weight 0 is grey; a positive weight on a colour makes that square brighter in it, a "
-        "negative one darker (the kernel's B, G, R turned to R, G, B). Dark grey: not drawn "
+        "negative one darker (the kernel's B, G, R turned to R, G, B; the pictures too: the "
+        "document's method draws the network's input as it is, in B, G, R order). Dark grey: "
+        "not drawn "
         f"yet. Click a pair to choose its filter (now: #{f}, outlined)."
     )
     st.download_button(
