@@ -300,13 +300,18 @@ def deeper_ui(model, wkey: str, pixels: np.ndarray, digest: str, i: int, j: int)
     box = field_box(field, ci, cj)
     seen = box.clip(size)
     left, right = st.columns([3, 2], gap="medium")
-    title = f"{layer}, cell ({ci}, {cj}):<br>{field.size}x{field.size} px of the photo"
-    left.plotly_chart(
-        field_figure(pixels, box, patch_box(i, j), title), key="convnumbers_field", theme=None
-    )
+    figure = field_chart(digest, size, layer, box, i, j, field.size, (ci, cj), pixels)
+    left.plotly_chart(figure, key="convnumbers_field", theme=None)
     with right:
         st.markdown(field_text(layer, field, (ci, cj), box, seen, size))
     fields_table_ui(fields, size)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def field_chart(digest, size, layer, box: Box, i, j, r, cell, _pixels) -> object:
+    """The photo with the deeper cell's field (``digest`` and ``size``: the picture)."""
+    title = f"{layer}, cell {cell}:<br>{r}x{r} px of the photo"
+    return field_figure(_pixels, box, patch_box(i, j), title)
 
 
 def patch_box(i: int, j: int) -> Box:
