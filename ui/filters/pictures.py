@@ -27,6 +27,7 @@ from core.filters.store import png_bytes
 from core.filters.tiles import network_canvas, pair_pictures, pairs_canvas, strip
 from ui.filters.dream import dream_ui
 from ui.filters.jobs import cache_dir, one_at_a_time, prerender_dir
+from ui.filters.numbers import numbers_ui
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "samples"
 SAMPLES = {
@@ -185,6 +186,7 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
             st.caption(note)
         st.caption(f"All 13 layers' maps in one forward pass: {seconds:.2f} s ({label}).")
     indices, means = maps_section(model, wkey, picture, digest, maps, layer, n, scale)
+    numbers_ui(model, wkey, picture.pixels, digest, maps)
     dream_ui(model, picture.pixels, digest, layer, indices, means)
     network_section(picture, digest, wkey, maps, per_layer, scale)
 
