@@ -13,6 +13,7 @@ from ui.common import (
     TrainingSettings,
     cached_figure,
 )
+from ui.train.landscape import landscape_ui
 from ui.train_compare import compare_ui
 from ui.train_controls import (
     controls_ui,
@@ -142,6 +143,7 @@ TAB_VIEWS = {
     "Replay": lambda: replay_ui(result, settings),
     "Step by step": lambda: step_ui(result, settings),
     "Compare runs": lambda: compare_ui(result, settings),
+    "Landscape": lambda: landscape_ui(result, settings),
     "Weights": lambda: weights_ui(result, settings),
     "Predictions": lambda: predictions_ui(result, settings),
     "Learning-rate sweep": lambda: sweep_ui(settings),

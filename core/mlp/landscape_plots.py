@@ -1,0 +1,384 @@
+"""The Landscape tab's figures: the error surface, gradient descent's path on it, and honesty.
+
+- ``landscape_figure``: a contour map (log colour scale by default) with each run's path,
+  start, end and lowest point marked; for one run, a marker walks the path as a Plotly
+  animation played by the browser, with the replay's frames and scrubber.
+- ``surface_3d_figure``: the same surface in 3D, the path lying on it.
+- ``projection_figure``: per frame, the error the surface reads at the projected point next to
+  the run's true error, and how far the weights lie off the plane.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.mlp.landscape import Landscape, PathOnPlane, Surface
+from core.mlp.plots import log_ticks
+from core.mlp.replay import marker_x, slider_and_buttons
+from core.plot_style import NEGATIVE, POSITIVE, style
+
+# Deep valleys dark, high ground light: coloured paths read on every part of it.
+SURFACE_SCALE = [[0, "#08306b"], [0.35, "#2879b9"], [0.7, "#a6cee3"], [1, "#f7fbff"]]
+PATH_COLOURS = ("#e8590c", "#c2255c", "#2f9e44", "#f59f00", "#862e9c", "#212529")
+WALKER = "#ffd43b"
+FLOOR = 1e-12  # errors below this are drawn at it on a log scale
+CLICK_GRID = 41  # at most this many clickable points per axis
+ENDS = (("start", "circle", 0), ("end", "square", -1))
+
+
+def colour_values(errors: np.ndarray, log_colour: bool) -> np.ndarray:
+    """What the colour encodes: log10 of the error on a log scale, else the error."""
+    errors = np.asarray(errors, dtype=np.float64)
+    return np.log10(np.maximum(errors, FLOOR)) if log_colour else errors
+
+
+def colour_bar(errors: np.ndarray, log_colour: bool, compact: bool) -> dict:
+    """A colour bar titled "error", labelled in powers of ten on a log scale."""
+    bar = {"title": {"text": "error", "side": "right"}, "thickness": 12 if compact else 20}
+    if log_colour:
+        ticks = log_ticks(np.maximum(errors, FLOOR))
+        bar |= {"tickvals": np.log10(ticks).tolist(), "ticktext": [f"{t:.0e}" for t in ticks]}
+    return bar
+
+
+def contour_trace(surface: Surface, log_colour: bool, compact: bool) -> go.Contour:
+    """The surface as a filled contour map (hover comes from the clickable grid on top)."""
+    return go.Contour(
+        x=surface.alphas,
+        y=surface.betas,
+        z=colour_values(surface.errors, log_colour),
+        colorscale=SURFACE_SCALE,
+        ncontours=26,
+        line={"width": 0.6, "color": "rgba(255,255,255,0.45)"},
+        colorbar=colour_bar(surface.errors, log_colour, compact),
+        hoverinfo="skip",
+        name="error surface",
+    )
+
+
+def click_grid(landscape: Landscape) -> go.Scatter:
+    """Invisible points over the map: hovering names the error, a click picks the point."""
+    s = landscape.surface
+    step = max(1, int(np.ceil(len(s.alphas) / CLICK_GRID)))
+    i = np.arange(0, len(s.alphas), step)
+    j = np.arange(0, len(s.betas), max(1, int(np.ceil(len(s.betas) / CLICK_GRID))))
+    a, b = np.meshgrid(s.alphas[i], s.betas[j])
+    return go.Scatter(
+        x=a.ravel(),
+        y=b.ravel(),
+        customdata=s.errors[np.ix_(j, i)].ravel(),
+        mode="markers",
+        marker={"size": 10, "opacity": 0, "color": "#000"},
+        selected={"marker": {"opacity": 1, "color": NEGATIVE, "size": 16}},
+        unselected={"marker": {"opacity": 0}},
+        hovertemplate="α %{x:.3g}, β %{y:.3g}<br>error %{customdata:.3e}<extra></extra>",
+        showlegend=False,
+        name="pick a point",
+    )
+
+
+def path_traces(path: PathOnPlane, label: str, colour: str, legend_ends: bool) -> list:
+    """A run's path (every snapshot) on a white casing, with start, end and lowest marked."""
+    custom = np.stack([path.iterations, path.true_errors], axis=1)
+    traces = [
+        go.Scatter(
+            x=path.coords[:, 0],
+            y=path.coords[:, 1],
+            mode="lines",
+            showlegend=False,
+            line={"color": "white", "width": 7},
+            hoverinfo="skip",
+        ),
+        go.Scatter(
+            x=path.coords[:, 0],
+            y=path.coords[:, 1],
+            mode="lines",
+            name=label,
+            line={"color": colour, "width": 3.5},
+            customdata=custom,
+            legendgroup=label,
+            hovertemplate=label + "<br>iteration %{customdata[0]:,}<br>error "
+            "%{customdata[1]:.3e}<extra></extra>",
+        ),
+    ]
+    low = path.lowest
+    marks = [*ENDS, ("lowest error on the path", "star", low)]
+    for name, symbol, k in marks:
+        it, err = int(path.iterations[k]), float(path.true_errors[k])
+        traces.append(
+            go.Scatter(
+                x=[path.coords[k, 0]],
+                y=[path.coords[k, 1]],
+                mode="markers",
+                marker={
+                    "symbol": symbol,
+                    "size": 17 if symbol == "star" else 14,
+                    "color": colour if symbol != "circle" else "white",
+                    "line": {"width": 2.5, "color": colour if symbol == "circle" else "white"},
+                },
+                name=f"{name} (iteration {it:,})" if legend_ends else name,
+                legendgroup=label if not legend_ends else None,
+                showlegend=legend_ends,
+                hovertemplate=f"{label}: {name}<br>iteration {it:,}<br>error {err:.3e}"
+                "<extra></extra>",
+            )
+        )
+    return traces
+
+
+def symbol_legend() -> list[go.Scatter]:
+    """Legend entries for the marks of several paths: start, end, lowest (drawn in grey)."""
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=name,
+            showlegend=True,
+            marker={"symbol": symbol, "size": 13, "color": "#868e96"},
+        )
+        for name, symbol in (("start", "circle"), ("end", "square"), ("lowest", "star"))
+    ]
+
+
+def lowest_point_trace(surface: Surface) -> go.Scatter:
+    """The grid's own lowest point, which need not be where the path ends."""
+    a, b, error = surface.lowest
+    return go.Scatter(
+        x=[a],
+        y=[b],
+        mode="markers",
+        name="lowest point of this map",
+        marker={"symbol": "x-thin", "size": 16, "line": {"width": 3, "color": "#f8f9fa"}},
+        hovertemplate=f"lowest point of this map<br>error {error:.3e}<extra></extra>",
+    )
+
+
+def axis_titles(landscape: Landscape) -> tuple[str, str]:
+    """α and β axis titles: which direction, and the share of the path's variance it holds."""
+    plane = landscape.plane
+    if plane.explained is None:
+        return "α: random direction d₁", "β: random direction d₂"
+    pc1, pc2 = (100 * plane.explained).tolist()
+    return f"α: along PC1 ({pc1:.1f}% of the path)", f"β: along PC2 ({pc2:.1f}%)"
+
+
+def walker_trace(path: PathOnPlane, f: int) -> go.Scatter:
+    """The marker that walks the path, at frame f."""
+    return go.Scatter(
+        x=[path.coords[f, 0]],
+        y=[path.coords[f, 1]],
+        mode="markers",
+        name="this frame",
+        marker={"size": 20, "color": WALKER, "line": {"width": 3, "color": "#212529"}},
+        hovertemplate=f"iteration {int(path.iterations[f]):,}<br>error "
+        f"{float(path.true_errors[f]):.3e}<extra></extra>",
+    )
+
+
+def landscape_figure(
+    landscape: Landscape,
+    labels: Sequence[str],
+    title: str,
+    log_colour: bool = True,
+    frames: np.ndarray | None = None,
+    spacing: str = "log",
+    compact: bool = False,
+) -> go.Figure:
+    """The contour map with every run's path; for one run, a marker walking it.
+
+    Args:
+        landscape: from ``core.mlp.landscape.run_landscape``.
+        labels: one legend label per path.
+        title: the figure's title.
+        log_colour: colour by log10 of the error (the plateau and the valley differ by
+            orders of magnitude).
+        frames: indices into the first path's snapshots (``frame_indices``): the walking
+            marker's frames, with a scrubber and Play / Pause. None: a still map.
+        spacing: "log" or "even", named on the scrubber.
+        compact: laid out for a phone.
+    """
+    single = len(landscape.paths) == 1
+    data = [contour_trace(landscape.surface, log_colour, compact), click_grid(landscape)]
+    for k, (path, label) in enumerate(zip(landscape.paths, labels, strict=True)):
+        data += path_traces(path, label, PATH_COLOURS[k % len(PATH_COLOURS)], single)
+    data += [lowest_point_trace(landscape.surface)] + ([] if single else symbol_legend())
+    fig = go.Figure(data)
+    alpha, beta = axis_titles(landscape)
+    s = landscape.surface
+    fig.update_xaxes(title=alpha, range=[s.alphas[0], s.alphas[-1]], showgrid=False)
+    fig.update_yaxes(title=beta, range=[s.betas[0], s.betas[-1]], showgrid=False)
+    legend = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 13}}
+    style(fig, title, height=(620 if compact else 760))
+    fig.update_layout(legend=legend, clickmode="event+select", dragmode="pan")
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 190 if compact else 150, "b": 55})
+    if frames is None:
+        return fig
+    return animate(fig, landscape.paths[0].take(frames), spacing)
+
+
+def animate(fig: go.Figure, path: PathOnPlane, spacing: str) -> go.Figure:
+    """Add the walking marker and one Plotly frame per snapshot of ``path``."""
+    fig.add_trace(walker_trace(path, 0))
+    moving = [len(fig.data) - 1]
+    fig.update_layout(**slider_and_buttons(path, spacing))
+    fig.update_layout(margin={"b": 210}, height=fig.layout.height + 160)
+    frame_list = [
+        {
+            "name": str(int(it)),
+            "traces": moving,
+            "data": [{"type": "scatter", "x": [float(x)], "y": [float(y)]}],
+        }
+        for it, (x, y) in zip(path.iterations, path.coords, strict=True)
+    ]
+    # Frames as plain dicts, as the replay does: validating each would be slow.
+    return go.Figure(fig.to_dict() | {"frames": frame_list}, _validate=False)
+
+
+def surface_3d_figure(
+    landscape: Landscape,
+    labels: Sequence[str],
+    title: str,
+    log_colour: bool = True,
+    compact: bool = False,
+) -> go.Figure:
+    """The surface in 3D (height and colour: the error), each path lying on it."""
+    s = landscape.surface
+    z = colour_values(s.errors, log_colour)
+    data = [
+        go.Surface(
+            x=s.alphas,
+            y=s.betas,
+            z=z,
+            colorscale=SURFACE_SCALE,
+            opacity=0.95,
+            colorbar=colour_bar(s.errors, log_colour, compact),
+            hovertemplate="α %{x:.3g}, β %{y:.3g}<extra></extra>",
+        )
+    ]
+    for k, (path, label) in enumerate(zip(landscape.paths, labels, strict=True)):
+        colour = PATH_COLOURS[k % len(PATH_COLOURS)]
+        height = colour_values(path.surface_errors, log_colour)
+        data.append(
+            go.Scatter3d(
+                x=path.coords[:, 0],
+                y=path.coords[:, 1],
+                z=height,
+                mode="lines",
+                name=label,
+                line={"color": colour, "width": 8},
+                hoverinfo="skip",
+            )
+        )
+        data.append(
+            go.Scatter3d(
+                x=path.coords[[0, -1], 0],
+                y=path.coords[[0, -1], 1],
+                z=height[[0, -1]],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker={
+                    "size": 7,
+                    "color": ["white", colour],
+                    "line": {"width": 2, "color": colour},
+                },
+            )
+        )
+    fig = go.Figure(data)
+    alpha, beta = axis_titles(landscape)
+    zaxis = {"title": "error (log)" if log_colour else "error"}
+    if log_colour:
+        bar = colour_bar(s.errors, True, compact)
+        zaxis |= {"tickvals": bar["tickvals"], "ticktext": bar["ticktext"]}
+    fig.update_layout(scene={"xaxis": {"title": "α"}, "yaxis": {"title": "β"}, "zaxis": zaxis})
+    style(fig, f"{title}<br><sup>{alpha}; {beta}</sup>", height=560 if compact else 760)
+    legend = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 13}}
+    fig.update_layout(legend=legend, margin={"l": 0, "r": 0, "t": 130, "b": 0})
+    return fig
+
+
+def projection_figure(path: PathOnPlane, spacing: str, compact: bool = False) -> go.Figure:
+    """Per frame: surface error at the projected point beside the true error; the residual."""
+    x = [marker_x(i, spacing == "log") for i in path.iterations]
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.62, 0.38]
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=path.true_errors,
+            mode="lines",
+            name="the run's error",
+            line={"color": POSITIVE, "width": 4},
+            hovertemplate="iteration %{x:,}<br>true error %{y:.3e}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=path.surface_errors,
+            mode="lines+markers",
+            name="the map's error at the dot",
+            line={"color": NEGATIVE, "width": 3, "dash": "dash"},
+            marker={"size": 5},
+            hovertemplate="iteration %{x:,}<br>map's error %{y:.3e}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=path.residuals,
+            mode="lines",
+            name="distance off the plane",
+            fill="tozeroy",
+            line={"color": "#495057", "width": 3},
+            hovertemplate="iteration %{x:,}<br>‖θ − dot‖ = %{y:.3g}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    both = np.concatenate([path.true_errors, path.surface_errors])
+    fig.update_yaxes(
+        type="log", title="error", tickvals=log_ticks(both), exponentformat="power", row=1, col=1
+    )
+    fig.update_yaxes(title="residual", rangemode="tozero", row=2, col=1)
+    log_x = {"type": "log"} if spacing == "log" else {}
+    label = "iteration (log scale; 0 drawn at 1)" if spacing == "log" else "iteration"
+    fig.update_xaxes(**log_x, row=1, col=1)
+    fig.update_xaxes(**log_x, title=label, row=2, col=1)
+    style(fig, "How exact is the picture?", height=520 if compact else 560)
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 13}},
+        margin={"t": 130 if compact else 100},
+    )
+    return fig
+
+
+def surface_csv(surface: Surface) -> str:
+    """The grid as CSV: one row per point, alpha, beta, error."""
+    a, b = np.meshgrid(surface.alphas, surface.betas)
+    table = np.stack([a.ravel(), b.ravel(), surface.errors.ravel()], axis=1)
+    out = io.StringIO()
+    np.savetxt(out, table, delimiter=",", header="alpha,beta,error", comments="", fmt="%.10g")
+    return out.getvalue()
+
+
+def path_csv(path: PathOnPlane) -> str:
+    """A projected path as CSV: iteration, alpha, beta, the map's error, true error, residual."""
+    table = np.column_stack(
+        [path.iterations, path.coords, path.surface_errors, path.true_errors, path.residuals]
+    )
+    out = io.StringIO()
+    header = "iteration,alpha,beta,map_error,true_error,residual"
+    np.savetxt(out, table, delimiter=",", header=header, comments="", fmt="%.10g")
+    return out.getvalue()
