@@ -1,6 +1,7 @@
 """The Landscape tab's figures: the error surface, gradient descent's path on it, and honesty.
 
-- ``landscape_figure``: a contour map (log colour scale by default) with each run's path,
+- ``landscape_figure``: a filled contour map (log colour scale by default; drawn as a picture
+  by ``landscape_image``, which survives the animation) with each run's path,
   start, end and lowest point marked; for one run, a marker walks the path as a Plotly
   animation played by the browser, with the replay's frames and scrubber.
 - ``surface_3d_figure``: the same surface in 3D, the path lying on it.
@@ -18,13 +19,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.mlp.landscape import Landscape, PathOnPlane, Surface
+from core.mlp.landscape_image import surface_picture
 from core.mlp.plots import log_ticks
 from core.mlp.replay import marker_x, slider_and_buttons
 from core.plot_style import NEGATIVE, POSITIVE, style
 
 # Deep valleys dark, high ground light: coloured paths read on every part of it.
 SURFACE_SCALE = [[0, "#08306b"], [0.35, "#2879b9"], [0.7, "#a6cee3"], [1, "#f7fbff"]]
-PATH_COLOURS = ("#e8590c", "#c2255c", "#2f9e44", "#f59f00", "#862e9c", "#212529")
+PATH_COLOURS = ("#e8590c", "#c2255c", "#2f9e44", "#7048e8", "#212529", "#f59f00")
 WALKER = "#ffd43b"
 FLOOR = 1e-12  # errors below this are drawn at it on a log scale
 CLICK_GRID = 41  # at most this many clickable points per axis
@@ -37,26 +39,45 @@ def colour_values(errors: np.ndarray, log_colour: bool) -> np.ndarray:
     return np.log10(np.maximum(errors, FLOOR)) if log_colour else errors
 
 
+def tick_text(value: float) -> str:
+    """10⁻³ as "10<sup>-3</sup>"; other values short ("2.4")."""
+    power = np.log10(value)
+    return (
+        f"10<sup>{int(round(power))}</sup>" if abs(power - round(power)) < 1e-9 else f"{value:.3g}"
+    )
+
+
 def colour_bar(errors: np.ndarray, log_colour: bool, compact: bool) -> dict:
     """A colour bar titled "error", labelled in powers of ten on a log scale."""
-    bar = {"title": {"text": "error", "side": "right"}, "thickness": 12 if compact else 20}
+    bar = {
+        "title": {"text": "" if compact else "error", "side": "right"},
+        "thickness": 10 if compact else 20,
+        "xpad": 4 if compact else 10,
+    }
     if log_colour:
         ticks = log_ticks(np.maximum(errors, FLOOR))
-        bar |= {"tickvals": np.log10(ticks).tolist(), "ticktext": [f"{t:.0e}" for t in ticks]}
+        bar |= {"tickvals": np.log10(ticks).tolist(), "ticktext": [tick_text(t) for t in ticks]}
     return bar
 
 
-def contour_trace(surface: Surface, log_colour: bool, compact: bool) -> go.Contour:
-    """The surface as a filled contour map (hover comes from the clickable grid on top)."""
-    return go.Contour(
-        x=surface.alphas,
-        y=surface.betas,
-        z=colour_values(surface.errors, log_colour),
-        colorscale=SURFACE_SCALE,
-        ncontours=26,
-        line={"width": 0.6, "color": "rgba(255,255,255,0.45)"},
-        colorbar=colour_bar(surface.errors, log_colour, compact),
+def colour_bar_trace(surface: Surface, log_colour: bool, compact: bool) -> go.Scatter:
+    """The map's colour bar, carried by two invisible points (the map itself is an image)."""
+    z = colour_values(surface.errors, log_colour)
+    return go.Scatter(
+        x=[surface.alphas[0]] * 2,
+        y=[surface.betas[0]] * 2,
+        mode="markers",
+        marker={
+            "color": [z.min(), z.max()],
+            "colorscale": SURFACE_SCALE,
+            "opacity": 0,
+            "cmin": z.min(),
+            "cmax": z.max(),
+            "showscale": True,
+            "colorbar": colour_bar(surface.errors, log_colour, compact),
+        },
         hoverinfo="skip",
+        showlegend=False,
         name="error surface",
     )
 
@@ -82,8 +103,13 @@ def click_grid(landscape: Landscape) -> go.Scatter:
     )
 
 
-def path_traces(path: PathOnPlane, label: str, colour: str, legend_ends: bool) -> list:
-    """A run's path (every snapshot) on a white casing, with start, end and lowest marked."""
+def path_traces(
+    path: PathOnPlane, label: str, colour: str, legend_ends: bool, compact: bool = False
+) -> list:
+    """A run's path (every snapshot) on a white casing, with start, end and lowest marked.
+
+    ``legend_ends``: the marks get legend entries naming their iterations (one run).
+    """
     custom = np.stack([path.iterations, path.true_errors], axis=1)
     traces = [
         go.Scatter(
@@ -107,7 +133,7 @@ def path_traces(path: PathOnPlane, label: str, colour: str, legend_ends: bool) -
         ),
     ]
     low = path.lowest
-    marks = [*ENDS, ("lowest error on the path", "star", low)]
+    marks = [*ENDS, ("lowest" if compact else "lowest error on the path", "star", low)]
     for name, symbol, k in marks:
         it, err = int(path.iterations[k]), float(path.true_errors[k])
         traces.append(
@@ -121,7 +147,7 @@ def path_traces(path: PathOnPlane, label: str, colour: str, legend_ends: bool) -
                     "color": colour if symbol != "circle" else "white",
                     "line": {"width": 2.5, "color": colour if symbol == "circle" else "white"},
                 },
-                name=f"{name} (iteration {it:,})" if legend_ends else name,
+                name=f"{name} (iteration {it:,})" if legend_ends and not compact else name,
                 legendgroup=label if not legend_ends else None,
                 showlegend=legend_ends,
                 hovertemplate=f"{label}: {name}<br>iteration {it:,}<br>error {err:.3e}"
@@ -146,15 +172,20 @@ def symbol_legend() -> list[go.Scatter]:
     ]
 
 
-def lowest_point_trace(surface: Surface) -> go.Scatter:
+def lowest_point_trace(surface: Surface, compact: bool = False) -> go.Scatter:
     """The grid's own lowest point, which need not be where the path ends."""
     a, b, error = surface.lowest
     return go.Scatter(
         x=[a],
         y=[b],
         mode="markers",
-        name="lowest point of this map",
-        marker={"symbol": "x-thin", "size": 16, "line": {"width": 3, "color": "#f8f9fa"}},
+        name="map's lowest" if compact else "lowest point of this map",
+        marker={
+            "symbol": "x",
+            "size": 15,
+            "color": "#f8f9fa",
+            "line": {"width": 1.5, "color": "#212529"},
+        },
         hovertemplate=f"lowest point of this map<br>error {error:.3e}<extra></extra>",
     )
 
@@ -181,6 +212,23 @@ def walker_trace(path: PathOnPlane, f: int) -> go.Scatter:
     )
 
 
+def top_legend(compact: bool) -> dict:
+    """A horizontal legend between the title and the plot."""
+    return {
+        "orientation": "h",
+        "x": 0,
+        "y": 1.02,
+        "yanchor": "bottom",
+        "font": {"size": 12 if compact else 13},
+    }
+
+
+def drawing_order(paths: Sequence[PathOnPlane]) -> list[int]:
+    """Longest path first, so a short one (a tiny learning rate) is drawn on top, not hidden."""
+    lengths = [np.sum(np.linalg.norm(np.diff(p.coords, axis=0), axis=1)) for p in paths]
+    return sorted(range(len(paths)), key=lambda k: -lengths[k])
+
+
 def landscape_figure(
     landscape: Landscape,
     labels: Sequence[str],
@@ -204,29 +252,48 @@ def landscape_figure(
         compact: laid out for a phone.
     """
     single = len(landscape.paths) == 1
-    data = [contour_trace(landscape.surface, log_colour, compact), click_grid(landscape)]
-    for k, (path, label) in enumerate(zip(landscape.paths, labels, strict=True)):
-        data += path_traces(path, label, PATH_COLOURS[k % len(PATH_COLOURS)], single)
-    data += [lowest_point_trace(landscape.surface)] + ([] if single else symbol_legend())
+    data = [colour_bar_trace(landscape.surface, log_colour, compact), click_grid(landscape)]
+    for k in drawing_order(landscape.paths):
+        colour = PATH_COLOURS[k % len(PATH_COLOURS)]
+        data += [
+            t.update(legendrank=100 + k)
+            for t in path_traces(landscape.paths[k], labels[k], colour, single, compact)
+        ]
+    data += [lowest_point_trace(landscape.surface, compact)] + ([] if single else symbol_legend())
     fig = go.Figure(data)
     alpha, beta = axis_titles(landscape)
     s = landscape.surface
-    fig.update_xaxes(title=alpha, range=[s.alphas[0], s.alphas[-1]], showgrid=False)
-    fig.update_yaxes(title=beta, range=[s.betas[0], s.betas[-1]], showgrid=False)
-    legend = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 13}}
-    style(fig, title, height=(620 if compact else 760))
-    fig.update_layout(legend=legend, clickmode="event+select", dragmode="pan")
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 190 if compact else 150, "b": 55})
+    picture = surface_picture(s, colour_values(s.errors, log_colour), SURFACE_SCALE)
+    fig.update_layout(images=[picture])
+    axis = {"showgrid": False, "zeroline": False, "ticks": "outside"}
+    fig.update_xaxes(title=alpha, range=[s.alphas[0], s.alphas[-1]], **axis)
+    fig.update_yaxes(title=beta, range=[s.betas[0], s.betas[-1]], **axis)
+    style(fig, title, height=(640 if compact else 760))
+    fig.update_layout(legend=top_legend(compact), clickmode="event+select", dragmode="pan")
+    left, right = (50, 5) if compact else (70, 20)
+    fig.update_layout(margin={"l": left, "r": right, "t": 210 if compact else 150, "b": 55})
     if frames is None:
         return fig
     return animate(fig, landscape.paths[0].take(frames), spacing)
+
+
+def without_redraw(controls: dict) -> dict:
+    """The replay's Play / Pause and scrubber, moving only the marker: no full redraw per frame.
+
+    A redraw repaints the contour map, which takes longer than a frame: while playing, the
+    map would never be seen.
+    """
+    for control in [*controls["sliders"][0]["steps"], *controls["updatemenus"][0]["buttons"]]:
+        options = control["args"][1]
+        options["frame"] = options.get("frame", {}) | {"redraw": False}
+    return controls
 
 
 def animate(fig: go.Figure, path: PathOnPlane, spacing: str) -> go.Figure:
     """Add the walking marker and one Plotly frame per snapshot of ``path``."""
     fig.add_trace(walker_trace(path, 0))
     moving = [len(fig.data) - 1]
-    fig.update_layout(**slider_and_buttons(path, spacing))
+    fig.update_layout(**without_redraw(slider_and_buttons(path, spacing)))
     fig.update_layout(margin={"b": 210}, height=fig.layout.height + 160)
     frame_list = [
         {
@@ -296,10 +363,23 @@ def surface_3d_figure(
     if log_colour:
         bar = colour_bar(s.errors, True, compact)
         zaxis |= {"tickvals": bar["tickvals"], "ticktext": bar["ticktext"]}
-    fig.update_layout(scene={"xaxis": {"title": "α"}, "yaxis": {"title": "β"}, "zaxis": zaxis})
-    style(fig, f"{title}<br><sup>{alpha}; {beta}</sup>", height=560 if compact else 760)
-    legend = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 13}}
-    fig.update_layout(legend=legend, margin={"l": 0, "r": 0, "t": 130, "b": 0})
+    fig.update_layout(
+        scene={
+            "xaxis": {"title": "α"},
+            "yaxis": {"title": "β"},
+            "zaxis": zaxis,
+            "aspectmode": "manual",
+            "aspectratio": {"x": 1.3, "y": 1.0, "z": 0.6},
+            "camera": {"eye": {"x": -1.15, "y": -1.35, "z": 0.75}},
+        }
+    )
+    style(fig, f"{title}<br><sup>{alpha}<br>{beta}</sup>", height=600 if compact else 760)
+    fig.update_layout(legend=top_legend(compact), margin={"l": 0, "r": 0, "t": 150, "b": 0})
+    if compact:  # the colour bar under the scene: a phone has no width to spare
+        fig.update_traces(
+            colorbar={"orientation": "h", "y": -0.02, "yanchor": "top"},
+            selector={"type": "surface"},
+        )
     return fig
 
 
@@ -356,11 +436,8 @@ def projection_figure(path: PathOnPlane, spacing: str, compact: bool = False) ->
     label = "iteration (log scale; 0 drawn at 1)" if spacing == "log" else "iteration"
     fig.update_xaxes(**log_x, row=1, col=1)
     fig.update_xaxes(**log_x, title=label, row=2, col=1)
-    style(fig, "How exact is the picture?", height=520 if compact else 560)
-    fig.update_layout(
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 13}},
-        margin={"t": 130 if compact else 100},
-    )
+    style(fig, "How exact is the picture?", height=560 if compact else 560)
+    fig.update_layout(legend=top_legend(compact), margin={"t": 170 if compact else 100})
     return fig
 
 

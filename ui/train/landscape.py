@@ -140,11 +140,8 @@ def landscape_ui(result: TrainResult, settings: TrainingSettings) -> None:
     with st.spinner("Computing the surface…"):
         landscape = landscape_cached((settings,), *key)
         view = (choice["log_colour"], choice["three_d"], choice["spacing"], compact)
-        title = "Error surface, " + (
-            "on the plane of the path"
-            if choice["plane"] == "pca"
-            else f"on a random plane (seed {choice['seed']})"
-        )
+        where = "the plane of the path" if choice["plane"] == "pca" else "a random plane"
+        title = f"Error surface<br><sup>on {where}, centred at the {choice['centre']}</sup>"
         figure = map_figure_cached(
             (settings,), key, (f"lr {settings.learning_rate:g}",), title, view
         )
@@ -302,7 +299,13 @@ def runs_ui(settings: TrainingSettings, choice: dict, compact: bool) -> None:
     view = (choice["log_colour"], choice["three_d"], choice["spacing"], compact)
     with st.spinner("Training the pinned runs and computing their shared surface…"):
         shared = landscape_cached(runs, *key)
-        figure = map_figure_cached(runs, key, labels, "Runs on one shared plane", view)
+        figure = map_figure_cached(
+            runs,
+            key,
+            labels,
+            "Runs on one shared plane<br><sup>the principal components of all their paths</sup>",
+            view,
+        )
     pc1, pc2 = (100 * shared.plane.explained).tolist()
     start = " from the same start" if len({(s.seed, s.init_scale) for s in runs}) == 1 else ""
     st.caption(
