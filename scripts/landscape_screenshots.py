@@ -33,10 +33,9 @@ def show(page, key: str, offset: int = 70) -> None:
     page.evaluate(
         """([selector, offset]) => {
             const el = document.querySelector(selector);
-            const main = document.querySelector('[data-testid="stMain"]') || document.scrollingElement;
-            const top = el.getBoundingClientRect().top - main.getBoundingClientRect().top;
-            main.scrollTop += top - offset;
-            window.scrollBy(0, el.getBoundingClientRect().top - offset);
+            el.scrollIntoView({block: "start"});
+            const main = document.querySelector('[data-testid="stMain"]');
+            if (main) main.scrollTop -= offset;
         }""",
         [f".st-key-{key}", offset],
     )

@@ -307,6 +307,30 @@ def animate(fig: go.Figure, path: PathOnPlane, spacing: str) -> go.Figure:
     return go.Figure(fig.to_dict() | {"frames": frame_list}, _validate=False)
 
 
+def path_3d_traces(path: PathOnPlane, label: str, colour: str, log_colour: bool) -> list:
+    """A path lying on the 3D surface (at the surface's error), its start and end marked."""
+    height = colour_values(path.surface_errors, log_colour)
+    line = go.Scatter3d(
+        x=path.coords[:, 0],
+        y=path.coords[:, 1],
+        z=height,
+        mode="lines",
+        name=label,
+        line={"color": colour, "width": 8},
+        hoverinfo="skip",
+    )
+    ends = go.Scatter3d(
+        x=path.coords[[0, -1], 0],
+        y=path.coords[[0, -1], 1],
+        z=height[[0, -1]],
+        mode="markers",
+        showlegend=False,
+        hoverinfo="skip",
+        marker={"size": 7, "color": ["white", colour], "line": {"width": 2, "color": colour}},
+    )
+    return [line, ends]
+
+
 def surface_3d_figure(
     landscape: Landscape,
     labels: Sequence[str],
@@ -329,34 +353,7 @@ def surface_3d_figure(
         )
     ]
     for k, (path, label) in enumerate(zip(landscape.paths, labels, strict=True)):
-        colour = PATH_COLOURS[k % len(PATH_COLOURS)]
-        height = colour_values(path.surface_errors, log_colour)
-        data.append(
-            go.Scatter3d(
-                x=path.coords[:, 0],
-                y=path.coords[:, 1],
-                z=height,
-                mode="lines",
-                name=label,
-                line={"color": colour, "width": 8},
-                hoverinfo="skip",
-            )
-        )
-        data.append(
-            go.Scatter3d(
-                x=path.coords[[0, -1], 0],
-                y=path.coords[[0, -1], 1],
-                z=height[[0, -1]],
-                mode="markers",
-                showlegend=False,
-                hoverinfo="skip",
-                marker={
-                    "size": 7,
-                    "color": ["white", colour],
-                    "line": {"width": 2, "color": colour},
-                },
-            )
-        )
+        data += path_3d_traces(path, label, PATH_COLOURS[k % len(PATH_COLOURS)], log_colour)
     fig = go.Figure(data)
     alpha, beta = axis_titles(landscape)
     zaxis = {"title": "error (log)" if log_colour else "error"}
