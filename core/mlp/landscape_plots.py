@@ -212,15 +212,17 @@ def walker_trace(path: PathOnPlane, f: int) -> go.Scatter:
     )
 
 
-def top_legend(compact: bool) -> dict:
-    """A horizontal legend between the title and the plot."""
-    return {
+def header(fig: go.Figure, compact: bool, top: int) -> None:
+    """Title pinned to the top, a horizontal legend under it, ``top`` pixels for the two."""
+    legend = {
         "orientation": "h",
         "x": 0,
         "y": 1.02,
         "yanchor": "bottom",
         "font": {"size": 12 if compact else 13},
     }
+    title = {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 22}}
+    fig.update_layout(legend=legend, title=title, margin={"t": top})
 
 
 def drawing_order(paths: Sequence[PathOnPlane]) -> list[int]:
@@ -269,9 +271,10 @@ def landscape_figure(
     fig.update_xaxes(title=alpha, range=[s.alphas[0], s.alphas[-1]], **axis)
     fig.update_yaxes(title=beta, range=[s.betas[0], s.betas[-1]], **axis)
     style(fig, title, height=(640 if compact else 760))
-    fig.update_layout(legend=top_legend(compact), clickmode="event+select", dragmode="pan")
+    fig.update_layout(clickmode="event+select", dragmode="pan")
     left, right = (50, 5) if compact else (70, 20)
-    fig.update_layout(margin={"l": left, "r": right, "t": 210 if compact else 150, "b": 55})
+    fig.update_layout(margin={"l": left, "r": right, "b": 55})
+    header(fig, compact, 175 if compact else 130)
     if frames is None:
         return fig
     return animate(fig, landscape.paths[0].take(frames), spacing)
@@ -293,8 +296,10 @@ def animate(fig: go.Figure, path: PathOnPlane, spacing: str) -> go.Figure:
     """Add the walking marker and one Plotly frame per snapshot of ``path``."""
     fig.add_trace(walker_trace(path, 0))
     moving = [len(fig.data) - 1]
-    fig.update_layout(**without_redraw(slider_and_buttons(path, spacing)))
-    fig.update_layout(margin={"b": 210}, height=fig.layout.height + 160)
+    controls = without_redraw(slider_and_buttons(path, spacing))
+    controls["updatemenus"][0]["pad"]["t"] = 80  # below the α axis title
+    controls["sliders"][0]["pad"]["t"] = 130
+    fig.update_layout(**controls, margin={"b": 240}, height=fig.layout.height + 185)
     frame_list = [
         {
             "name": str(int(it)),
@@ -371,7 +376,8 @@ def surface_3d_figure(
         }
     )
     style(fig, f"{title}<br><sup>{alpha}<br>{beta}</sup>", height=600 if compact else 760)
-    fig.update_layout(legend=top_legend(compact), margin={"l": 0, "r": 0, "t": 150, "b": 0})
+    fig.update_layout(margin={"l": 0, "r": 0, "b": 0})
+    header(fig, compact, 150)
     if compact:  # the colour bar under the scene: a phone has no width to spare
         fig.update_traces(
             colorbar={"orientation": "h", "y": -0.02, "yanchor": "top"},
@@ -434,7 +440,7 @@ def projection_figure(path: PathOnPlane, spacing: str, compact: bool = False) ->
     fig.update_xaxes(**log_x, row=1, col=1)
     fig.update_xaxes(**log_x, title=label, row=2, col=1)
     style(fig, "How exact is the picture?", height=560 if compact else 560)
-    fig.update_layout(legend=top_legend(compact), margin={"t": 170 if compact else 100})
+    header(fig, compact, 150 if compact else 110)
     return fig
 
 
