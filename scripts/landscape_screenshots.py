@@ -72,6 +72,8 @@ def walk(browser, url: str, width: str, out: Path, log=print) -> list[Path]:
         br.open_app(page, url, "", "", timeout=300)
         page.get_by_role("tab", name="Landscape").click()
         br.wait_for_run(page, 300)
+        show(page, "train_landscape_plane")
+        saved.append(save(page, out / f"landscape_tab_{width}.png", log))
         show(page, "train_landscape_map")
         saved.append(save(page, out / f"landscape_map_{width}.png", log))
         if click_map(page, log) in ("", "0.0000"):

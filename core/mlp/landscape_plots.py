@@ -221,8 +221,10 @@ def header(fig: go.Figure, compact: bool, top: int) -> None:
         "yanchor": "bottom",
         "font": {"size": 12 if compact else 13},
     }
-    title = {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 22}}
-    fig.update_layout(legend=legend, title=title, margin={"t": top})
+    # On a phone the chart's toolbar spans the width: the title goes under it.
+    pad = 56 if compact else 22
+    title = {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": pad}}
+    fig.update_layout(legend=legend, title=title, margin={"t": top + pad - 22})
 
 
 def drawing_order(paths: Sequence[PathOnPlane]) -> list[int]:
