@@ -373,8 +373,13 @@ def surface_3d_figure(
             "yaxis": {"title": "β"},
             "zaxis": zaxis,
             "aspectmode": "manual",
-            "aspectratio": {"x": 1.3, "y": 1.0, "z": 0.6},
-            "camera": {"eye": {"x": -1.15, "y": -1.35, "z": 0.75}},
+            "aspectratio": {"x": 1.15, "y": 0.9, "z": 0.5}
+            if compact
+            else {"x": 1.45, "y": 1.1, "z": 0.65},
+            "camera": {
+                "eye": {"x": -1.15, "y": -1.35, "z": 0.75},
+                "center": {"x": 0, "y": 0, "z": -0.12},
+            },
         }
     )
     style(fig, f"{title}<br><sup>{alpha}<br>{beta}</sup>", height=600 if compact else 760)
