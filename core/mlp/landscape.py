@@ -133,11 +133,10 @@ class TrainingError:
     def _errors(self, theta: np.ndarray) -> np.ndarray:
         """Errors of a batch (N, P): the forward pass, one matrix product per layer."""
         weights = unflatten(theta, self.layers)
-        W1 = weights[0]
-        # Z1 = W1 . [INPUT; 1]: the input is shared, so the whole batch is one matrix product.
-        Z = (W1.reshape(-1, W1.shape[-1]) @ with_bias_row(self.X.T)).reshape(
-            len(theta), len(W1[0]), -1
-        )
+        W1 = weights[0]  # (N, n_out, n_in + 1)
+        # Z1 = W1 . [INPUT; 1], [INPUT; 1] shared by the batch. A stack of small products: one
+        # large one would go to multi-threaded BLAS, 20x slower when the cores are busy.
+        Z = W1 @ with_bias_row(self.X.T)
         for W in weights[1:]:
             A = batch_sigmoid(Z) if self.activation == "sigmoid" else activate(Z, self.activation)
             Z = W[:, :, :-1] @ A + W[:, :, -1:]  # Z_k = W_k . [A_{k-1}; 1], (N, n_out, n)
