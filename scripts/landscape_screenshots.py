@@ -78,6 +78,8 @@ def walk(browser, url: str, width: str, out: Path, log=print) -> list[Path]:
         saved.append(save(page, out / f"landscape_map_{width}.png", log))
         if click_map(page, log) in ("", "0.0000"):
             raise RuntimeError("a click on the map did not set α")
+        show(page, "train_landscape_map")
+        saved.append(save(page, out / f"landscape_picked_{width}.png", log))
         show(page, "train_landscape_honesty")
         saved.append(save(page, out / f"landscape_honesty_{width}.png", log))
         page.get_by_role("button", name="Pin the four learning-rate presets").click()

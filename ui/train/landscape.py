@@ -137,14 +137,18 @@ def landscape_ui(result: TrainResult, settings: TrainingSettings) -> None:
     choice = controls_ui()
     key = (choice["plane"], choice["centre"], choice["seed"], choice["resolution"])
     compact = on_a_phone()
-    with st.spinner("Computing the surface…"):
-        landscape = landscape_cached((settings,), *key)
-        view = (choice["log_colour"], choice["three_d"], choice["spacing"], compact)
-        where = "the plane of the path" if choice["plane"] == "pca" else "a random plane"
-        title = f"Error surface<br><sup>on {where}, centred at the {choice['centre']}</sup>"
-        figure = map_figure_cached(
-            (settings,), key, (f"lr {settings.learning_rate:g}",), title, view
-        )
+    view = (choice["log_colour"], choice["three_d"], choice["spacing"], compact)
+    where = "the plane of the path" if choice["plane"] == "pca" else "a random plane"
+    title = f"Error surface<br><sup>on {where}, centred at the {choice['centre']}</sup>"
+    try:
+        with st.spinner("Computing the surface…"):
+            landscape = landscape_cached((settings,), *key)
+            figure = map_figure_cached(
+                (settings,), key, (f"lr {settings.learning_rate:g}",), title, view
+            )
+    except ValueError as error:  # e.g. weights that are no longer finite
+        st.error(f"Could not draw the landscape of this run: {error}")
+        return
     st.caption(plane_caption(landscape, choice))
     if choice["three_d"]:
         st.plotly_chart(figure, key="train_landscape_3d_chart", theme=None, config=CHART_CONFIG)
@@ -297,15 +301,14 @@ def runs_ui(settings: TrainingSettings, choice: dict, compact: bool) -> None:
     labels = (f"now: {labels[0]}", *labels[1:])
     key = ("pca", choice["centre"], 0, choice["resolution"])
     view = (choice["log_colour"], choice["three_d"], choice["spacing"], compact)
-    with st.spinner("Training the pinned runs and computing their shared surface…"):
-        shared = landscape_cached(runs, *key)
-        figure = map_figure_cached(
-            runs,
-            key,
-            labels,
-            "Runs on one shared plane<br><sup>the principal components of all their paths</sup>",
-            view,
-        )
+    title = "Runs on one shared plane<br><sup>the principal components of all their paths</sup>"
+    try:
+        with st.spinner("Training the pinned runs and computing their shared surface…"):
+            shared = landscape_cached(runs, *key)
+            figure = map_figure_cached(runs, key, labels, title, view)
+    except ValueError as error:
+        st.error(f"Could not draw the pinned runs on one plane: {error}")
+        return
     pc1, pc2 = (100 * shared.plane.explained).tolist()
     start = " from the same start" if len({(s.seed, s.init_scale) for s in runs}) == 1 else ""
     st.caption(
