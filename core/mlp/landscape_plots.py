@@ -31,6 +31,8 @@ WALKER = "#ffd43b"
 FLOOR = 1e-12  # errors below this are drawn at it on a log scale
 CLICK_GRID = 41  # at most this many clickable points per axis
 ENDS = (("start", "circle", 0), ("end", "square", -1))
+KEEP = {"marker": {"opacity": 1}}  # marks keep their look when a point of the map is picked
+QUIET = ("pick a point", "error surface")  # invisible traces: never shown, selected or not
 
 
 def colour_values(errors: np.ndarray, log_colour: bool) -> np.ndarray:
@@ -206,6 +208,7 @@ def walker_trace(path: PathOnPlane, f: int) -> go.Scatter:
         y=[path.coords[f, 1]],
         mode="markers",
         name="this frame",
+        unselected=KEEP,
         marker={"size": 20, "color": WALKER, "line": {"width": 3, "color": "#212529"}},
         hovertemplate=f"iteration {int(path.iterations[f]):,}<br>error "
         f"{float(path.true_errors[f]):.3e}<extra></extra>",
@@ -274,6 +277,8 @@ def landscape_figure(
     fig.update_yaxes(title=beta, range=[s.betas[0], s.betas[-1]], **axis)
     style(fig, title, height=(640 if compact else 760))
     fig.update_layout(clickmode="event+select", dragmode="pan")
+    # A click selects a point; Plotly would then fade every other mark: keep them whole.
+    fig.update_traces(unselected=KEEP, selector=lambda t: t.name not in QUIET)
     left, right = (50, 5) if compact else (70, 20)
     fig.update_layout(margin={"l": left, "r": right, "b": 55})
     header(fig, compact, 175 if compact else 130)
