@@ -13,6 +13,7 @@ from ui.train.controls import (
     write,
 )
 from ui.train.export import export_ui
+from ui.train.landscape import landscape_ui
 from ui.train.replay import replay_ui
 from ui.train.step import step_position, step_ui
 from ui.train.views import intro, metrics_ui, predictions_ui, sweep_ui, weights_ui
@@ -42,6 +43,7 @@ TAB_VIEWS = {
     "Replay": lambda: replay_ui(result, settings),
     "Step by step": lambda: step_ui(result, settings),
     "Compare runs": lambda: compare_ui(result, settings),
+    "Landscape": lambda: landscape_ui(result, settings),
     "Weights": lambda: weights_ui(result, settings),
     "Predictions": lambda: predictions_ui(result, settings),
     "Learning-rate sweep": lambda: sweep_ui(settings),
