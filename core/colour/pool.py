@@ -180,33 +180,32 @@ def _insert_ignore(engine: Engine, table: sa.Table, values: dict):
     return insert(table).values(**values).on_conflict_do_nothing()
 
 
+SQLITE_PRAGMAS = ("journal_mode=WAL", "busy_timeout=30000", "synchronous=FULL", "foreign_keys=ON")
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below, not the driver's
+    cursor = dbapi_connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    write = connection.get_execution_options().get("classroom_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
 def configure_sqlite(engine: Engine) -> None:
     """WAL, a busy timeout, durable commits, and BEGIN IMMEDIATE for write transactions.
 
     With the driver's own transaction handling, a transaction that reads and then writes can
     fail at once with "database is locked" instead of waiting; taking the write lock at BEGIN
-    makes writers queue on the busy timeout instead.
+    makes writers queue on the busy timeout instead. Idempotent.
     """
-
-    def on_connect(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below, not the driver's
-        cursor = dbapi_connection.cursor()
-        for pragma in (
-            "journal_mode=WAL",
-            "busy_timeout=30000",
-            "synchronous=FULL",
-            "foreign_keys=ON",
-        ):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
-    def on_begin(connection) -> None:
-        write = connection.get_execution_options().get("classroom_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    if not event.contains(engine, "connect", on_connect):
-        event.listen(engine, "connect", on_connect)
-        event.listen(engine, "begin", on_begin)
+    if not event.contains(engine, "connect", _sqlite_connect):
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
 
 
 class ClassPool:
