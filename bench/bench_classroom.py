@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -63,11 +64,15 @@ class Report:
     acknowledged: int = 0
     refused: dict[str, int] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
+    clicked_at_s: list[float] = field(default_factory=list)
     in_pool: int = 0
     projector_refreshes: int = 0
     projector_ms: list[float] = field(default_factory=list)
     projector_last_labels: int = 0
     peak_rss_mb: float = 0.0
+    wall_s: float = 0.0
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -127,6 +132,7 @@ async def phone(url: str, code: str, config: Config, start: float, report: Repor
             if "Counted" in answer:
                 report.acknowledged += 1
                 report.latencies_ms.append((time.perf_counter() - clicked) * 1000)
+                report.clicked_at_s.append(clicked - start)
             else:
                 reason = last.status if last.status != "fragment ok" else answer[:60]
                 report.refused[reason] = report.refused.get(reason, 0) + 1
@@ -135,21 +141,26 @@ async def phone(url: str, code: str, config: Config, start: float, report: Repor
 
 
 async def projector(url: str, code: str, key: str, config: Config, start, report) -> None:
-    """The lecturer's screen: the full page once, then the fragment's refresh on its timer."""
+    """The lecturer's screen: the full page once, then each fragment on its own timer."""
     async with Session(url) as session:
         first = await session.run(PAGE, query=f"class={code}&key={key}", timeout=300)
-        fragments = sorted(first.auto_reruns.items(), key=lambda item: item[1])
-        if first.exceptions or not fragments:
+        timers = {f: every for f, every in first.auto_reruns.items() if every > 0}
+        if first.exceptions or not timers:
             report.problems.append(f"projector page failed: {first.exceptions[:1]}")
             return
-        fragment = fragments[0][0]  # the fastest timer: the live view
+        counts = min(timers, key=timers.get)  # the fastest timer: the live counts
+        due = {f: time.perf_counter() + every for f, every in timers.items()}
         query = first.query_string or f"class={code}&key={key}"
         while time.perf_counter() - start < config.seconds + 5:
-            await asyncio.sleep(config.projector_every_s)
+            fragment = min(due, key=due.get)
+            await asyncio.sleep(max(0.0, due[fragment] - time.perf_counter()))
+            due[fragment] = time.perf_counter() + timers[fragment]
             began = time.perf_counter()
             result = await session.run(PAGE, query, 60, fragment, is_auto_rerun=True)
             if result.status != "fragment ok" or result.exceptions:
                 report.problems.append(f"projector refresh: {result.status} {result.exceptions}")
+                continue
+            if fragment != counts:
                 continue
             report.projector_refreshes += 1
             report.projector_ms.append((time.perf_counter() - began) * 1000)
@@ -174,11 +185,15 @@ def run(config: Config, log=print) -> Report:
         with AppServer(env={"CLASSROOM_DATA_DIR": data}) as server:
             server.warm()  # the document's network, trained once, as in a lecture
             log(f"server up on {server.url}; {config.phones} phones for {config.seconds:.0f} s")
+            cpu0, client0, began = server.cpu_seconds(), time.process_time(), time.perf_counter()
             with server.memory_sampler() as memory:
                 run_sync(
                     lambda: hall(server.url, session.code, session.key, config, report),
                     timeout=config.seconds + config.ramp_s + 600,
                 )
+            report.wall_s = time.perf_counter() - began
+            report.server_cpu_s = server.cpu_seconds() - cpu0
+            report.client_cpu_s = time.process_time() - client0
             report.peak_rss_mb = memory.peak / 2**20
             if not server.alive():
                 report.problems.append("the server died")
@@ -218,6 +233,9 @@ def summary(report: Report, config: Config) -> str:
         f"{config.projector_every_s:g} s, median {statistics.median(projector):.0f} ms, last "
         f"count {report.projector_last_labels:,} labels",
         f"server peak memory          {report.peak_rss_mb:.0f} MB (budget {RSS_BUDGET_MB:.0f} MB)",
+        f"CPU used                    server {report.server_cpu_s:.0f} s, simulated phones "
+        f"{report.client_cpu_s:.0f} s, in {report.wall_s:.0f} s of wall time "
+        f"(machine load average {os.getloadavg()[0]:.1f} at the end)",
     ]
     lines += [f"PROBLEM: {p}" for p in report.problems[:8]] or ["no problems"]
     return "\n".join(lines)

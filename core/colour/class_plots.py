@@ -11,7 +11,19 @@ from core.colour.palette import WCAG_WHITE_BELOW
 from core.colour.plots import css
 from core.plot_style import BLACK_TEXT, WHITE_TEXT, style
 
-MAX_POINTS = 1500  # the newest colours drawn; a projector's browser stays quick
+MAX_POINTS = 500  # the newest colours drawn: building a chart costs ~35 ms per 1,000 colours
+
+
+def fast_figure(traces: list[dict]) -> go.Figure:
+    """A figure from trace dicts without Plotly's per-value validation.
+
+    Plotly checks every colour string of a trace one by one: about 35 ms per 500 colours, three
+    charts every few seconds, holding the GIL while phones wait for their acknowledgement. The
+    traces here are built by this module from checked colours, so the check is skipped with
+    ``_validate=False`` (a private keyword of ``BaseFigure``, checked against plotly 7.1.0;
+    ``tests/core/test_colour_class_plots.py`` fails if it stops working).
+    """
+    return go.Figure(data=traces, _validate=False)
 
 
 def _newest(summary: ClassSummary, max_points: int) -> slice:
@@ -44,24 +56,25 @@ def class_cube(summary: ClassSummary, max_points: int = MAX_POINTS) -> go.Figure
     part = _newest(summary, max_points)
     rgb, share = summary.colours[part], summary.white_share[part]
     text = np.array(_hover(summary, part), dtype=object)
-    fig = go.Figure()
-    for name, mask, outline in (
-        ("white reads better", share > 0.5, WHITE_TEXT),
-        ("black reads better", share < 0.5, BLACK_TEXT),
-        ("split evenly", share == 0.5, "#888888"),
-    ):
-        fig.add_trace(
-            go.Scatter3d(
-                x=rgb[mask, 0],
-                y=rgb[mask, 1],
-                z=rgb[mask, 2],
-                mode="markers",
-                name=f"{name} ({int(mask.sum()):,})",
-                marker={"size": 5, "color": css(rgb[mask]), "line": {"color": outline, "width": 3}},
-                text=text[mask],
-                hovertemplate="%{text}<extra></extra>",
-            )
+    traces = [
+        {
+            "type": "scatter3d",
+            "x": rgb[mask, 0],
+            "y": rgb[mask, 1],
+            "z": rgb[mask, 2],
+            "mode": "markers",
+            "name": f"{name} ({int(mask.sum()):,})",
+            "marker": {"size": 5, "color": css(rgb[mask]), "line": {"color": outline, "width": 3}},
+            "text": text[mask],
+            "hovertemplate": "%{text}<extra></extra>",
+        }
+        for name, mask, outline in (
+            ("white reads better", share > 0.5, WHITE_TEXT),
+            ("black reads better", share < 0.5, BLACK_TEXT),
+            ("split evenly", share == 0.5, "#888888"),
         )
+    ]
+    fig = fast_figure(traces)
     axis = {"range": [0, 255], "tickvals": [0, 128, 255]}
     fig.update_layout(
         scene={
@@ -90,21 +103,21 @@ def class_luminance(summary: ClassSummary, max_points: int = MAX_POINTS) -> go.F
     n = summary.votes_per_colour[part]
     luminance = relative_luminances(rgb) if len(rgb) else np.zeros(0)
     spread = np.where(n == 1, np.random.default_rng(0).uniform(-0.04, 0.04, len(n)), 0.0)
-    fig = go.Figure(
-        go.Scatter(
-            x=luminance,
-            y=share + spread,
-            mode="markers",
-            name="colours",
-            marker={
-                "size": np.clip(8 + 3 * np.sqrt(n), 8, 30),
-                "color": css(rgb),
-                "line": {"color": "#555555", "width": 0.8},
-            },
-            text=_hover(summary, part),
-            hovertemplate="%{text}<extra></extra>",
-        )
-    )
+    trace = {
+        "type": "scatter",
+        "x": luminance,
+        "y": share + spread,
+        "mode": "markers",
+        "name": "colours",
+        "marker": {
+            "size": np.clip(8 + 3 * np.sqrt(n), 8, 30),
+            "color": css(rgb),
+            "line": {"color": "#555555", "width": 0.8},
+        },
+        "text": _hover(summary, part),
+        "hovertemplate": "%{text}<extra></extra>",
+    }
+    fig = fast_figure([trace])
     fig.add_vline(x=WCAG_WHITE_BELOW, line={"color": "#444444", "dash": "dash", "width": 2})
     fig.add_annotation(
         x=WCAG_WHITE_BELOW,

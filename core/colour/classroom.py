@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.colour.contrast import relative_luminances
-from core.colour.data import parse_colour, to_hex
+from core.colour.data import to_hex
 from core.colour.labels import TEXT_COLOURS, Label
 from core.colour.palette import WCAG_WHITE_BELOW
 
@@ -213,6 +213,14 @@ class ClassSummary:
     wcag_agreement: float | None  # share of all labels that match WCAG's pick
 
 
+def hex_to_rgb(hexes: Sequence[str]) -> np.ndarray:
+    """Many ``#rrggbb`` colours as (n, 3) ints, at once (the pool's colours are all this form)."""
+    if any(len(h) != 7 or h[0] != "#" for h in hexes):
+        raise ValueError("expected colours written #rrggbb")
+    digits = "".join(h[1:] for h in hexes)
+    return np.frombuffer(bytes.fromhex(digits), dtype=np.uint8).reshape(-1, 3).astype(int)
+
+
 def latest_per_student(votes: Sequence[Vote]) -> list[Vote]:
     """Each student's latest vote per colour (votes in the order they were cast)."""
     latest: dict[tuple[str, str], Vote] = {}
@@ -248,7 +256,7 @@ def summarise(votes: Sequence[Vote], seed: int) -> ClassSummary:
     by_colour: dict[str, list[int]] = {}
     for vote in votes:
         by_colour.setdefault(vote.colour, []).append(TEXT_COLOURS.index(vote.text))
-    colours = np.array([parse_colour(c) for c in by_colour], dtype=int).reshape(-1, 3)
+    colours = hex_to_rgb(list(by_colour))
     totals = np.array([len(v) for v in by_colour.values()], dtype=int)
     whites = np.array([sum(v) for v in by_colour.values()], dtype=int)
     share = whites / np.maximum(totals, 1)

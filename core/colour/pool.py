@@ -26,7 +26,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,7 +180,7 @@ def _insert_ignore(engine: Engine, table: sa.Table, values: dict):
     return insert(table).values(**values).on_conflict_do_nothing()
 
 
-SQLITE_PRAGMAS = ("journal_mode=WAL", "busy_timeout=30000", "synchronous=FULL", "foreign_keys=ON")
+SQLITE_PRAGMAS = ("journal_mode=WAL", "busy_timeout=30000", "synchronous=NORMAL", "foreign_keys=ON")
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -221,6 +221,9 @@ class ClassPool:
         self.clock = clock
         self._schema_ready = False
         self._lock = threading.Lock()
+        # SQLite takes one writer at a time and its busy handler sleeps up to 100 ms between
+        # tries; threads of this process queue on a lock instead, woken at once.
+        self._writer = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine)
 
@@ -239,7 +242,7 @@ class ClassPool:
     def _write(self) -> Iterator[Connection]:
         """A write transaction: committed when the block ends, rolled back on an exception."""
         self.ensure_schema()
-        with self.engine.connect() as connection:
+        with self._writer, self.engine.connect() as connection:
             connection = connection.execution_options(classroom_write=True)
             with connection.begin():
                 yield connection

@@ -54,7 +54,9 @@ from ui.common import cached_figure
 DATA_DIR_ENV = "CLASSROOM_DATA_DIR"
 CONNECTION = "classroom"
 PAGE_PATH = "text_over_colour"
-PROJECTOR_EVERY = 1.5  # seconds between the projector's refreshes
+PROJECTOR_EVERY = 1.5  # seconds between the projector's refreshes of the counts
+CHARTS_EVERY = 6.0  # and of the charts, which cost more to draw
+STUDENTS_EVERY = 10.0  # the lecturer's list of students
 PHONE_EVERY = 5.0  # a phone looks for pause, close and the class network this often
 ACK_KEY = "class_ack"
 
@@ -342,7 +344,7 @@ def lecturer_ui(code_text: str, key: str) -> None:
     join_ui(code)
     controls_ui(code, key)
     network = _projector_network(code, base_result)
-    projector_fragment(code, network)
+    projector_ui(code, network)
     retrain_class_ui(code, key, settings)
     if st.session_state.colour_retrained is not None:
         change_ui(base_result, st.session_state.colour_background)
@@ -410,7 +412,12 @@ def controls_ui(code: str, key: str) -> None:
             st.success(message)
 
 
+@st.fragment(run_every=STUDENTS_EVERY)
 def _remove_ui(code: str, key: str) -> None:
+    """Pick a student by their votes and remove them (refreshed: new students appear)."""
+    message = st.session_state.pop("class_removed", None)
+    if message:
+        st.success(message)
     counts = class_pool().student_counts(code, key)
     if not counts:
         return
@@ -439,33 +446,44 @@ def _reset(code: str, key: str) -> None:
 def _remove(code: str, key: str, student: str | None) -> None:
     if student:
         removed = class_pool().remove_student(code, key, student)
-        st.session_state.class_message = f"Removed {removed} label{'s' * (removed != 1)}."
+        st.session_state.class_removed = f"Removed {removed} label{'s' * (removed != 1)}."
 
 
 # ------------------------------------------------------------------ the live view
 
 
+def projector_ui(code: str, network: MLP) -> None:
+    """The pool, live: counts every 1.5 s (one small query), charts every few seconds."""
+    live_counts_fragment(code)
+    live_charts_fragment(code, network)
+
+
 @st.fragment(run_every=PROJECTOR_EVERY)
-def projector_fragment(code: str, network: MLP) -> None:
-    """The pool, live: one small query per refresh; figures rebuilt only when votes changed."""
-    pool = class_pool()
-    pulse = pool.pulse(code)
+def live_counts_fragment(code: str) -> None:
+    """How many labels and students so far: one small SQL query per refresh."""
+    pulse = class_pool().pulse(code)
     if pulse is None:
         return
-    summary = _summary(code, pulse)
-    kappa = summary.agreement.kappa
-    columns = st.columns(4)
+    columns = st.columns([1, 1, 2])
     columns[0].metric("Labels", f"{pulse.labels:,}")
     columns[1].metric("Students", f"{pulse.students:,}")
-    columns[2].metric("Agreement (Fleiss' κ)", "–" if kappa is None else f"{kappa:.2f}")
-    wcag = summary.wcag_agreement
-    columns[3].metric("Labels agreeing with WCAG", "–" if wcag is None else f"{wcag:.0%}")
-    st.caption(f"Fleiss' κ on the repeated colours: {kappa_words(kappa)}.")
     if pulse.status != "open":
-        st.info(f"Voting is {pulse.status}.", icon=":material/pause_circle:")
-    if not pulse.labels:
-        st.caption("No labels yet: the charts appear with the first vote.")
+        columns[2].info(f"Voting is {pulse.status}.", icon=":material/pause_circle:")
+
+
+@st.fragment(run_every=CHARTS_EVERY)
+def live_charts_fragment(code: str, network: MLP) -> None:
+    """Agreement and the charts; rebuilt only when the pool changed since the last refresh."""
+    pulse = class_pool().pulse(code)
+    if pulse is None or not pulse.labels:
+        st.caption("No labels yet: the charts appear with the first votes.")
         return
+    summary = _summary(code, pulse)
+    kappa, wcag = summary.agreement.kappa, summary.wcag_agreement
+    columns = st.columns([1, 1, 2])
+    columns[0].metric("Agreement (Fleiss' κ)", "–" if kappa is None else f"{kappa:.2f}")
+    columns[1].metric("Labels agreeing with WCAG", "–" if wcag is None else f"{wcag:.0%}")
+    columns[2].caption(f"Fleiss' κ on the repeated colours: {kappa_words(kappa)}.")
     version = (code, pulse.epoch, pulse.last_id, pulse.labels)
     left, right = st.columns(2)
     with left:
