@@ -208,6 +208,21 @@ def configure_sqlite(engine: Engine) -> None:
         event.listen(engine, "begin", _sqlite_begin)
 
 
+def _refusal(seed: int, mine, student: str, index: int, colour: str) -> str | None:
+    """Why a vote at ``index`` for ``colour`` cannot count for this student, or None."""
+    if mine is None:
+        return "not_joined"
+    if mine.blocked:
+        return "removed"
+    if colour_at(seed, student, index).hex != colour.lower():
+        return "not_issued"
+    if index < mine.next_index:
+        return "duplicate"
+    if index > mine.next_index:
+        return "not_issued"
+    return None
+
+
 class ClassPool:
     """Class sessions and their votes in one SQL database (SQLite or PostgreSQL).
 
@@ -575,17 +590,10 @@ class ClassPool:
             if row.status != "open":
                 return VoteResult(row.status)
             mine = self._student_row(connection, row.id, student, lock=True)
-            if mine is None:
-                return VoteResult("not_joined")
-            if mine.blocked:
-                return VoteResult("removed")
+            refusal = _refusal(int(row.seed), mine, student, int(index), str(colour))
+            if refusal is not None:
+                return VoteResult(refusal, 0 if mine is None else mine.votes)
             issued = colour_at(int(row.seed), student, int(index))
-            if issued.hex != str(colour).lower():
-                return VoteResult("not_issued", mine.votes)
-            if index < mine.next_index:
-                return VoteResult("duplicate", mine.votes)
-            if index > mine.next_index:
-                return VoteResult("not_issued", mine.votes)
             tokens = min(BURST, mine.tokens + (now - mine.at_ms) / 1000 * RATE)
             if tokens < 1:
                 return VoteResult("rate_limited", mine.votes)
