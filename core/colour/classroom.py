@@ -108,6 +108,25 @@ def colour_at(seed: int, student: str, index: int) -> IssuedColour:
     return IssuedColour(index, (r, g, b), None)
 
 
+def class_learning_rate(learning_rate: float, n_colours: int, lesson_colours: int = 10) -> float:
+    """The learning rate that gives a pool of ``n_colours`` the lesson's step size.
+
+    The lesson's error is a sum over the colours, E = 1/2 sum (A3 - y)^2, so its gradient grows
+    with their number: the lesson's rate 0.2 tuned for 10 colours takes steps 97 times too long
+    on 970, the network saturates and answers one colour for everything. Scaling the rate by
+    10 / n keeps each step the size the lesson's run takes.
+
+    Args:
+        learning_rate: the rate for the lesson's ``lesson_colours`` colours.
+        n_colours: how many colours the class network trains on (>= 1).
+    """
+    if n_colours < 1 or learning_rate <= 0:
+        raise ValueError(
+            f"expected n_colours >= 1 and a rate > 0, got {n_colours}, {learning_rate}"
+        )
+    return learning_rate * min(1.0, lesson_colours / n_colours)
+
+
 @dataclass(frozen=True)
 class Vote:
     """One student's label for a colour they were shown, as the pool stores it."""

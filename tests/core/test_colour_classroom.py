@@ -12,6 +12,7 @@ from core.colour.classroom import (
     GRID,
     Vote,
     anchor_colours,
+    class_learning_rate,
     colour_at,
     fleiss_kappa,
     kappa_words,
@@ -174,3 +175,24 @@ def test_summary_counts_each_students_latest_answer_on_an_anchor():
     agree = 1 + sum(v.text == wcag_text_colour(a0.hex) for v in votes[:3])
     assert summary.wcag_agreement == pytest.approx(agree / 4)
     assert summary.agreement.subjects == 1 and summary.agreement.kappa is None  # all white
+
+
+def test_the_class_rate_makes_a_step_on_a_big_pool_the_lessons_step():
+    # The same ten colours said by five students: the summed error's gradient is five times
+    # larger, so the scaled rate must give exactly the lesson's step.
+    from core.mlp import MLP
+    from core.mlp.data import training_set
+
+    X, y = training_set()
+    X5, y5 = np.tile(X, (5, 1)), np.tile(y, (5, 1))
+    lesson = MLP(seed=0).step(X, y, 0.2).W_new
+    pooled = MLP(seed=0).step(X5, y5, class_learning_rate(0.2, len(y5))).W_new
+    for W, W5 in zip(lesson, pooled, strict=True):
+        np.testing.assert_allclose(W5, W, atol=1e-12)
+    assert class_learning_rate(0.2, 4) == 0.2  # fewer than ten colours: the lesson's rate
+
+
+@pytest.mark.parametrize("rate, n", [(0.2, 0), (0.0, 10), (-1.0, 10)])
+def test_class_rate_refuses_nonsense(rate, n):
+    with pytest.raises(ValueError, match="n_colours"):
+        class_learning_rate(rate, n)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -29,7 +29,14 @@ import segno
 import streamlit as st
 
 from core.colour.class_plots import anchor_split_figure, class_cube, class_luminance
-from core.colour.classroom import ClassSummary, Vote, colour_at, kappa_words, summarise
+from core.colour.classroom import (
+    ClassSummary,
+    Vote,
+    class_learning_rate,
+    colour_at,
+    kappa_words,
+    summarise,
+)
 from core.colour.labels import labels_to_csv
 from core.colour.link import PageLink
 from core.colour.palette import compare
@@ -542,7 +549,11 @@ def retrain_class_ui(code: str, key: str, settings) -> None:
     include_document = st.checkbox(
         "Also train on the document's 10 colours", key="colour_include_document", **KEEP
     )
-    st.caption(f"Training settings (the base network's): {settings.describe()}.")
+    st.caption(
+        f"Training settings (the base network's): {settings.describe()}; the learning rate is "
+        "scaled by 10 / (number of colours), because the lesson's error is a sum over the "
+        "colours: a class's hundreds of labels would otherwise take steps far too long."
+    )
     if not st.button(
         "Retrain on the class's labels",
         type="primary",
@@ -554,7 +565,9 @@ def retrain_class_ui(code: str, key: str, settings) -> None:
     if not labels and not include_document:
         st.error("No labels yet: wait for the first votes, or include the document's colours.")
         return
-    retrain(settings, labels, include_document)
+    n_colours = len(labels) + 10 * include_document
+    rate = class_learning_rate(settings.learning_rate, n_colours)
+    retrain(replace(settings, learning_rate=rate), labels, include_document)
     st.session_state.colour_labels = labels  # the change view compares against these
     result = st.session_state.colour_retrained["result"]
     network = {
