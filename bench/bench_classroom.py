@@ -86,6 +86,13 @@ class Report:
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
+    def steady(self, after_s: float) -> Report:
+        """The latencies of the clicks made after ``after_s`` (once every phone has joined)."""
+        kept = [
+            ms for ms, t in zip(self.latencies_ms, self.clicked_at_s, strict=True) if t >= after_s
+        ]
+        return Report(latencies_ms=kept)
+
     @property
     def lost(self) -> int:
         return self.acknowledged - self.in_pool
@@ -219,6 +226,7 @@ def check(report: Report) -> None:
 def summary(report: Report, config: Config) -> str:
     refused = ", ".join(f"{k}: {v}" for k, v in sorted(report.refused.items())) or "none"
     projector = report.projector_ms or [float("nan")]
+    steady = report.steady(config.ramp_s)
     lines = [
         f"Class session load on {cpu_name()}",
         f"phones                      {report.joined} of {report.phones} joined, a vote about "
@@ -229,6 +237,8 @@ def summary(report: Report, config: Config) -> str:
         f"lost votes                  {report.lost} (acknowledged - in the pool)",
         f"click to acknowledgement    median {report.median_ms:.0f} ms, p95 {report.p95_ms:.0f} ms "
         f"(target p95 < {P95_TARGET_MS:.0f} ms)",
+        f"  once all phones are in    median {steady.median_ms:.0f} ms, p95 {steady.p95_ms:.0f} ms "
+        f"({len(steady.latencies_ms):,} votes after the first {config.ramp_s:.0f} s)",
         f"projector refreshes         {report.projector_refreshes} every "
         f"{config.projector_every_s:g} s, median {statistics.median(projector):.0f} ms, last "
         f"count {report.projector_last_labels:,} labels",
