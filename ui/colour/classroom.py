@@ -388,6 +388,10 @@ def controls_ui(code: str, key: str) -> None:
     with st.sidebar:
         st.subheader("Class session")
         st.markdown(f"Status: **{status}**")
+        st.caption(
+            "This page's address is your lecturer link: bookmark it to come back, after a server "
+            "restart too. Project in full screen (F11): the address bar holds your key."
+        )
         if status == "open":
             st.button("Pause voting", key="class_pause", on_click=_set, args=(code, key, "paused"))
         elif status == "paused":
