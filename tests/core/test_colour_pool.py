@@ -17,12 +17,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.colour import pool as pool_module
 from core.colour.classroom import colour_at
 from core.colour.pool import (
     BURST,
     CODE_LENGTH,
+    CODE_PATTERN,
     SCHEMA_VERSION,
     ClassPool,
     LecturerKeyError,
@@ -191,6 +194,12 @@ def test_lecturer_actions_need_the_sessions_key(pool, action, key):
 )
 def test_join_codes_as_typed(typed, code):
     assert normalise_code(typed) == code
+
+
+@given(st.text(max_size=40))
+def test_whatever_is_typed_as_a_code_is_read_as_one_or_refused(text):
+    code = normalise_code(text)
+    assert code is None or CODE_PATTERN.match(code)
 
 
 # ------------------------------------------------------------------ voting
