@@ -197,7 +197,11 @@ def _sqlite_begin(connection) -> None:
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """WAL, a busy timeout, durable commits, and BEGIN IMMEDIATE for write transactions.
+    """WAL, a busy timeout, and BEGIN IMMEDIATE for write transactions.
+
+    ``synchronous=NORMAL`` in WAL mode: a commit is in the WAL file when the call returns, so a
+    killed or restarted server loses nothing acknowledged (tested with ``kill -9``); only a power
+    cut of the machine itself could lose the last commits (FULL would fsync each vote).
 
     With the driver's own transaction handling, a transaction that reads and then writes can
     fail at once with "database is locked" instead of waiting; taking the write lock at BEGIN
