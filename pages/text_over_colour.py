@@ -8,6 +8,7 @@ from core.colour.data import parse_colour
 from core.colour.link import PageLink
 from core.colour.palette import compare
 from ui.app import ensure_app_navigation
+from ui.colour.classroom import class_view, start_class_ui
 from ui.colour.link import link_warnings, read_link, write_link
 from ui.colour.network import base_network, choose_network, restore_retrained
 from ui.colour.state import KEEP, current_link, init_state, on_pick, on_random_colour, on_type
@@ -15,6 +16,8 @@ from ui.colour.teach import change_ui, labels_io_ui, labels_table_ui, retrain_ui
 from ui.colour.views import agreement_ui, formulas_ui, palette_ui, preview_ui
 
 ensure_app_navigation()  # a deep link on a fresh server still gets the app's navigation
+if class_view():  # ?class=<code>: a student's voting view; with &key=, the lecturer's
+    st.stop()
 
 link = read_link()  # the session's first run: the URL's state; later runs: None
 init_state(link or PageLink())
@@ -25,6 +28,7 @@ st.markdown(
     "the WCAG accessibility contrast rules, and teach it your own eye. The page's address "
     "keeps your colour, labels and network: reload it or share it."
 )
+start_class_ui()
 
 base_result, base_settings, base_name = base_network()
 if link is not None:

@@ -16,7 +16,9 @@ import streamlit as st
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_TITLE = "How neural networks learn"
-APP_ICON = ":material/neurology:"
+# A file the server sends itself: a Material icon name as page icon is fetched from a font CDN,
+# which a lecture hall's own wifi may not reach.
+APP_ICON = ROOT / "assets" / "icon.png"
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ def app_server(tmp_path_factory):
         "FILTER_GRID_CACHE": str(cache / "grids"),
         "FILTER_GRID_DIR": str(cache / "prerendered"),
         "KERAS_HOME": str(cache / "keras"),
+        "CLASSROOM_DATA_DIR": str(cache / "classroom"),  # class sessions' pool, thrown away
     }
     # Browser tests use the untrained network, so they need no weights file.
     server = AppServer(env=env, unset=("VGG16_WEIGHTS",))

@@ -34,6 +34,7 @@ class RunResult:
     elements: dict[tuple, object] = field(default_factory=dict)  # delta path -> Element
     query_string: str | None = None
     page_not_found: bool = False
+    auto_reruns: dict[str, float] = field(default_factory=dict)  # fragment id -> interval (s)
 
     def of_type(self, kind: str) -> list:
         return [e for e in self.elements.values() if e.WhichOneof("type") == kind]
@@ -156,9 +157,25 @@ class Session:
         self.set_widget(state)
         return state
 
-    async def run(self, page: str = "", query: str = "", timeout: float = 120.0) -> RunResult:
-        """Ask the server to run a page (its url_path) and wait for the run to finish."""
-        state = ClientState(query_string=query, page_name=page)
+    async def run(
+        self,
+        page: str = "",
+        query: str = "",
+        timeout: float = 120.0,
+        fragment_id: str = "",
+        is_auto_rerun: bool = False,
+    ) -> RunResult:
+        """Ask the server to run a page (its url_path) and wait for the run to finish.
+
+        With ``fragment_id`` only that fragment reruns, as after a click inside it (or, with
+        ``is_auto_rerun``, as the browser's timer for ``st.fragment(run_every=...)`` asks).
+        """
+        state = ClientState(
+            query_string=query,
+            page_name=page,
+            fragment_id=fragment_id,
+            is_auto_rerun=is_auto_rerun,
+        )
         state.widget_states.widgets.extend(self.widgets.values())
         # Buttons fire once, as a click does.
         self.widgets = {k: w for k, w in self.widgets.items() if not w.HasField("trigger_value")}
@@ -182,6 +199,8 @@ class Session:
                         if delta.WhichOneof("type") == "new_element":
                             path = tuple(fwd.metadata.delta_path)
                             result.elements[path] = delta.new_element
+                    elif kind == "auto_rerun":
+                        result.auto_reruns[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
                     elif kind == "page_info_changed":
                         result.query_string = fwd.page_info_changed.query_string
                     elif kind == "script_finished":
