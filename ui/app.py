@@ -7,6 +7,7 @@ app's own navigation rather than Streamlit's list of the ``pages/`` folder.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 from dataclasses import dataclass
@@ -120,3 +121,35 @@ def on_a_phone() -> bool:
     except Exception:  # no request behind this run (a test): a wide screen
         return False
     return any(hint in agent for hint in PHONE_HINTS)
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter for the number of malloc arenas
+MALLOC_ARENAS = 2
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Let glibc's malloc keep at most ``arenas`` heaps, however many threads allocate.
+
+    Each Streamlit session runs its script in a thread of its own, and glibc gives threads that
+    allocate at once their own heap (up to 8 per core), each keeping what it once held: with
+    TensorFlow's buffers passing through them the server grows by hundreds of MB that it never
+    uses again (the load test measures it). ``MALLOC_ARENA_MAX`` would do the same before the
+    process starts; a Cloud app cannot set it. Elsewhere than glibc (macOS, Windows) nothing
+    is done.
+
+    Returns:
+        Whether the limit was set.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    return bool(libc.mallopt(M_ARENA_MAX, arenas))
+
+
+def return_freed_memory() -> bool:
+    """Hand the heap's free pages back to the system (glibc), after a large piece of work."""
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False

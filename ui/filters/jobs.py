@@ -28,6 +28,7 @@ from core.filters.ascent import Progress
 from core.filters.grid import FilterGrid, RenderClock, filter_grid, stitch
 from core.filters.settings import GridSettings
 from core.filters.visualizer import Visualizer
+from ui.app import return_freed_memory
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_ENV = "FILTER_GRID_CACHE"
@@ -160,6 +161,7 @@ def _work(job: RenderJob, visualizer: Visualizer) -> None:
         with _LOCK:
             _JOBS.pop(job.key, None)
         job.done.set()
+        return_freed_memory()  # a render's buffers are gone: give their pages back
 
 
 def wait_for(job: RenderJob, title: str) -> None:
