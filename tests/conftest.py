@@ -27,3 +27,26 @@ def trained_vgg16():
     from core.filters.visualizer import Visualizer
 
     return Visualizer(load_vgg16(SHARED_WEIGHTS), "float32")
+
+
+# Lanes. `pytest` runs everything (two workers, a file per worker at a time); `pytest -m "not
+# slow"` is the fast lane. Browser tests and benchmarks are slow wherever they live; so is any
+# test marked so by hand (a real training run, a hypothesis walk through a whole page).
+SLOW_FOLDERS = ("tests/e2e/", "tests/bench/")
+# The longest files go first, so that the two workers finish together.
+FIRST = ("test_load.py", "test_cloud_readiness.py", "test_bench_classroom.py", "test_deep_links.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path.as_posix()
+        if any(folder in path for folder in SLOW_FOLDERS):
+            item.add_marker(pytest.mark.slow)
+
+    def order(item) -> tuple[int, int]:
+        name, path = item.path.name, item.path.as_posix()
+        if name in FIRST:
+            return (0, FIRST.index(name))
+        return (1 if "tests/e2e/" in path else 2 if "tests/pages/" in path else 3, 0)
+
+    items.sort(key=order)  # stable: a file's tests keep their order

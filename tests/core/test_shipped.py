@@ -139,6 +139,7 @@ def fake_render(model, settings, compute_dtype, on_progress=None):
     )
 
 
+@pytest.mark.slow
 def test_ship_writes_the_set_keeps_what_is_current_and_removes_the_rest(tmp_path, monkeypatch):
     renders = []
     monkeypatch.setattr(shipped, "render_settings", lambda *a: renders.append(a) or fake_render(*a))

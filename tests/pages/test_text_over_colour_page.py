@@ -133,6 +133,7 @@ def run_teaching(seed: int) -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
     seed = 1  # its first and fourth colours, alone, are learned in the lesson's 10,000 steps
     at = run_teaching(seed)
@@ -162,6 +163,7 @@ def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
     assert "the document's default run" in at.info[0].value
 
 
+@pytest.mark.slow
 def test_a_retrain_still_on_its_plateau_says_so_and_what_to_try():
     at = run_teaching(19)  # two brownish colours: 10,000 steps on them alone stay at 0.5
     at.button(key="colour_teach_white").click().run()
@@ -228,6 +230,7 @@ def reload(at: AppTest) -> AppTest:
     return again
 
 
+@pytest.mark.slow
 def test_reload_keeps_labels_colour_controls_and_the_retrained_network():
     at = run_page()
     at.color_picker(key="colour_picker").pick("#ffff00").run()
@@ -373,6 +376,7 @@ query_keys = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(query_keys, query_values, max_size=5))
 def test_any_query_string_gives_a_page_and_names_what_it_refused(params):

@@ -158,6 +158,7 @@ def test_the_replay_has_a_frame_per_snapshot_labelled_by_iteration(iterations, s
     assert ("log-spaced" if spacing == "log" else "evenly spaced") in at.caption[1].value
 
 
+@pytest.mark.slow
 def test_step_buttons_take_the_steps_core_mlp_takes():
     at = open_page(seed="4", lr="0.5", iterations="1000")
     show_tab(at, "Step by step")
@@ -231,6 +232,7 @@ def test_stepping_from_a_replay_frame_and_a_reload_at_a_step():
     assert again.query_params["step"] == "25"
 
 
+@pytest.mark.slow
 def test_pinned_runs_are_compared_and_can_be_unpinned():
     at = open_page(iterations="2000")
     show_tab(at, "Compare runs")
@@ -300,6 +302,7 @@ def test_the_other_tabs_render(tab):
 QUERY_TEXT = st.one_of(st.text(max_size=10), st.sampled_from(["0.5", "1e6", "-1", "nan", "5-2"]))
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dictionaries(

@@ -272,6 +272,7 @@ def test_server_paths_are_never_shown_and_only_offered_files_load(renders, tmp_p
     assert any("b.h5 is not a readable HDF5" in e.value for e in at.error)
 
 
+@pytest.mark.slow
 def test_a_reload_joins_the_render_under_way(renders, monkeypatch):
     gate = threading.Event()
     slow_calls: list[GridSettings] = []
@@ -296,6 +297,7 @@ def test_a_reload_joins_the_render_under_way(renders, monkeypatch):
 QUERY_NAMES = [p.name for p in link_params("imagenet")] + ["x"]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
