@@ -268,3 +268,27 @@ def test_no_function_is_over_80_lines():
 @pytest.mark.parametrize("page", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
 def test_pages_stay_under_300_lines(page):
     assert len(page.read_text().splitlines()) <= MAX_PAGE_LINES
+
+
+def cache_decorators(path: Path) -> list[tuple[str, ast.Call | ast.Attribute, ast.FunctionDef]]:
+    """(function name, decorator, function) of every Streamlit cache in a module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if isinstance(target, ast.Attribute) and target.attr in ("cache_data", "cache_resource"):
+                found.append((node.name, decorator, node))
+    return found
+
+
+def test_every_streamlit_cache_is_bounded():
+    """What the server keeps is bounded: each cache names its largest number of entries (or a
+    time to live), unless its function takes no argument and so holds one value at most."""
+    for path in product_files():
+        for name, decorator, function in cache_decorators(path):
+            arguments = function.args.args + function.args.kwonlyargs
+            keywords = {k.arg for k in getattr(decorator, "keywords", [])}
+            bounded = bool({"max_entries", "ttl"} & keywords) or not arguments
+            assert bounded, f"{path.relative_to(ROOT)}: {name} caches without a bound"

@@ -21,7 +21,7 @@ from core.filters.model import in_dtype, truncate
 if TYPE_CHECKING:
     import keras
 
-MAX_PIECES = 24
+MAX_PIECES = 12
 
 
 class Visualizer:

@@ -83,7 +83,7 @@ def _secrets_name_a_database() -> bool:
     return "url" in section or "dialect" in section
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _pool_for(url: str, _engine) -> ClassPool:
     return ClassPool(_engine)
 

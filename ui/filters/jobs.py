@@ -99,7 +99,7 @@ def shipped(settings: GridSettings) -> tuple[FilterGrid, str] | None:
     return grid, f"Pre-rendered with the ImageNet weights and shipped with the app{how}."
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _grid_in_memory(key: str, _grid: FilterGrid | None = None) -> FilterGrid:
     """The grid under ``key``, kept for every session: ``_grid`` when given (a render just
     finished), else read from the pre-render folder or the disk cache.

@@ -126,7 +126,7 @@ def compute_choice() -> ComputeChoice:
     return choice_for_this_machine()
 
 
-@st.cache_resource(show_spinner="Loading VGG16 ...", max_entries=4)
+@st.cache_resource(show_spinner="Loading VGG16 ...", max_entries=3)
 def _load(weights: str | None) -> tuple[Visualizer | None, str, str]:
     """VGG16 once per process, in a visualizer: (visualizer, weights hash, error or "")."""
     try:
@@ -139,7 +139,7 @@ def _load(weights: str | None) -> tuple[Visualizer | None, str, str]:
     return Visualizer(model, compute_choice()), weights_id(model), ""
 
 
-@st.cache_resource(show_spinner="Loading the uploaded weights ...", max_entries=2)
+@st.cache_resource(show_spinner="Loading the uploaded weights ...", max_entries=1)
 def _load_upload(digest: str, name: str, _data: bytes) -> tuple[Visualizer | None, str, str]:
     """Uploaded weights once per content; the bytes never stay on disk (private temp folder)."""
     suffix = ".weights.h5" if name.endswith(".weights.h5") else ".h5"
