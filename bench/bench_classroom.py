@@ -32,7 +32,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.bench_mlp import cpu_name
+from bench.machine import cpu_name
 from core.colour.pool import ClassPool
 from tests.support.app_server import AppServer
 from tests.support.st_client import Session, run_sync

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import statistics
 import sys
@@ -29,6 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+from bench.machine import cpu_name  # noqa: E402
 from core.filters.features import (  # noqa: E402
     conv_layer_names,
     feature_maps,
@@ -42,16 +42,6 @@ from core.filters.photos import read_picture  # noqa: E402
 from tests.support.weights import trained_weights  # noqa: E402
 
 SAMPLE = ROOT / "assets" / "samples" / "chelsea.jpg"
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return f"{line.split(':', 1)[1].strip()}, {os.cpu_count()} cores"
-    except OSError:
-        pass
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
 
 
 def truncated_models(model) -> list:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -37,6 +36,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+from bench.machine import cpu_name  # noqa: E402
 from core.filters.ascent import (  # noqa: E402
     EPSILON,
     AscentStep,
@@ -57,16 +57,6 @@ from core.filters.visualizer import Visualizer  # noqa: E402
 from tests.support.weights import trained_weights  # noqa: E402
 
 LAYER = "block5_conv3"
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 class KerasIoLoop:
@@ -362,10 +352,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     args = parser.parse_args(argv)
     weights, choice, features = trained_weights(), choice_for_this_machine(), cpu_bf16_features()
-    print(
-        f"CPU: {cpu_name()}, {os.cpu_count()} cores; native bf16 features: "
-        f"{', '.join(features) or 'none'}"
-    )
+    print(f"CPU: {cpu_name()}")
     probe = ", ".join(f"{d} {ms:.1f} ms" for d, ms in choice.ms_per_step.items())
     print(f"automatic compute type: {choice.reason} (probe step: {probe or 'not measured'})")
     print(f"weights: {weights or 'untrained (no weights file found)'}; quick={args.quick}")

@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 
-from bench.bench_mlp import cpu_name
+from bench.machine import cpu_name
 from core.mlp import MLP, train
 from core.mlp.data import training_set
 from core.mlp.landscape import (

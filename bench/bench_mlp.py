@@ -16,13 +16,12 @@ Usage: python -m bench.bench_mlp [--quick] [--iterations N] [--repeats R]
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import time
 
 import numpy as np
 
+from bench.machine import cpu_name  # noqa: E402
 from core.mlp import MLP, train
 from core.mlp.data import training_set
 from core.mlp.engine import sweep_learning_rates
@@ -55,18 +54,6 @@ def keras_peer(X: np.ndarray, y: np.ndarray, learning_rate: float = 0.2):
         return model
 
     return fit
-
-
-def cpu_name() -> str:
-    """The CPU's model name (Linux), else the platform's processor string."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip() + f" ({os.cpu_count()} cores)"
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def median_seconds(function, repeats: int) -> float:

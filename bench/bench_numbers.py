@@ -31,7 +31,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from bench.bench_features import cpu_name  # noqa: E402
+from bench.machine import cpu_name  # noqa: E402
 from core.filters.features import preprocess  # noqa: E402
 from core.filters.model import load_vgg16, truncate  # noqa: E402
 from core.filters.numbers import (  # noqa: E402

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -30,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import cpu_name  # noqa: E402
 from tests.support.app_server import AppServer  # noqa: E402
 from tests.support.st_client import Session, run_sync  # noqa: E402
 
@@ -40,16 +40,6 @@ VARIANTS = {
     "postScriptGC=false, Keras reset kept": ({"KERAS_RESET_AFTER_EACH_RUN": "1"}, ()),
     "the app (neither)": ({}, ()),
 }
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 async def hall(url: str, sessions: int, reruns: int) -> list[float]:
@@ -91,7 +81,7 @@ def measure(servers: dict[str, AppServer], sessions: int, reruns: int, rounds: i
 def report(figures: dict, sessions: int, reruns: int, rounds: int) -> str:
     app = figures["the app (neither)"]
     lines = [
-        f"Reruns of the training page on {cpu_name()} ({os.cpu_count()} cores), "
+        f"Reruns of the training page on {cpu_name()}, "
         f"{sessions} sessions x {reruns} reruns, median of {rounds} interleaved rounds",
         f"  {'variant':<42} {'rerun ms':>9} {'CPU ms/run':>11} {'rerun vs app':>13}",
     ]

@@ -18,7 +18,7 @@ def test_filters_benchmark_prints_a_table_that_holds_up(capsys, monkeypatch):
     out = capsys.readouterr().out
     print(out)
     for line in (
-        "native bf16 features",
+        "native bf16:",
         "automatic compute type",
         "ms per image-step",
         "per filter vs keras.io loop",
