@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import sys
 import time
@@ -28,7 +27,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from bench.machine import cpu_name  # noqa: E402
+from bench.machine import cpu_name, peak_rss_mb  # noqa: E402
 from core.filters.features import (  # noqa: E402
     conv_layer_names,
     feature_maps,
@@ -115,7 +114,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "naive_s": statistics.median(naive_times),
         "page_s": statistics.median(page_times),
         "max_difference": difference,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
     figures["speedup"] = figures["naive_s"] / figures["one_pass_s"]
     print(f"CPU: {cpu_name()}; weights: {Path(weights).name if weights else 'untrained'}")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from bench.machine import cpu_name  # noqa: E402
+from bench.machine import cpu_name, peak_rss_mb  # noqa: E402
 from core.filters.ascent import (  # noqa: E402
     EPSILON,
     AscentStep,
@@ -230,10 +229,13 @@ def workload(model, plan: tuple, kerasio_ms: float, bf16: bool) -> list[dict]:
     ]
 
 
-def peak_rss_mb(weights: str | None, dtype: str, candidates: int, size: int, steps: int) -> float:
+def render_peak_rss_mb(
+    weights: str | None, dtype: str, candidates: int, size: int, steps: int
+) -> float:
     """Peak RSS of a fresh process rendering the 4x4 grid, then its Fourier grid, in ``dtype``."""
     code = (
-        "import resource, sys; sys.path.insert(0, sys.argv[1]);"
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from bench.machine import peak_rss_mb;"
         "from core.filters import GridSettings, Visualizer, load_vgg16, filter_grid;"
         "m = Visualizer(load_vgg16(sys.argv[2] or None));"
         f"s = GridSettings(layer={LAYER!r}, candidates={candidates}, size={size}, steps={steps});"
@@ -241,7 +243,7 @@ def peak_rss_mb(weights: str | None, dtype: str, candidates: int, size: int, ste
         "f = tuple(int(i) for i in g.filter_indices);"
         f"filter_grid(m, GridSettings(layer={LAYER!r}, selection='indices', indices=f,"
         f" method='fourier', steps={steps}, step_size=0.05, size={size}));"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(peak_rss_mb())"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(ROOT), weights or ""],
@@ -250,7 +252,7 @@ def peak_rss_mb(weights: str | None, dtype: str, candidates: int, size: int, ste
         check=True,
         env={**os.environ, DTYPE_ENV: dtype},
     ).stdout.split()[-1]
-    return int(out) / 1024
+    return float(out)
 
 
 def print_steps(rows: list[dict], layer: str, size: int, steps: int, repeats: int) -> None:
@@ -326,7 +328,7 @@ def section_memory(weights: str | None, q: bool, choice, features: tuple) -> dic
     dtypes = DTYPES if features and not q else (choice.dtype,)
     # The other type with 2 steps: memory depends on the batch, not on the number of steps.
     rss = {
-        d: peak_rss_mb(weights, d, candidates, 128, steps if d == choice.dtype else 2)
+        d: render_peak_rss_mb(weights, d, candidates, 128, steps if d == choice.dtype else 2)
         for d in dtypes
     }
     print(
@@ -372,7 +374,7 @@ def main(argv: list[str] | None = None) -> dict:
             print("  bfloat16 screened: not run (no native bf16 here; --bf16-workload yes runs it)")
     if "3" in args.sections:
         figures["rss"] = section_memory(weights, q, choice, features)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    peak = round(peak_rss_mb())
     print(f"this process's peak RSS: {peak} MB")
     return figures
 

@@ -28,3 +28,23 @@ def cpu_name() -> str:
     where = f" (family {family}, model {model})" if family and model else ""
     bf16 = ", ".join(cpu_bf16_features()) or "none"
     return f"{name}{where}, {os.cpu_count()} cores, native bf16: {bf16}"
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB, since its program started.
+
+    Linux's ``VmHWM`` (``/proc/self/status``) belongs to the program; ``ru_maxrss`` survives
+    ``exec`` and so, in a child started by a large process (a test worker), reports the
+    parent's size at the fork. Elsewhere ``ru_maxrss`` is all there is.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    import sys
+
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
