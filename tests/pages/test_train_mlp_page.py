@@ -331,3 +331,14 @@ def test_a_prepared_figure_sends_the_same_json_without_copying_it_each_time():
     prepared = PreparedFigure(original)
     assert json.loads(pio.to_json(prepared.to_dict())) == json.loads(original.to_json())
     assert prepared.to_dict() is prepared.to_dict()  # made once
+
+
+def test_a_preset_note_never_claims_what_the_chart_contradicts():
+    """Issue 20 item 7: "Lesson's" with 3 hidden layers ends at 2.40, 6 of 10 right."""
+    at = open_page(hidden="5-2-4")
+    assert metric(at, "Training colours right") == "6 / 10"
+    note = at.info[0].value
+    assert note.startswith("**Lesson's learning rate (0.2)**")
+    assert "error falls a thousandfold" not in note and "plateau for about" not in note
+    assert "on the lesson's 3-5-2-1 sigmoid network" in note and "this run does not" in note
+    assert "from 2.94 to 2.40" in note and "it has not learned them" in note
