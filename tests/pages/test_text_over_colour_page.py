@@ -402,3 +402,49 @@ def test_the_network_from_train_the_mlp_survives_a_reload():
     assert "learning rate 1, 500 iterations" in again.info[0].value
     p = float(result.network().forward(np.array([[51, 102, 204]]) / 255)[0, 0])
     assert f"P(white) = {p:.2f}" in texts(again)
+
+
+def unlearned(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "never learned" in w.value]
+
+
+def test_a_network_that_never_learned_says_so_and_the_lessons_is_one_click_away():
+    """Issue 20 item 8: after "Too large" the page used an untrained run without a word."""
+    X, y = training_set()
+    settings = TrainingSettings(learning_rate=20.0)  # the "Too large" preset
+    result = train(X, y, settings, engine="xla")
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
+    at.run()
+    assert not at.exception
+    assert 'the network you trained on "Train the MLP"' in at.info[0].value
+    [warning] = unlearned(at)
+    assert "6 of the document's 10 training colours right" in warning
+    assert "black text (P(white) 0.00)" in warning
+    assert "P(white) = 0.00" in texts(at)  # what the untrained network answers here
+    assert address(at, PARAMS)["lr"] == "20"
+
+    at.button(key="colour_use_lesson").click().run()
+    assert not at.exception
+    assert not unlearned(at)
+    assert "the document's default run" in at.info[0].value
+    assert "did not learn" in at.info[0].value
+    lesson = train(X, y, TrainingSettings(), engine="xla").network()
+    p = float(lesson.forward(np.array([[51, 102, 204]]) / 255)[0, 0])
+    assert f"P(white) = {p:.2f}" in texts(at) and p > 0.5
+    assert "lr" not in address(at, PARAMS)  # the lesson's run: its settings leave the link
+
+
+def test_a_link_to_a_network_that_never_learned_offers_the_lessons_too():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["lr"] = "20"
+    at.run()
+    assert not at.exception
+    assert "the network of this link" in at.info[0].value and unlearned(at)
+    at.button(key="colour_use_lesson").click().run()
+    assert not unlearned(at) and "the document's default run" in at.info[0].value
+    assert "lr" not in address(at, PARAMS)
+
+
+def test_a_network_that_learned_gets_no_warning():
+    assert not unlearned(run_page())
