@@ -139,7 +139,8 @@ def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
     at.button(key="colour_teach_white").click().run()
     at.button(key="colour_teach_skip").click().run()
     at.button(key="colour_teach_black").click().run()
-    at.button(key="colour_undo").click().run()
+    at.button(key="colour_undo").click().run()  # asks the third colour again
+    at.button(key="colour_teach_skip").click().run()
     at.button(key="colour_teach_black").click().run()
     expected = [teach_colour(seed, 0), teach_colour(seed, 3)]
     labels = at.session_state.colour_labels
@@ -448,3 +449,44 @@ def test_a_link_to_a_network_that_never_learned_offers_the_lessons_too():
 
 def test_a_network_that_learned_gets_no_warning():
     assert not unlearned(run_page())
+
+
+def asked(at: AppTest) -> str:
+    """The colour the teaching panel asks about now."""
+    return next(m.value for m in at.markdown if m.value.startswith("**Colour "))
+
+
+def hex_of(rgb) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def test_undo_asks_the_undone_colour_again():
+    """Issue 20 item 9: "Undo last label" skipped the undone colour."""
+    seed = 5
+    at = run_teaching(seed)
+    at.button(key="colour_teach_white").click().run()
+    at.button(key="colour_teach_skip").click().run()
+    at.button(key="colour_teach_black").click().run()  # the third colour, labelled black
+    assert asked(at).startswith(f"**Colour 4: {hex_of(teach_colour(seed, 3))}.**")
+    at.button(key="colour_undo").click().run()
+    assert asked(at).startswith(f"**Colour 3: {hex_of(teach_colour(seed, 2))}.**")
+    assert [label.colour for label in at.session_state.colour_labels] == [
+        hex_of(teach_colour(seed, 0))
+    ]
+    at.button(key="colour_undo").click().run()  # the first colour, back past the skipped one
+    assert asked(at).startswith(f"**Colour 1: {hex_of(teach_colour(seed, 0))}.**")
+
+
+def test_undo_after_a_reload_still_steps_back_and_leaves_uploads_alone():
+    seed = 5
+    at = run_teaching(seed)
+    at.button(key="colour_teach_white").click().run()
+    at.button(key="colour_teach_black").click().run()
+    again = reload(at)
+    again.button(key="colour_undo").click().run()
+    assert asked(again).startswith(f"**Colour 2: {hex_of(teach_colour(seed, 1))}.**")
+    again.file_uploader[0].upload("mine.csv", b"colour,text\n#123456,white\n", "text/csv")
+    again.run()
+    again.button(key="colour_undo").click().run()  # takes back the uploaded label only
+    assert asked(again).startswith(f"**Colour 2: {hex_of(teach_colour(seed, 1))}.**")
+    assert len(again.session_state.colour_labels) == 1
