@@ -490,3 +490,16 @@ def test_undo_after_a_reload_still_steps_back_and_leaves_uploads_alone():
     again.button(key="colour_undo").click().run()  # takes back the uploaded label only
     assert asked(again).startswith(f"**Colour 2: {hex_of(teach_colour(seed, 1))}.**")
     assert len(again.session_state.colour_labels) == 1
+
+
+def test_the_labels_uploader_states_the_limit_the_page_keeps():
+    """Issue 20 item 9: the uploader said "80MB per file" and refused files over 1 MB."""
+    from core.colour.labels import MAX_BYTES
+
+    at = run_page()
+    [uploader] = at.file_uploader
+    assert uploader.proto.max_upload_size_mb == 1 == MAX_BYTES / 1_000_000
+    too_big = b"colour,text\n" + b"#000000,white\n" * (MAX_BYTES // 14 + 1)
+    uploader.upload("class.csv", too_big, "text/csv")
+    at.run()
+    assert "label files are at most 1,000,000 bytes" in at.error[-1].value
