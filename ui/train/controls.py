@@ -20,6 +20,7 @@ from core.mlp.diagnosis import (
 )
 from core.mlp.settings import MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
 from ui.link import Param, exact, link_notes_ui, read_url_once, whole, write_url
+from ui.train.compare import PINS_PARAM, pin_link_value, restore_pins
 from ui.training import LESSON, TRAINING_PARAMS, train_cached, values_of
 
 PAGE = "train"
@@ -38,6 +39,7 @@ BOUND = {"lr", "iterations", "seed", "init", "activation"}
 PARAMS: tuple[Param, ...] = (
     *(replace(p, bound=p.name in BOUND) for p in TRAINING_PARAMS),
     Param("step", whole(0, MAX_ITERATIONS + MAX_STEPS_PAST_RUN), 0),
+    PINS_PARAM,
 )
 
 
@@ -130,6 +132,7 @@ def read_url() -> None:
         train_step_from_url=values["step"] or None,
         **{f"train_hidden_{i}": n for i, n in enumerate(hidden)},
     )
+    restore_pins(values["pins"])
 
 
 def reset() -> None:
@@ -264,8 +267,8 @@ def url_notes_ui(settings: TrainingSettings) -> None:
 
 
 def write(settings: TrainingSettings, step: int | None) -> None:
-    """Keep the URL's hidden layers and step position equal to the page's."""
-    write_url(values_of(settings) | {"step": step or 0}, PARAMS)
+    """Keep the URL's hidden layers, step position and pinned runs equal to the page's."""
+    write_url(values_of(settings) | {"step": step or 0, "pins": pin_link_value()}, PARAMS)
 
 
 def train_with_progress(settings: TrainingSettings) -> TrainResult:
