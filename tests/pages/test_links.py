@@ -325,3 +325,36 @@ def test_unusable_pins_say_what_became_of_them(text, says, kept):
     values, notes = read({"pins": text}, TRAIN_PARAMS)
     assert len(notes) == 1 and says in notes[0]
     assert (values["pins"] is None) if kept is None else len(values["pins"]) == kept
+
+
+# A value of any length is quoted short, on every page (issue 20, item 9: a 20,000-character
+# `lr=` was echoed whole: 2,907 px of warning).
+
+LONG_VALUES = [
+    "x" * 20_000,
+    "1" * 20_000,
+    "0." + "3" * 20_000,
+    "0-" + "9" * 20_000,
+    "5-" * 10_000,
+    "rgb(" + "1" * 20_000 + ",0,0)",
+    "#" + "a" * 20_000,
+    "lr" + "2" * 20_000 + "~" + "x" * 20_000,
+]
+PAGES = {"train": TRAIN_PARAMS, "colour": COLOUR_PARAMS, "filters": FILTER_PARAMS}
+
+
+def quotes_at_most(limit: int, note: str, value: str) -> bool:
+    """No run of more than ``limit`` characters of ``value`` appears in ``note``."""
+    pieces = {value[i : i + limit + 1] for i in range(len(value) - limit)}
+    return not any(note[i : i + limit + 1] in pieces for i in range(len(note) - limit))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_pages_notes_quote_at_most_40_characters_of_a_value(page):
+    params = PAGES[page]
+    for param in params:
+        for value in LONG_VALUES:
+            _, notes = read({param.name: value}, params)
+            for note in notes:
+                assert quotes_at_most(40, note, value), (param.name, value[:12], note[:300])
+                assert len(note) < 400, (param.name, value[:12], note[:300])

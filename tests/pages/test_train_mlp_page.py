@@ -398,3 +398,10 @@ def test_pinned_runs_come_back_after_a_reload():
     )
     click(again, "Unpin lr 0.2, sigmoid")
     assert address(again, PARAMS)["pins"] == "lr2_it2000_tanh"
+
+
+def test_a_20000_character_value_is_quoted_short():
+    at = open_page(lr="x" * 20_000)
+    [warning] = at.warning
+    assert f"`lr={'x' * 40}…` is not a number; using 0.2" in warning.value
+    assert "x" * 41 not in warning.value
