@@ -139,6 +139,8 @@ def check_claims(note: str, settings: TrainingSettings, losses: np.ndarray, net:
         rose = np.flatnonzero(np.diff(losses) > 0) + 1
         assert losses.max() > 1.1 * start_error and ratio <= 0.5 and learned
         assert 2 * rose[-1] <= len(losses)
+    if "diverges" in note:
+        assert ratio > 1
     if "sure of wrong answers" in note:
         assert ratio > 1 and right < 10 and (p_white.max() < 0.01 or p_white.min() > 0.99)
     return found

@@ -109,8 +109,8 @@ PRESETS: tuple[Preset, ...] = (
             and f.sure
             and not f.learned
         ),
-        "the steps throw the network into saturation, where the gradients vanish, and it "
-        "ends sure of wrong answers",
+        "the steps throw the network into saturation, where the gradients vanish: training "
+        "diverges to a network sure of wrong answers",
     ),
 )
 LESSON_RUN = "the lesson's 3-5-2-1 sigmoid network (seed 0, 10,000 iterations)"
