@@ -206,7 +206,7 @@ def controls_ui() -> TrainingSettings:
             with_value(ITERATIONS, state.get("iterations", LESSON.iterations)),
             value=LESSON.iterations,
             key="iterations",
-            help="Full-batch gradient-descent steps. The lesson uses 10000.",
+            help="Full-batch gradient-descent steps. The lesson uses 10,000.",
             **bind,
         )
         seed = st.number_input(
