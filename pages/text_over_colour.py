@@ -10,7 +10,7 @@ from core.colour.palette import compare
 from ui.app import ensure_app_navigation
 from ui.colour.classroom import class_view, start_class_ui
 from ui.colour.link import link_warnings, read_link, write_link
-from ui.colour.network import base_network, choose_network, restore_retrained
+from ui.colour.network import base_network, choose_network, restore_retrained, unlearned_ui
 from ui.colour.state import KEEP, current_link, init_state, on_pick, on_random_colour, on_type
 from ui.colour.teach import change_ui, labels_io_ui, labels_table_ui, retrain_ui, teach_ui
 from ui.colour.views import agreement_ui, formulas_ui, palette_ui, preview_ui
@@ -35,6 +35,7 @@ if link is not None:
     restore_retrained(base_settings, link)
 link_warnings(current_link(), base_settings)
 network = choose_network(base_result, base_name)
+unlearned_ui(base_result, base_settings)
 
 st.header("Pick a background")
 inputs = st.columns([1, 2, 1], vertical_alignment="bottom")

@@ -25,8 +25,7 @@ st.title("Train the MLP")
 read_url()
 settings = controls_ui()
 intro(settings)
-if line := preset_line(settings):
-    st.info(line, icon=":material/visibility:")
+note = st.empty()  # the preset's note, above the link notes, once the run is there to measure
 url_notes_ui(settings)
 
 try:
@@ -34,6 +33,8 @@ try:
 except ValueError as error:  # settings come from the widgets, so this is a guard, not a path
     st.error(f"Could not train with these settings: {error}")
     st.stop()
+if line := preset_line(settings, result):
+    note.info(line, icon=":material/visibility:")
 st.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
 metrics_ui(result, settings)
 

@@ -278,7 +278,10 @@ def cache_decorators(path: Path) -> list[tuple[str, ast.Call | ast.Attribute, as
             continue
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if isinstance(target, ast.Attribute) and target.attr in ("cache_data", "cache_resource"):
+            if isinstance(target, ast.Attribute) and target.attr in (
+                "cache_data",
+                "cache_resource",
+            ):
                 found.append((node.name, decorator, node))
     return found
 

@@ -15,12 +15,14 @@ instead. The notes show until the person changes that setting.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
 
 NOTE_LENGTH = 40  # a value is quoted in a note up to this many characters
+QUOTE = re.compile(r"(['\"`])(.*?)\1", re.DOTALL)  # what a reader's reason quotes
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,11 @@ def quoted(text: str) -> str:
     return text if len(text) <= NOTE_LENGTH else f"{text[:NOTE_LENGTH]}…"
 
 
+def cut_quotes(reason: str) -> str:
+    """A reader's reason with each value it quotes ('…', "…", `…`) cut like ``quoted``."""
+    return QUOTE.sub(lambda match: f"{match[1]}{quoted(match[2])}{match[1]}", reason)
+
+
 def read_params(
     raw: Mapping[str, str], params: Sequence[Param]
 ) -> tuple[dict[str, object], list[LinkNote]]:
@@ -93,10 +100,12 @@ def read_params(
             value = param.read(str(text))
         except ValueError as error:
             instead = "ignored" if param.default is None else f"using {param.write(param.default)}"
-            notes.append(LinkNote(param.name, f"{written} {error}; {instead}", param.default))
+            reason = cut_quotes(str(error))
+            notes.append(LinkNote(param.name, f"{written} {reason}; {instead}", param.default))
             continue
         if isinstance(value, Changed):
-            notes.append(LinkNote(param.name, f"{written} {value.reason}", value.value))
+            reason = cut_quotes(value.reason)
+            notes.append(LinkNote(param.name, f"{written} {reason}", value.value))
             value = value.value
         values[param.name] = value
     return values, notes

@@ -27,6 +27,7 @@ from core.mlp.data import normalise, training_set
 TEXT_COLOURS = ("black", "white")  # index = the lesson's label: 0 black, 1 white
 MAX_ROWS = 10_000
 MAX_BYTES = 1_000_000
+UNDO_REACH = 1_000  # how far back in a teaching sequence an undone label's colour is looked for
 TEXT_ALIASES = {"black": "black", "0": "black", "white": "white", "1": "white"}
 
 
@@ -220,3 +221,25 @@ def teach_colour(seed: int, index: int) -> tuple[int, int, int]:
         raise ValueError(f"expected seed and index >= 0, got seed {seed}, index {index}")
     r, g, b = np.random.default_rng([seed, index]).integers(0, 256, size=3)
     return (int(r), int(g), int(b))
+
+
+def asked_at(seed: int, index: int, colour: str) -> int | None:
+    """The latest position before ``index`` where the teaching sequence asked about ``colour``.
+
+    Undoing a label steps the sequence back there, so the colour is asked again. A label that
+    came from a file is not in the sequence (None): undoing it leaves the sequence alone.
+
+    Args:
+        seed: the sequence's seed.
+        index: the position the sequence has reached (the colour on show).
+        colour: ``#rrggbb``, as a ``Label`` holds it.
+
+    Returns:
+        A position in ``index - UNDO_REACH .. index - 1``, or None.
+    """
+    if seed < 0 or index < 0:
+        raise ValueError(f"expected seed and index >= 0, got seed {seed}, index {index}")
+    for position in range(index - 1, max(-1, index - 1 - UNDO_REACH), -1):
+        if to_hex(teach_colour(seed, position)) == colour:
+            return position
+    return None

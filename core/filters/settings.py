@@ -166,6 +166,9 @@ def sample_filters(count: int, k: int, seed: int) -> list[int]:
     return sorted(int(i) for i in np.random.default_rng(seed).choice(count, k, replace=False))
 
 
+MAX_FILTERS = max(CONV_LAYERS.values())  # the largest layer's number of filters (512)
+
+
 def parse_indices(text: str) -> list[int]:
     """Read filter indices typed as ``"0, 5, 9"`` or ``"3-7"``.
 
@@ -182,6 +185,10 @@ def parse_indices(text: str) -> list[int]:
         a, b = int(low), int(high) if dash else int(low)
         if b < a:
             raise ValueError(f"range {part!r} runs backwards")
+        if b >= MAX_FILTERS:  # a range such as 0-99999999999 would fill the memory
+            raise ValueError(
+                f"{part!r} goes past filter {MAX_FILTERS - 1}, the largest layer's last"
+            )
         indices.extend(range(a, b + 1))
     if not indices:
         raise ValueError("type at least one filter index, e.g. 0, 5, 9")

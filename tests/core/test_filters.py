@@ -280,7 +280,9 @@ def test_parse_indices(text, expected):
     assert parse_indices(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "a", "5-2", "-3", "1.5"])
+@pytest.mark.parametrize(
+    "text", ["", "a", "5-2", "-3", "1.5", "512", "0-99999999999", "0-" + "9" * 198]
+)
 def test_parse_indices_rejects(text):
     with pytest.raises(ValueError):
         parse_indices(text)

@@ -8,9 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.colour.contrast import relative_luminances
+from core.colour.data import to_hex
 from core.colour.labels import (
     MAX_ROWS,
+    UNDO_REACH,
     Label,
+    asked_at,
     labels_from_csv,
     labels_to_csv,
     make_label,
@@ -175,3 +178,14 @@ def test_any_file_gives_labels_or_a_clear_message(data):
         return
     assert labels and all(re.fullmatch(r"#[0-9a-f]{6}", label.colour) for label in labels)
     assert all(label.text in ("black", "white") for label in labels)
+
+
+def test_an_undone_label_is_found_where_the_sequence_asked_it():
+    colours = [to_hex(teach_colour(9, i)) for i in range(UNDO_REACH + 10)]
+    assert asked_at(9, 4, colours[2]) == 2
+    assert asked_at(9, 4, colours[4]) is None  # not asked yet
+    assert asked_at(9, 3, "#123456") is None  # a label from a file
+    assert asked_at(9, UNDO_REACH + 5, colours[5]) == 5  # the reach's far end
+    assert asked_at(9, UNDO_REACH + 5, colours[4]) is None  # past it
+    with pytest.raises(ValueError, match="index"):
+        asked_at(9, -1, colours[0])

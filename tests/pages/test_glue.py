@@ -43,7 +43,8 @@ def test_streamlit_no_longer_resets_keras_but_still_closes_pyplot(monkeypatch):
         ([TrainingSettings(activation="tanh"), TrainingSettings()], ["tanh", "sigmoid"]),
         ([TrainingSettings(0.5, seed=3), TrainingSettings()], ["lr 0.5, seed 3", "lr 0.2, seed 0"]),
         ([TrainingSettings(hidden=(4,)), TrainingSettings()], ["3-4-1", "3-5-2-1"]),
-        ([TrainingSettings()], ["same settings"]),
+        ([TrainingSettings()], ["3-5-2-1 sigmoid, lr 0.2"]),  # nothing differs: its own
+        ([TrainingSettings(hidden=(4,))] * 2, ["3-4-1 sigmoid, lr 0.2"] * 2),
     ],
 )
 def test_pinned_runs_are_labelled_by_what_differs(runs, labels):

@@ -279,3 +279,82 @@ def test_any_filter_link_gives_usable_settings_and_names_what_it_ignored(raw):
     again, again_notes = read_params(canonical(raw, values, FILTER_PARAMS), FILTER_PARAMS)
     assert again == values and again_notes == []
     assert PAGE_DEFAULT.layer == "block1_conv1"
+
+
+# Pinned runs on "Train the MLP" (issue 20, item 9: pins were lost on reload).
+
+PINS = [
+    (TrainingSettings(),),
+    (TrainingSettings(0.05), TrainingSettings(2.0, activation="tanh")),
+    (
+        TrainingSettings(1 / 3, 12_345, 42, 0.5, (8, 3, 1), "relu"),
+        TrainingSettings(iterations=2_000),
+        TrainingSettings(hidden=(4,)),
+        TrainingSettings(seed=9_999, init_scale=0.01),
+        TrainingSettings(100.0),
+    ),
+]
+
+
+@pytest.mark.parametrize("runs", PINS)
+def test_pinned_runs_survive_the_url_round_trip(runs):
+    query = query_of({"pins": runs}, TRAIN_PARAMS)
+    values, notes = read(query, TRAIN_PARAMS)
+    assert values["pins"] == runs and notes == []
+    assert len(query["pins"]) <= 40 * len(runs)  # compact: only what differs from the lesson
+
+
+def test_pinned_runs_are_written_as_what_differs_from_the_lesson():
+    runs = (TrainingSettings(), TrainingSettings(2.0, 2_000, activation="tanh", hidden=(8, 3)))
+    assert query_of({"pins": runs}, TRAIN_PARAMS) == {"pins": "lesson~lr2_it2000_h8-3_tanh"}
+    assert query_of({"pins": None}, TRAIN_PARAMS) == {}
+
+
+@pytest.mark.parametrize(
+    "text, says, kept",
+    [
+        ("lr0_tanh", "`pins=lr0_tanh` has a run whose lr is outside 0.0001 to 100; ignored", None),
+        ("xyz", "has a run that cannot be read (xyz; e.g. lr2_tanh)", None),
+        ("lr2_lr3", "cannot be read", None),
+        ("h9-9", "has a run whose h should be 1-3 layer sizes of 1-8", None),
+        ("~".join(f"lr{r}" for r in (1, 2, 3, 5, 7, 10)), "holds 6 runs; pinned the first 5", 5),
+        ("lr2~lr2", "holds 2 runs; pinned the first 1 different ones", 1),
+    ],
+)
+def test_unusable_pins_say_what_became_of_them(text, says, kept):
+    values, notes = read({"pins": text}, TRAIN_PARAMS)
+    assert len(notes) == 1 and says in notes[0]
+    assert (values["pins"] is None) if kept is None else len(values["pins"]) == kept
+
+
+# A value of any length is quoted short, on every page (issue 20, item 9: a 20,000-character
+# `lr=` was echoed whole: 2,907 px of warning).
+
+LONG_VALUES = [
+    "x" * 20_000,
+    "1" * 20_000,
+    "0." + "3" * 20_000,
+    "0-" + "9" * 20_000,
+    "5-" * 10_000,
+    "rgb(" + "1" * 20_000 + ",0,0)",
+    "#" + "a" * 20_000,
+    "lr" + "2" * 20_000 + "~" + "x" * 20_000,
+]
+PAGES = {"train": TRAIN_PARAMS, "colour": COLOUR_PARAMS, "filters": FILTER_PARAMS}
+
+
+def quotes_at_most(limit: int, note: str, value: str) -> bool:
+    """No run of more than ``limit`` characters of ``value`` appears in ``note``."""
+    pieces = {value[i : i + limit + 1] for i in range(len(value) - limit)}
+    return not any(note[i : i + limit + 1] in pieces for i in range(len(note) - limit))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_pages_notes_quote_at_most_40_characters_of_a_value(page):
+    params = PAGES[page]
+    for param in params:
+        for value in LONG_VALUES:
+            _, notes = read({param.name: value}, params)
+            for note in notes:
+                assert quotes_at_most(40, note, value), (param.name, value[:12], note[:300])
+                assert len(note) < 400, (param.name, value[:12], note[:300])

@@ -140,7 +140,8 @@ def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
     at.button(key="colour_teach_white").click().run()
     at.button(key="colour_teach_skip").click().run()
     at.button(key="colour_teach_black").click().run()
-    at.button(key="colour_undo").click().run()
+    at.button(key="colour_undo").click().run()  # asks the third colour again
+    at.button(key="colour_teach_skip").click().run()
     at.button(key="colour_teach_black").click().run()
     expected = [teach_colour(seed, 0), teach_colour(seed, 3)]
     labels = at.session_state.colour_labels
@@ -406,3 +407,103 @@ def test_the_network_from_train_the_mlp_survives_a_reload():
     assert "learning rate 1, 500 iterations" in again.info[0].value
     p = float(result.network().forward(np.array([[51, 102, 204]]) / 255)[0, 0])
     assert f"P(white) = {p:.2f}" in texts(again)
+
+
+def unlearned(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "never learned" in w.value]
+
+
+def test_a_network_that_never_learned_says_so_and_the_lessons_is_one_click_away():
+    """Issue 20 item 8: after "Too large" the page used an untrained run without a word."""
+    X, y = training_set()
+    settings = TrainingSettings(learning_rate=20.0)  # the "Too large" preset
+    result = train(X, y, settings, engine="xla")
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
+    at.run()
+    assert not at.exception
+    assert 'the network you trained on "Train the MLP"' in at.info[0].value
+    [warning] = unlearned(at)
+    assert "6 of the document's 10 training colours right" in warning
+    assert "black text (P(white) 0.00)" in warning
+    assert "P(white) = 0.00" in texts(at)  # what the untrained network answers here
+    assert address(at, PARAMS)["lr"] == "20"
+
+    at.button(key="colour_use_lesson").click().run()
+    assert not at.exception
+    assert not unlearned(at)
+    assert "the document's default run" in at.info[0].value
+    assert "did not learn" in at.info[0].value
+    lesson = train(X, y, TrainingSettings(), engine="xla").network()
+    p = float(lesson.forward(np.array([[51, 102, 204]]) / 255)[0, 0])
+    assert f"P(white) = {p:.2f}" in texts(at) and p > 0.5
+    assert "lr" not in address(at, PARAMS)  # the lesson's run: its settings leave the link
+
+
+def test_a_link_to_a_network_that_never_learned_offers_the_lessons_too():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["lr"] = "20"
+    at.run()
+    assert not at.exception
+    assert "the network of this link" in at.info[0].value and unlearned(at)
+    at.button(key="colour_use_lesson").click().run()
+    assert not unlearned(at) and "the document's default run" in at.info[0].value
+    assert "lr" not in address(at, PARAMS)
+
+
+def test_a_network_that_learned_gets_no_warning():
+    assert not unlearned(run_page())
+
+
+def asked(at: AppTest) -> str:
+    """The colour the teaching panel asks about now."""
+    return next(m.value for m in at.markdown if m.value.startswith("**Colour "))
+
+
+def hex_of(rgb) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def test_undo_asks_the_undone_colour_again():
+    """Issue 20 item 9: "Undo last label" skipped the undone colour."""
+    seed = 5
+    at = run_teaching(seed)
+    at.button(key="colour_teach_white").click().run()
+    at.button(key="colour_teach_skip").click().run()
+    at.button(key="colour_teach_black").click().run()  # the third colour, labelled black
+    assert asked(at).startswith(f"**Colour 4: {hex_of(teach_colour(seed, 3))}.**")
+    at.button(key="colour_undo").click().run()
+    assert asked(at).startswith(f"**Colour 3: {hex_of(teach_colour(seed, 2))}.**")
+    assert [label.colour for label in at.session_state.colour_labels] == [
+        hex_of(teach_colour(seed, 0))
+    ]
+    at.button(key="colour_undo").click().run()  # the first colour, back past the skipped one
+    assert asked(at).startswith(f"**Colour 1: {hex_of(teach_colour(seed, 0))}.**")
+
+
+def test_undo_after_a_reload_still_steps_back_and_leaves_uploads_alone():
+    seed = 5
+    at = run_teaching(seed)
+    at.button(key="colour_teach_white").click().run()
+    at.button(key="colour_teach_black").click().run()
+    again = reload(at)
+    again.button(key="colour_undo").click().run()
+    assert asked(again).startswith(f"**Colour 2: {hex_of(teach_colour(seed, 1))}.**")
+    again.file_uploader[0].upload("mine.csv", b"colour,text\n#123456,white\n", "text/csv")
+    again.run()
+    again.button(key="colour_undo").click().run()  # takes back the uploaded label only
+    assert asked(again).startswith(f"**Colour 2: {hex_of(teach_colour(seed, 1))}.**")
+    assert len(again.session_state.colour_labels) == 1
+
+
+def test_the_labels_uploader_states_the_limit_the_page_keeps():
+    """Issue 20 item 9: the uploader said "80MB per file" and refused files over 1 MB."""
+    from core.colour.labels import MAX_BYTES
+
+    at = run_page()
+    [uploader] = at.file_uploader
+    assert uploader.proto.max_upload_size_mb == 1 == MAX_BYTES / 1_000_000
+    too_big = b"colour,text\n" + b"#000000,white\n" * (MAX_BYTES // 14 + 1)
+    uploader.upload("class.csv", too_big, "text/csv")
+    at.run()
+    assert "label files are at most 1,000,000 bytes" in at.error[-1].value

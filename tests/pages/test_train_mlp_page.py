@@ -334,3 +334,77 @@ def test_a_prepared_figure_sends_the_same_json_without_copying_it_each_time():
     prepared = PreparedFigure(original)
     assert json.loads(pio.to_json(prepared.to_dict())) == json.loads(original.to_json())
     assert prepared.to_dict() is prepared.to_dict()  # made once
+
+
+def test_a_preset_note_never_claims_what_the_chart_contradicts():
+    """Issue 20 item 7: "Lesson's" with 3 hidden layers ends at 2.40, 6 of 10 right."""
+    at = open_page(hidden="5-2-4")
+    assert metric(at, "Training colours right") == "6 / 10"
+    note = at.info[0].value
+    assert note.startswith("**Lesson's learning rate (0.2)**")
+    assert "error falls a thousandfold" not in note and "plateau for about" not in note
+    assert "on the lesson's 3-5-2-1 sigmoid network" in note and "this run does not" in note
+    assert "from 2.94 to 2.40" in note and "it has not learned them" in note
+
+
+def reload(at: AppTest) -> AppTest:
+    """A fresh session opened at the address the page left (a reload, or a shared link)."""
+    return open_page(**address(at, PARAMS))
+
+
+def test_the_first_pin_is_named_by_its_own_settings():
+    """Issue 20 item 9: the first pin was labelled "Unpin same settings"."""
+    at = open_page(iterations="2000")
+    show_tab(at, "Compare runs")
+    click(at, "Pin this run")
+    labels = [b.label for b in at.button if b.label.startswith("Unpin")]
+    assert labels == ["Unpin 3-5-2-1 sigmoid, lr 0.2"]
+    assert list(at.dataframe[0].value["run"]) == [
+        "now: 3-5-2-1 sigmoid, lr 0.2",
+        "pinned: 3-5-2-1 sigmoid, lr 0.2",
+    ]
+
+
+def test_counts_in_the_compare_table_have_thousands_separators():
+    """Issue 20 item 9: "minimum at iteration" showed 9999 beside "2,345"."""
+    at = open_page()
+    show_tab(at, "Compare runs")
+    table = at.dataframe[0].value
+    assert list(table["minimum at iteration"]) == ["9,999"]
+    assert list(table["iterations to reach target"]) == [
+        f"{int(train(X, Y).losses.__le__(0.01).argmax()):,}"
+    ]
+
+
+def test_pinned_runs_come_back_after_a_reload():
+    """Issue 20 item 9: pins were lost on reload."""
+    at = open_page(iterations="2000")
+    show_tab(at, "Compare runs")
+    click(at, "Pin this run")
+    at.select_slider(key="lr").set_value(2.0).run()
+    at.radio(key="activation").set_value("tanh").run()
+    click(at, "Pin this run")
+    at.select_slider(key="lr").set_value(0.05).run()
+    link = address(at, PARAMS)
+    assert link["pins"] == "it2000~lr2_it2000_tanh"  # only what differs from the lesson
+    again = reload(at)
+    show_tab(again, "Compare runs")
+    assert [r["settings"] for r in again.session_state["train_pinned"]] == [
+        TrainingSettings(iterations=2_000),
+        TrainingSettings(2.0, 2_000, activation="tanh"),
+    ]
+    rows = list(again.dataframe[0].value["run"])
+    assert rows == list(at.dataframe[0].value["run"])
+    final = again.dataframe[0].value["final error"]
+    assert final[2] == pytest.approx(
+        train(X, Y, learning_rate=2.0, iterations=2_000, activation="tanh").final_loss, rel=1e-6
+    )
+    click(again, "Unpin lr 0.2, sigmoid")
+    assert address(again, PARAMS)["pins"] == "lr2_it2000_tanh"
+
+
+def test_a_20000_character_value_is_quoted_short():
+    at = open_page(lr="x" * 20_000)
+    [warning] = at.warning
+    assert f"`lr={'x' * 40}…` is not a number; using 0.2" in warning.value
+    assert "x" * 41 not in warning.value

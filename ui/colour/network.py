@@ -13,7 +13,12 @@ import streamlit as st
 from core.colour.labels import Label, teaching_set
 from core.colour.link import PageLink
 from core.mlp import MLP, TrainingSettings, TrainResult
-from ui.training import TRAINED_KEY, session_network, train_cached
+from core.mlp.data import training_set
+from core.mlp.diagnosis import measure
+from ui.training import LESSON, TRAINED_KEY, session_network, train_cached
+
+# The settings of a network that never learned, which the person swapped for the lesson's.
+DECLINED_KEY = "colour_declined"
 
 
 def _train_with_progress(settings: TrainingSettings, X=None, y=None, what: str = "") -> TrainResult:
@@ -31,22 +36,73 @@ def _train_with_progress(settings: TrainingSettings, X=None, y=None, what: str =
 def base_network() -> tuple[TrainResult, TrainingSettings, str]:
     """The network this page starts from, its settings, and a sentence naming it."""
     link_settings = st.session_state.get("colour_link_settings")
-    if st.session_state.get(TRAINED_KEY) is None and link_settings is not None:
+    trained = st.session_state.get(TRAINED_KEY)
+    declined = st.session_state.get(DECLINED_KEY)
+    if trained is None and link_settings is not None:
         result = _train_with_progress(link_settings, what="the link's network")
         return result, link_settings, f"the network of this link ({link_settings.describe()})"
+    if trained is not None and trained["settings"] == declined:
+        trained = None  # the person chose the lesson's network over this one
     with st.spinner("Training the document's network (once; every session shares it)..."):
-        result, settings, from_session = session_network()
+        result, settings, from_session = (
+            session_network() if trained is not None else (train_cached(LESSON), LESSON, False)
+        )
     if from_session:
         return (
             result,
             settings,
             f'the network you trained on "Train the MLP" ({settings.describe()})',
         )
-    name = (
-        f"the document's default run ({settings.describe()}); train your own on "
-        '"Train the MLP" and this page uses it'
-    )
+    if declined is not None:
+        name = (
+            f"the document's default run ({settings.describe()}), in place of a network that "
+            "did not learn"
+        )
+    else:
+        name = (
+            f"the document's default run ({settings.describe()}); train your own on "
+            '"Train the MLP" and this page uses it'
+        )
     return result, settings, name
+
+
+def use_lesson(settings: TrainingSettings) -> None:
+    """Swap a network that never learned for the lesson's (a button's callback)."""
+    st.session_state[DECLINED_KEY] = settings
+    st.session_state.colour_link_settings = None
+    st.session_state.colour_retrained = None  # it was trained with the settings that failed
+    st.session_state.pop("colour_network_choice", None)
+
+
+def unlearned_ui(result: TrainResult, settings: TrainingSettings) -> None:
+    """Say plainly when the base network never learned the document's colours, and offer the
+    lesson's network instead (one button)."""
+    if settings == LESSON:
+        return
+    X, y = training_set()
+    facts = measure(result, X, y)
+    if facts.learned:
+        return
+    right = f"It gets {facts.right} of the document's {facts.total} training colours right"
+    if facts.same_answer:
+        text = "white" if facts.white else "black"
+        low, high = f"{facts.p_low:.2f}", f"{facts.p_high:.2f}"
+        p = low if low == high else f"{low} to {high}"
+        right += f" and gives every one {text} text (P(white) {p})"
+    st.warning(
+        f"**This network never learned the colours.** {right}. Its answers on this page are "
+        "those of a network that did not learn, not the lesson's.",
+        icon=":material/error:",
+    )
+    st.button(
+        "Use the lesson's network",
+        key="colour_use_lesson",
+        on_click=use_lesson,
+        args=(settings,),
+        icon=":material/school:",
+        type="primary",
+        help=f"The document's run: {LESSON.describe()}.",
+    )
 
 
 def retrain(settings: TrainingSettings, labels: list[Label], include_document: bool) -> None:

@@ -12,7 +12,13 @@ import numpy as np
 import streamlit as st
 
 from core.colour.data import read_colour, to_hex
-from core.colour.labels import make_label, merge_labels, read_labels_csv, teach_colour
+from core.colour.labels import (
+    asked_at,
+    make_label,
+    merge_labels,
+    read_labels_csv,
+    teach_colour,
+)
 from core.colour.link import DEFAULT_RANDOM, PageLink
 
 # Widgets keep their values when the person visits another page and comes back.
@@ -100,7 +106,13 @@ def on_teach(text: str | None) -> None:
 
 
 def on_undo() -> None:
-    st.session_state.colour_labels = st.session_state.colour_labels[:-1]
+    """Take the last label back; when it was taught, ask its colour again."""
+    state = st.session_state
+    *kept, undone = state.colour_labels
+    state.colour_labels = kept
+    position = asked_at(state.colour_teach_seed, state.colour_teach_index, undone.colour)
+    if position is not None:
+        state.colour_teach_index = position
 
 
 def upload_message(name: str, added: int, skipped: int, total: int, notes: list[str]) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.colour.data import to_hex
-from core.colour.labels import Label, labels_to_csv, teach_colour
+from core.colour.labels import MAX_BYTES, Label, labels_to_csv, teach_colour
 from core.colour.palette import network_text
 from core.colour.plots import label_shift_figure
 from core.colour.retraining import retrain_change, unmatched_note
@@ -15,6 +15,9 @@ from ui.colour.network import describe_retrained, retrain
 from ui.colour.state import on_teach, on_undo, on_upload
 from ui.colour.views import CHART_CONFIG, text_box, text_colour_hex
 
+# The uploader's own limit (Streamlit counts megabytes of 1,000,000 bytes outside Windows), so
+# the "Limit … per file" it shows is the limit the page keeps.
+UPLOAD_LIMIT_MB = max(1, MAX_BYTES // 1_000_000)
 TEACH_SAMPLE = "Can you read this easily? The quick brown fox jumps over the lazy dog."
 
 
@@ -92,6 +95,7 @@ def labels_io_ui(labels: list[Label]) -> None:
         "Add labels from a CSV (columns colour,text)",
         type=["csv"],
         key=key,
+        max_upload_size=UPLOAD_LIMIT_MB,
         on_change=on_upload,
         args=(key,),
         help='A colour with commas must be quoted: "rgb(0, 0, 0)",white',

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import streamlit as st
 
 from core.mlp import ACTIVATIONS, MAX_ITERATIONS, TrainingSettings, TrainResult
+from core.mlp.data import training_set
+from core.mlp.diagnosis import (
+    BARELY,
+    MIN_PLATEAU,
+    STALLED,
+    THOUSANDFOLD,
+    RunFacts,
+    measure,
+    run_sentences,
+)
 from core.mlp.settings import MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
 from ui.link import Param, exact, link_notes_ui, read_url_once, whole, write_url
+from ui.train.compare import PINS_PARAM, pin_link_value, restore_pins
 from ui.training import LESSON, TRAINING_PARAMS, train_cached, values_of
 
 PAGE = "train"
@@ -27,44 +39,81 @@ BOUND = {"lr", "iterations", "seed", "init", "activation"}
 PARAMS: tuple[Param, ...] = (
     *(replace(p, bound=p.name in BOUND) for p in TRAINING_PARAMS),
     Param("step", whole(0, MAX_ITERATIONS + MAX_STEPS_PAST_RUN), 0),
+    PINS_PARAM,
 )
 
 
 @dataclass(frozen=True)
 class Preset:
-    """A learning rate worth showing, and what to watch for (at the lesson's seed and network)."""
+    """A learning rate worth showing, and what it shows on the lesson's network.
+
+    Attributes:
+        name: The button's label.
+        learning_rate: The rate it sets.
+        watch: What the lesson's 3-5-2-1 sigmoid network (seed 0, 10,000 iterations) shows at
+            this rate (tested against that run).
+        shows: Whether a run shows it, from the run's measured facts.
+        why: Said of a run that shows it: what is happening, in the lesson's words.
+    """
 
     name: str
     learning_rate: float
     watch: str
+    shows: Callable[[RunFacts], bool]
+    why: str
 
 
 PRESETS: tuple[Preset, ...] = (
     Preset(
         "Too small",
         0.01,
-        "the error barely falls in 10,000 iterations and the boundary hardly moves: the steps "
-        "are too short to leave the plateau.",
+        "the error barely falls",
+        lambda f: BARELY < f.fall <= 1 and not f.jumped,
+        "the steps are too short to leave the plateau",
     ),
     Preset(
         "Lesson's",
         0.2,
-        "the error rests on a plateau for about 1,000 iterations, then falls a thousandfold as "
-        "the boundary swings into place.",
+        "a plateau, then a thousandfold fall",
+        lambda f: (
+            not f.jumped
+            and f.plateau is not None
+            and f.plateau >= MIN_PLATEAU
+            and f.fall <= THOUSANDFOLD
+            and f.right == f.total
+        ),
+        "after a plateau the error falls a thousandfold as the boundary swings into place",
     ),
     Preset(
         "On the edge",
         5.0,
-        "the error jumps up before it falls: the steps overshoot the valley and bounce "
-        "(oscillation) until they settle.",
+        "the error jumping up before it falls",
+        lambda f: (
+            f.jumped
+            and f.fall <= BARELY
+            and f.learned
+            and f.last_rise is not None
+            and 2 * f.last_rise <= f.iterations
+        ),
+        "the steps overshoot the valley and bounce (oscillation) before they settle",
     ),
     Preset(
         "Too large",
         20.0,
-        "the first steps throw the error up to 4 and it stays there: the neurons saturate, "
-        "their gradients vanish, and training diverges to a network sure of wrong answers.",
+        "the error ending higher than it started, the gradient vanished",
+        lambda f: (
+            f.fall > 1
+            and f.jumped
+            and f.output_saturated
+            and f.gradient_fall <= STALLED
+            and f.sure
+            and not f.learned
+        ),
+        "the steps throw the network into saturation, where the gradients vanish: training "
+        "diverges to a network sure of wrong answers",
     ),
 )
+LESSON_RUN = "the lesson's 3-5-2-1 sigmoid network (seed 0, 10,000 iterations)"
 
 
 def with_value(options: tuple, value) -> tuple:
@@ -83,6 +132,7 @@ def read_url() -> None:
         train_step_from_url=values["step"] or None,
         **{f"train_hidden_{i}": n for i, n in enumerate(hidden)},
     )
+    restore_pins(values["pins"])
 
 
 def reset() -> None:
@@ -109,19 +159,30 @@ def presets_ui() -> None:
         columns[k % 2].button(
             preset.name,
             key=f"train_preset_{k}",
-            help=f"Learning rate {preset.learning_rate:g}: {preset.watch}",
+            help=f"Learning rate {preset.learning_rate:g}. On {LESSON_RUN} it shows "
+            f"{preset.watch}.",
             on_click=use_preset,
             args=(preset,),
             width="stretch",
         )
 
 
-def preset_line(settings: TrainingSettings) -> str | None:
-    """What to watch for, when the learning rate is one of the presets."""
-    for preset in PRESETS:
-        if settings.learning_rate == preset.learning_rate:
-            return f"**{preset.name} learning rate ({preset.learning_rate:g})**: {preset.watch}"
-    return None
+def preset_line(settings: TrainingSettings, result: TrainResult) -> str | None:
+    """What the run on screen did, measured, when the learning rate is one of the presets.
+
+    The note says only what the run's facts hold (``core.mlp.diagnosis``); what the preset
+    shows on the lesson's network is said as that network's, when this run does not show it.
+    """
+    preset = next((p for p in PRESETS if p.learning_rate == settings.learning_rate), None)
+    if preset is None:
+        return None
+    facts = measure(result, *training_set())
+    head = f"**{preset.name} learning rate ({preset.learning_rate:g})**: "
+    if preset.shows(facts):
+        head += f"{preset.why}."
+    else:
+        head += f"on {LESSON_RUN} this rate shows {preset.watch}; this run does not."
+    return " ".join([head, *run_sentences(facts)])
 
 
 def controls_ui() -> TrainingSettings:
@@ -145,7 +206,7 @@ def controls_ui() -> TrainingSettings:
             with_value(ITERATIONS, state.get("iterations", LESSON.iterations)),
             value=LESSON.iterations,
             key="iterations",
-            help="Full-batch gradient-descent steps. The lesson uses 10000.",
+            help="Full-batch gradient-descent steps. The lesson uses 10,000.",
             **bind,
         )
         seed = st.number_input(
@@ -206,8 +267,8 @@ def url_notes_ui(settings: TrainingSettings) -> None:
 
 
 def write(settings: TrainingSettings, step: int | None) -> None:
-    """Keep the URL's hidden layers and step position equal to the page's."""
-    write_url(values_of(settings) | {"step": step or 0}, PARAMS)
+    """Keep the URL's hidden layers, step position and pinned runs equal to the page's."""
+    write_url(values_of(settings) | {"step": step or 0, "pins": pin_link_value()}, PARAMS)
 
 
 def train_with_progress(settings: TrainingSettings) -> TrainResult:
