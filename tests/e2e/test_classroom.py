@@ -17,7 +17,6 @@ pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
-PHONE_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
 LECTURER_ONLY = ["Pause voting", "Close the session", "Reset", "Retrain on the class's labels"]
 
 
@@ -67,7 +66,7 @@ def test_phones_vote_and_the_projector_counts_each_vote(browser, base_url, shots
         assert labels_on_projector(projector) == 0
 
         for i, text in enumerate(["White", "Black", "White"]):
-            context = browser.new_context(viewport=PHONE, user_agent=PHONE_AGENT)
+            context = browser.new_context(viewport=PHONE, user_agent=br.PHONE_AGENT)
             context.set_default_timeout(60_000)
             watch_outside(context, base_url, outside)
             phone = context.new_page()

@@ -12,7 +12,6 @@ from tests.support import flows
 
 pytestmark = pytest.mark.browser
 
-PHONE_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
 # The chart's plot area and the cell it shows, as the page's inputs say.
 TITLE = """k => document.querySelector(`.st-key-${k} .g-gtitle`).textContent"""
 # How far the numbers' box scrolls sideways (itself or the element Streamlit wraps the chart
@@ -98,7 +97,7 @@ def test_the_kernel_slides_when_played(browser, base_url):
 
 
 def test_on_a_phone_the_numbers_scroll_in_their_box_and_the_formulas_fit(browser, base_url, shots):
-    with numbers_view(browser, base_url, 390, 844, PHONE_AGENT) as page:
+    with numbers_view(browser, base_url, 390, 844, br.PHONE_AGENT) as page:
         widths = page.evaluate(SCROLLS)
         assert widths["scroll"] >= 540 - widths["box"] > 0, widths  # the numbers scroll ...
         assert widths["page"] <= widths["screen"], widths  # ... and the page does not

@@ -13,14 +13,6 @@ from tests.support import flows
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {
-    "projector": ({"width": 1920, "height": 1080}, None),
-    "phone": (
-        {"width": 390, "height": 844},
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
-    ),
-}
 # The replay figure is the chart with animation frames; show one of them by name.
 SHOW_FRAME = """(name) => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
@@ -69,9 +61,9 @@ def test_settings_come_from_the_url_even_between_slider_stops(page, base_url):
     assert br.problems(page) == [] and br.messages(page) == []
 
 
-@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("screen", list(br.SCREENS))
 def test_the_replay_plays_in_the_browser_and_steps_by_hand(browser, base_url, shots, screen):
-    viewport, agent = SCREENS[screen]
+    viewport, agent = br.SCREENS[screen]
     context = browser.new_context(viewport=viewport, user_agent=agent)
     context.set_default_timeout(240_000)
     page = context.new_page()

@@ -25,6 +25,14 @@ HOW_TO_ENABLE = (
     "install it with `apt-get install -y chromium` (or set CHROMIUM=/path/to/chromium)"
 )
 VIEWPORT = {"width": 1400, "height": 1000}
+# The two screens every page is looked at on: a projector, and a phone that says it is one.
+PROJECTOR = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+PHONE_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+SCREENS = {"1920": (PROJECTOR, None), "390": (PHONE, PHONE_AGENT)}
 
 APP = '[data-testid="stApp"]'
 EXCEPTION = '[data-testid="stException"]'

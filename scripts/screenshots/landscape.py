@@ -4,7 +4,7 @@ At 1920x1080 and at 390x844 (a phone's User-Agent): open "Train the MLP", the La
 the map; click a point of the map (α and β must follow); pin the four learning-rate presets
 and show their paths on one shared plane; the honesty view; the 3D surface.
 
-Usage: python -m scripts.landscape_screenshots [--out docs/screenshots]
+Usage: python -m scripts.screenshots landscape [--out docs/screenshots]
 """
 
 from __future__ import annotations
@@ -15,15 +15,6 @@ from pathlib import Path
 
 from tests.support import browser as br
 from tests.support.app_server import ROOT, AppServer
-
-PHONE_AGENT = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
-)
-SCREENS = {
-    "1920": ({"width": 1920, "height": 1080}, None),
-    "390": ({"width": 390, "height": 844}, PHONE_AGENT),
-}
 
 
 def show(page, key: str, offset: int = 70) -> None:
@@ -63,7 +54,7 @@ def click_map(page, log=print) -> str:
 
 
 def walk(browser, url: str, width: str, out: Path, log=print) -> list[Path]:
-    viewport, agent = SCREENS[width]
+    viewport, agent = br.SCREENS[width]
     context = browser.new_context(viewport=viewport, user_agent=agent)
     context.set_default_timeout(300_000)
     saved = []
@@ -98,7 +89,7 @@ def walk(browser, url: str, width: str, out: Path, log=print) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--width", choices=list(SCREENS), action="append")
+    parser.add_argument("--width", choices=list(br.SCREENS), action="append")
     args = parser.parse_args(argv)
     if br.chromium_executable() is None:
         print(br.HOW_TO_ENABLE, file=sys.stderr)
@@ -107,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with sync_playwright() as pw, AppServer() as server:
         browser = br.launch(pw)
-        for width in args.width or list(SCREENS):
+        for width in args.width or list(br.SCREENS):
             walk(browser, server.url, width, args.out)
         browser.close()
     return 0

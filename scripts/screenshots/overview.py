@@ -8,8 +8,8 @@ and saved as PNG:
     docs/screenshots/overview_<page>_<width>.png          the README's "at a glance" table
     out/screenshots/overview_<page>_<width>_reload.png    the same view after a reload
 
-    python -m scripts.screenshots            # real VGG16 weights from $VGG16_WEIGHTS or ../shared
-    python -m scripts.screenshots --out DIR  # write the overviews elsewhere
+    python -m scripts.screenshots overview   # real VGG16 weights from $VGG16_WEIGHTS or ../shared
+    python -m scripts.screenshots overview --out DIR  # write the overviews elsewhere
 
 The other pictures in docs/screenshots/ (replay frames, the step view, the colour charts) are
 written by the browser tests (tests/e2e, into $E2E_SHOTS_DIR) and copied by hand. Look at

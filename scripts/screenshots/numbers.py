@@ -6,8 +6,8 @@ first-layer pictures, and saves one view per part:
 
     docs/screenshots/convnumbers_<width>_<part>.png   part: pick, numbers, sweep, field, kernels
 
-    python -m scripts.numbers_screenshots            # needs Chromium and the weights file
-    python -m scripts.numbers_screenshots --out DIR
+    python -m scripts.screenshots numbers            # needs Chromium and the weights file
+    python -m scripts.screenshots numbers --out DIR
 
 Look at every picture before committing it.
 """
@@ -24,8 +24,7 @@ from tests.support.app_server import ROOT, AppServer
 from tests.support.weights import trained_weights
 
 OUT = ROOT / "docs" / "screenshots"
-PHONE_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
-SCREENS = {"1920": (1920, 1080, None), "390": (390, 844, PHONE_AGENT)}
+SCREENS = {"1920": (1920, 1080, None), "390": (390, 844, br.PHONE_AGENT)}
 # What each picture shows: the element scrolled to the top of the screen.
 PARTS = {
     "pick": "By the numbers: one filter on one 3x3 patch",
@@ -80,7 +79,7 @@ def shoot(browser, url: str, out: Path, width: str) -> list[Path]:
     return saved
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
@@ -97,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
                 for path in shoot(browser, server.url, args.out, width):
                     print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
             browser.close()
+    return 0
 
 
 if __name__ == "__main__":

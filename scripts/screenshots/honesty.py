@@ -5,7 +5,7 @@ says what the run did, not what the lesson's network does), "Too large" on the l
 then "Text over a colour" with that untrained run (the warning and its button; on the phone
 opened by the link ``?lr=20``), and the page after the button (the lesson's network).
 
-Usage: python -m scripts.honesty_screenshots [--out docs/screenshots]
+Usage: python -m scripts.screenshots honesty [--out docs/screenshots]
 """
 
 from __future__ import annotations
@@ -15,15 +15,6 @@ from pathlib import Path
 
 from tests.support import browser as br
 from tests.support.app_server import ROOT, AppServer
-
-PHONE_AGENT = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
-)
-SCREENS = {
-    "1920": ({"width": 1920, "height": 1080}, None),
-    "390": ({"width": 390, "height": 844}, PHONE_AGENT),
-}
 
 # The whole alert holding the text, in the middle of the view (Streamlit scrolls its main
 # container, not the window).
@@ -58,21 +49,22 @@ def walk(page, url: str, out: Path, size: str) -> None:
     shot(page, out, f"lesson_again_{size}", "in place of a network that did not learn")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
     with AppServer() as server, sync_playwright() as playwright:
         browser = br.launch(playwright)
-        for size, (viewport, agent) in SCREENS.items():
+        for size, (viewport, agent) in br.SCREENS.items():
             context = browser.new_context(viewport=viewport, user_agent=agent)
             context.set_default_timeout(300_000)
             walk(context.new_page(), server.url, args.out, size)
             context.close()
         browser.close()
+    return 0
 
 
 if __name__ == "__main__":

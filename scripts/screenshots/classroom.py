@@ -5,8 +5,8 @@ pool (their taste: white text below a luminance near WCAG's switch, with some di
 then a real phone (390x844) opens the join link and votes, and the projector (1920x1080) shows
 the lecturer's view, its charts, and, after "Retrain on the class's labels", what changed.
 
-    python -m scripts.classroom_screenshots            # into docs/screenshots/classroom_*.png
-    python -m scripts.classroom_screenshots --out DIR
+    python -m scripts.screenshots classroom            # into docs/screenshots/classroom_*.png
+    python -m scripts.screenshots classroom --out DIR
 
 Look at every picture before committing it.
 """
@@ -30,7 +30,6 @@ from tests.support.app_server import ROOT, AppServer
 OUT = ROOT / "docs" / "screenshots"
 PROJECTOR = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
-PHONE_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
 
 
 def fill(pool: ClassPool, code: str, students: int = 40, each: int = 24) -> None:
@@ -51,7 +50,7 @@ def shoot(base_url: str, code: str, key: str, out: Path) -> None:
 
     with sync_playwright() as pw:
         browser = br.launch(pw)
-        phone = browser.new_context(viewport=PHONE, user_agent=PHONE_AGENT).new_page()
+        phone = browser.new_context(viewport=PHONE, user_agent=br.PHONE_AGENT).new_page()
         br.open_app(phone, base_url, "text_over_colour", f"class={code}", timeout=300)
         phone.get_by_role("button", name="White reads better").click()
         phone.get_by_text("Counted:").wait_for()
