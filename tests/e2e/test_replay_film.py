@@ -33,10 +33,13 @@ PHONE = (
 FIND = """const gd = [...document.querySelectorAll('.js-plotly-plot')]
     .find(g => g._transitionData && g._transitionData._frames.length);"""
 READY = f"() => {{ {FIND} return Boolean(gd); }}"
-# Listen to the film: a timestamp per frame shown, and whether it is still playing.
+# Listen to the film (once per chart; a second call only starts a new record): a timestamp
+# per frame shown, and whether it is still playing.
 LISTEN = f"""() => {{
   {FIND}
   window.film = {{frames: [], playing: false, done: 0}};
+  if (gd.filmListened) return true;
+  gd.filmListened = true;
   gd.on('plotly_animating', () => {{ window.film.playing = true; }});
   gd.on('plotly_animatingframe', e => window.film.frames.push(
       {{t: performance.now(), name: e.name}}));
@@ -70,10 +73,15 @@ BOXES = f"""([half, centres]) => {{
 }}"""
 
 
-def pixels(page, box: dict) -> np.ndarray:
-    """The window's pixels in ``box`` as an (h, w, 3) uint8 array."""
-    png = page.screenshot(clip=box)
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+def window(page) -> np.ndarray:
+    """The window's pixels now, (h, w, 3) uint8, one screenshot."""
+    return np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"))
+
+
+def crop(picture: np.ndarray, box: dict) -> np.ndarray:
+    """The pixels in a box of CSS px (the window's device scale is 1)."""
+    x, y = round(box["x"]), round(box["y"])
+    return picture[y : y + round(box["height"]), x : x + round(box["width"])]
 
 
 def map_shown(picture: np.ndarray) -> float:
@@ -128,15 +136,16 @@ def test_every_frame_shows_its_maps_while_playing_at_the_designed_pace(browser, 
         boxes = page.evaluate(BOXES, [NEURON_HALF, HIDDEN])
         press(page, "Play")
         samples = []
-        while len(samples) < 5:
-            page.wait_for_timeout(700)
+        while len(samples) < 6:  # every 1.3 s: the film's first frames to its last ones
+            page.wait_for_timeout(1300)
+            x = page.evaluate(MARKER_X)
             if not page.evaluate(FILM)["playing"]:
                 break
-            map_picture = pixels(page, boxes["map"])
-            neurons = [neuron_shown(pixels(page, b)) for b in boxes["neurons"]]
-            samples.append((page.evaluate(MARKER_X), map_shown(map_picture), neurons))
+            picture = window(page)  # one screenshot: the map and the neurons at one moment
+            neurons = [neuron_shown(crop(picture, b)) for b in boxes["neurons"]]
+            samples.append((x, map_shown(crop(picture, boxes["map"])), neurons))
             if len(samples) == 3:
-                br.screenshot(page, shots / "replayfilm_playing_projector.png", full_page=False)
+                Image.fromarray(picture).save(shots / "replayfilm_playing_projector.png")
         print("\nduring playback (marker x, map share, neuron shares):")
         for x, share, neurons in samples:
             print(f"  {x:>6}  map {share:.2f}  neurons {' '.join(f'{n:.2f}' for n in neurons)}")
@@ -206,7 +215,7 @@ def test_on_a_phone_play_is_next_to_the_map(browser, base_url, shots):
         press(page, "Play")
         page.wait_for_timeout(1_500)
         assert page.evaluate(FILM)["playing"]
-        assert map_shown(pixels(page, plane)) > 0.3, "the map is blank while playing"
+        assert map_shown(crop(window(page), plane)) > 0.3, "the map is blank while playing"
         br.screenshot(page, shots / "replayfilm_playing_phone.png", full_page=False)
         assert page.errors == []
     finally:
