@@ -34,6 +34,31 @@ def style(fig: go.Figure, title: str | None = None, height: int | None = None) -
     return fig
 
 
+# The chart toolbar (Plotly's modebar: camera, zoom, ..., full screen) shows at the top right
+# when the pointer is on a chart, 28 px tall from 2 px down; on a narrow chart it spans the width.
+TOOLBAR = 34
+
+
+def under_toolbar(fig: go.Figure) -> go.Figure:
+    """Pin a styled figure's title under the toolbar's strip, adding that strip on top.
+
+    Call it last, after the figure's own margins. Returns the figure.
+    """
+    title = fig.layout.title.text
+    if not title:
+        return fig
+    lines = title.count("<br>") + 1
+    # Plotly puts a one-line title's top 5 px above its pad, a longer one's 19 px (measured).
+    pad = TOOLBAR + (19 if lines > 1 else 5)
+    room = TOOLBAR + 23 + 22 * (lines - 1) + 10  # the lines (sub-lines smaller), then a gap
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 100  # Plotly's default
+    pin = {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": pad}}
+    fig.update_layout(title=pin, margin={"t": max(top, room)})
+    if fig.layout.height is not None:
+        fig.update_layout(height=fig.layout.height + max(room - top, 0))
+    return fig
+
+
 def hex_colour(rgb) -> str:
     """An (r, g, b) colour of ints in 0..255 as ``#rrggbb`` (no checks: for known colours)."""
     r, g, b = (int(v) for v in rgb)

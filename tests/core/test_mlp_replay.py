@@ -172,3 +172,22 @@ def test_the_boundary_line_lies_where_the_output_is_one_half(run):
     np.testing.assert_allclose(net.forward(colours)[:, 0], 0.5, atol=0.02)
     first = fig["frames"][0]["data"][0]  # no boundary yet: one empty point keeps the line
     assert first["x"] == [None] and first["y"] == [None]
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+def test_the_controls_read_on_a_projector_and_sit_under_the_map_on_a_phone(run, stacked):
+    plane = Slice()
+    frames = replay_frames(run, X_DOC, Y_DOC, plane, "log")
+    layout = replay_figure(frames, run, X_DOC, Y_DOC, plane, "log", stacked).to_plotly_json()
+    layout = layout["layout"]
+    slider, buttons = layout["sliders"][0], layout["updatemenus"][0]
+    assert slider["font"]["size"] >= 16  # the iteration ticks
+    assert slider["currentvalue"]["font"]["size"] >= 16  # "iteration (101 ...): 1,000"
+    assert buttons["font"]["size"] >= 16
+    map_bottom = layout["yaxis"]["domain"][0]
+    if stacked:  # right under the map, above the network and the error panels
+        assert buttons["y"] == slider["y"] == map_bottom
+        assert layout["yaxis2"]["domain"][1] < map_bottom
+    else:  # under the error curve, the figure's last row
+        assert buttons["y"] == slider["y"] == 0
+    assert buttons["pad"]["t"] < slider["pad"]["t"]  # the scrubber on a row of its own
