@@ -227,6 +227,32 @@ def boundary_trace(frames: ReplayFrames, f: int) -> go.Scatter:
     )
 
 
+HOVER_STEP = 2  # the map's hover reads every other point of the plane
+
+
+def hover_outputs(frames: ReplayFrames, f: int) -> list[float]:
+    """Frame f's output at the hover points, rounded for a light frame."""
+    grid = frames.outputs[f][::HOVER_STEP, ::HOVER_STEP]
+    return [round(float(v), 3) for v in grid.ravel()]
+
+
+def hover_grid(frames: ReplayFrames, plane: Slice) -> go.Scatter:
+    """Invisible points over the map that name the colour and the output under the pointer."""
+    axis = frames.axis[::HOVER_STEP] * 255
+    x, y = np.meshgrid(axis, axis)
+    first, second = (CHANNELS[c] for c in plane.free)
+    return go.Scatter(
+        x=x.ravel().round(1),
+        y=y.ravel().round(1),
+        customdata=hover_outputs(frames, 0),
+        mode="markers",
+        marker={"size": 24, "symbol": "square", "opacity": 0},
+        hovertemplate=f"{first} %{{x:.0f}}, {second} %{{y:.0f}}"
+        "<br>P(white text) = %{customdata:.3f}<extra></extra>",
+        showlegend=False,
+    )
+
+
 def bias_trace(frames: ReplayFrames, positions) -> go.Scatter:
     """Every neuron's bias written under it (frame 0's); the frames change the text."""
     where = bias_positions(positions)
@@ -262,9 +288,10 @@ def bias_labels(frames: ReplayFrames, f: int) -> list[str]:
 
 
 def frame_updates(frames: ReplayFrames, f: int, log_x: bool) -> list[dict]:
-    """Frame f as plain updates of the moving traces: boundary, edges, biases, marker."""
+    """Frame f as plain updates of the moving traces: boundary, hover, edges, biases, marker."""
     x, y = boundary_xy(frames, f)
     updates = [{"type": "scatter", "x": x, "y": y}]
+    updates.append({"type": "scatter", "customdata": hover_outputs(frames, f)})
     updates += edge_updates(frames.weights, f)
     updates.append({"type": "scatter", "text": bias_labels(frames, f)})
     updates.append(
@@ -401,10 +428,11 @@ def replay_figure(
         trace.update(xaxis="x2", yaxis="y2")
     # On each panel the moving traces come first, side by side: a frame redraws only them and
     # puts them back in order, so a still trace between two of them would end up underneath.
-    data = [boundary_trace(frames, 0), training_points(X, y, plane.free), *edges]
-    data += [bias_trace(frames, positions), *static_network(result.layers, positions)]
+    data = [boundary_trace(frames, 0), hover_grid(frames, plane)]
+    data += [training_points(X, y, plane.free), *edges, bias_trace(frames, positions)]
+    data += [*static_network(result.layers, positions)]
     data += [loss_trace(result.losses, log_x), marker_trace(frames, log_x)]
-    moving = [0, *range(2, 3 + len(edges)), len(data) - 1]
+    moving = [0, 1, *range(3, 4 + len(edges)), len(data) - 1]
     fig = replay_layout(go.Figure(data), frames, result, plane, spacing, stacked)
     fig.update_layout(images=map_images(frames, positions, zrange))
     # Frames as plain dicts: validating thousands of small updates would take seconds.

@@ -95,6 +95,13 @@ def decode(uri: str) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB"), dtype=int)
 
 
+def array(value) -> np.ndarray:
+    """A figure's JSON array: a list, or Plotly's typed array {"dtype", "bdata"} in base64."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
+    return np.array(value, dtype=float)
+
+
 def hex_ramp(values, stops):
     """Colours of ``values`` on a piecewise-linear ramp [(value, "#rrggbb"), ...], (..., 3)."""
     at = [v for v, _ in stops]
@@ -191,3 +198,21 @@ def test_the_controls_read_on_a_projector_and_sit_under_the_map_on_a_phone(run, 
     else:  # under the error curve, the figure's last row
         assert buttons["y"] == slider["y"] == 0
     assert buttons["pad"]["t"] < slider["pad"]["t"]  # the scrubber on a row of its own
+
+
+def test_the_map_names_the_frames_output_under_the_pointer(run):
+    plane = Slice(channel=0, value=0.3)
+    frames = replay_frames(run, X_DOC, Y_DOC, plane, "even")
+    fig = json.loads(replay_figure(frames, run, X_DOC, Y_DOC, plane, "even").to_json())
+    grid = fig["data"][1]
+    assert "P(white text)" in grid["hovertemplate"] and grid["marker"]["opacity"] == 0
+    f = 70
+    frame = fig["frames"][f]
+    assert frame["traces"][1] == 1
+    s = int(np.searchsorted(run.snapshot_iterations, int(frame["name"])))
+    net = MLP(run.layers, weights=run.snapshot_weights(s))
+    x, y = array(grid["x"]), array(grid["y"])
+    colours = np.column_stack([np.full(x.size, 0.3), x / 255, y / 255])  # red held, green, blue
+    np.testing.assert_allclose(
+        frame["data"][1]["customdata"], net.forward(colours)[:, 0], atol=6e-4
+    )
