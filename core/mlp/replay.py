@@ -483,7 +483,7 @@ def replay_layout(
     legend = {"orientation": "h", "x": 0, "y": top, "yanchor": "bottom", "font": {"size": 13}}
     fig.update_layout(showlegend=True, legend=legend)
     style(fig, None, height=1650 if stacked else 1000)
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 280 if stacked else 70})
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 310 if stacked else 70})  # toolbar: top right
     fig.update_layout(margin={"b": 60 if stacked else 210})
     return fig
 

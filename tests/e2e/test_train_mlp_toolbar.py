@@ -2,7 +2,7 @@
 
 Plotly's toolbar (camera, zoom, ..., full screen) appears at a chart's top right when the
 pointer is on it; on a narrow chart or a phone it spans the width. Every chart of every tab
-is hovered in turn, and the toolbar's box must not meet any title's or panel header's box.
+is hovered in turn, and the toolbar's box must not meet a title, panel header or legend entry.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ SCREENS = {
 }
 TABS = ("Replay", "Step by step", "Compare runs", "Landscape", "Weights", "Predictions")
 TABS += ("Learning-rate sweep",)
-# Titles (and the replay's panel headers) under the chart's toolbar, as "title text".
+# Titles, panel headers and legend entries under the chart's toolbar, as their text.
 COVERED = """chart => {
   const box = e => e.getBoundingClientRect();
   const toolbars = [...chart.querySelectorAll('.modebar')].map(box).filter(r => r.width > 0);
   if (toolbars.length === 0) return ['no toolbar showed'];
-  return [...chart.querySelectorAll('.g-gtitle text, .annotation-text-g text')].filter(t => {
+  const texts = chart.querySelectorAll('.g-gtitle text, .annotation-text-g text, .legendtext');
+  return [...texts].filter(t => {
     const r = box(t);
     return r.width > 0 && toolbars.some(b => r.left < b.right && b.left < r.right &&
                                              r.top < b.bottom && b.top < r.bottom);
