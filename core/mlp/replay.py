@@ -344,7 +344,11 @@ def frame_images(frames: ReplayFrames, f: int, zrange) -> dict:
 
 
 def slider_and_buttons(
-    frames: ReplayFrames, spacing: str, top: float = 0.0, pads: tuple[int, int] = (50, 100)
+    frames: ReplayFrames,
+    spacing: str,
+    top: float = 0.0,
+    pads: tuple[int, int] = (50, 100),
+    narrow: bool = False,
 ) -> dict:
     """Play / Pause and a scrubber labelled with each frame's iteration.
 
@@ -354,6 +358,7 @@ def slider_and_buttons(
         top: paper y under which the controls sit.
         pads: pixels from ``top`` to the buttons and to the scrubber (a row of its own under
             them: on a narrow screen they would overlap).
+        narrow: a phone's width: the scrubber's label on two lines.
     """
     label = "log-spaced" if spacing == "log" else "evenly spaced"
     # No full redraw per frame: the frames move lines and swap pictures, which Plotly does on
@@ -378,7 +383,7 @@ def slider_and_buttons(
         "yanchor": "top",
         "pad": {"t": pads[1]},
         "currentvalue": {
-            "prefix": f"iteration ({len(steps)} {label} frames): ",
+            "prefix": f"iteration ({len(steps)} {label} frames):{'<br>' if narrow else ' '}",
             "font": {"size": FONT_SIZE + 1},
         },
         "font": {"size": FONT_SIZE - 1},  # the ticks: 16 px, read on a projector
@@ -464,7 +469,7 @@ def iteration_axis(domain, iterations: int, log_x: bool) -> dict:
 
 PANELS = {  # (x domain, y domain) of the map, the network and the error curve
     False: (([0, 0.4], [0.4, 1]), ([0.46, 1], [0.4, 1]), ([0, 1], [0.05, 0.28])),
-    True: (([0, 1], [0.72, 1]), ([0, 1], [0.29, 0.5]), ([0, 1], [0.05, 0.2])),
+    True: (([0, 1], [0.72, 1]), ([0, 1], [0.27, 0.48]), ([0, 1], [0.05, 0.2])),
 }
 # Where Play / Pause and the scrubber go: under the error curve side by side; on a phone right
 # under the map, where a thumb finds them (paper y, then pixels down to buttons and scrubber).
@@ -478,7 +483,9 @@ def replay_layout(
     fig.update_layout(**replay_axes(frames, result, plane, spacing, stacked))
     annotations = replay_headers(result, plane, stacked)
     top, pads = CONTROLS[bool(stacked)]
-    fig.update_layout(annotations=annotations, **slider_and_buttons(frames, spacing, top, pads))
+    fig.update_layout(
+        annotations=annotations, **slider_and_buttons(frames, spacing, top, pads, stacked)
+    )
     top = 1.045 if stacked else 1.06
     legend = {"orientation": "h", "x": 0, "y": top, "yanchor": "bottom", "font": {"size": 13}}
     fig.update_layout(showlegend=True, legend=legend)
