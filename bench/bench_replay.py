@@ -8,12 +8,14 @@ frames, blue held at 128). Measured side by side:
    (medians): the time between frames (Plotly's ``plotly_animatingframe`` events; designed:
    80 ms), the whole film, and the share of the browser's paints during playback in which the
    decision map is on screen. plotly.js is the plotly package's own (``Figure.write_html``'s).
+   Then again with Chromium's CPU slowed down 4x (DevTools' CPU throttling): a slower laptop,
+   or a busy one.
 
 The peer: the figure the tab drew before, the maps as heatmap traces (the decision map and
 each hidden neuron's), the boundary as a contour, a full redraw in every frame. Both figures
 must hold the same frames (their names are compared).
 
-Usage: python -m bench.bench_replay [--quick] [--repeats R] [--no-browser]
+Usage: python -m bench.bench_replay [--quick] [--repeats R] [--no-browser] [--slowdowns 1 4]
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from core.mlp.replay import (
 PLANE = Slice(channel=2, value=128 / 255)
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 VIEWPORT = {"width": 1400, "height": 1100}
+LABELS = {"pictures": "pictures + lines (the tab)", "heatmaps": "heatmaps (peer)"}
 
 
 def picture_film(frames, run, X, y) -> str:
@@ -123,11 +126,17 @@ PLAY = """async (fig) => {
 }"""
 
 
-def play(page, fig: dict) -> dict[str, float]:
+def play(page, fig: dict, slowdown: float) -> dict:
     """One playback: median and 90th percentile ms between frames, film seconds, map share."""
     page.set_content('<div id="film" style="width: 1360px"></div>')
     page.add_script_tag(path=str(PLOTLY_JS))
-    film = page.evaluate(PLAY, fig)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
+    try:
+        film = page.evaluate(PLAY, fig)
+    finally:
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+        cdp.detach()
     stamps = [t for t, _ in film["frames"]]
     gaps = np.diff(stamps)
     return {
@@ -139,7 +148,7 @@ def play(page, fig: dict) -> dict[str, float]:
     }
 
 
-def browser_medians(figures: dict[str, dict], repeats: int) -> dict[str, dict]:
+def browser_medians(figures: dict[str, dict], repeats: int, slowdown: float) -> dict[str, dict]:
     """Median figures of each film, the films taking turns in every repeat."""
     from playwright.sync_api import sync_playwright
 
@@ -152,12 +161,14 @@ def browser_medians(figures: dict[str, dict], repeats: int) -> dict[str, dict]:
         page.set_default_timeout(600_000)
         for _ in range(repeats):
             for name, fig in figures.items():
-                runs[name].append(play(page, fig))
+                runs[name].append(play(page, fig, slowdown))
         chromium.close()
     keys = ("frame_ms", "p90_ms", "film_s", "map_share")
     out = {n: {k: statistics.median(r[k] for r in rs) for k in keys} for n, rs in runs.items()}
     for name, rs in runs.items():
         out[name]["names"] = rs[0]["names"]
+    out["frame_ratio"] = out["heatmaps"]["frame_ms"] / out["pictures"]["frame_ms"]
+    out["film_ratio"] = out["heatmaps"]["film_s"] / out["pictures"]["film_s"]
     return out
 
 
@@ -166,6 +177,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="1,000 iterations, for CI")
     parser.add_argument("--repeats", type=int, default=None, help="3; 1 with --quick")
     parser.add_argument("--no-browser", action="store_true", help="JSON sizes only")
+    parser.add_argument(
+        "--slowdowns",
+        type=float,
+        nargs="+",
+        default=None,
+        help="CPU slowdowns: 1 4; 1 with --quick",
+    )
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 3)
     iterations = 1_000 if args.quick else 10_000
@@ -190,10 +208,8 @@ def main(argv: list[str] | None = None) -> dict:
     }
     result["json_ratio"] = result["json_chars"]["heatmaps"] / result["json_chars"]["pictures"]
     if not args.no_browser:
-        played = browser_medians(figures, repeats)
-        result["browser"] = played
-        result["frame_ratio"] = played["heatmaps"]["frame_ms"] / played["pictures"]["frame_ms"]
-        result["film_ratio"] = played["heatmaps"]["film_s"] / played["pictures"]["film_s"]
+        slowdowns = args.slowdowns or ([1.0] if args.quick else [1.0, 4.0])
+        result["browser"] = {x: browser_medians(figures, repeats, x) for x in slowdowns}
     report(result, iterations, repeats)
     return result
 
@@ -217,20 +233,19 @@ def report(result: dict, iterations: int, repeats: int) -> None:
     if "browser" not in result:
         return
     print(f"played in headless Chromium (plotly.js {plotly_js_version()}), medians of {repeats}")
-    played = result["browser"]
-    for name, label in (
-        ("pictures", "pictures + lines (the tab)"),
-        ("heatmaps", "heatmaps (peer)"),
-    ):
-        p = played[name]
+    for slowdown, played in result["browser"].items():
+        print("CPU as is" if slowdown == 1 else f"CPU slowed down {slowdown:g}x")
+        for name, label in LABELS.items():
+            p = played[name]
+            print(
+                f"  {label:<28} frame {p['frame_ms']:6.1f} ms (p90 {p['p90_ms']:6.1f} ms), "
+                f"film {p['film_s']:5.1f} s, map on screen in {100 * p['map_share']:5.1f}% "
+                "of paints"
+            )
         print(
-            f"  {label:<28} frame {p['frame_ms']:6.1f} ms (p90 {p['p90_ms']:6.1f} ms), "
-            f"film {p['film_s']:5.1f} s, map on screen in {100 * p['map_share']:5.1f}% of paints"
+            f"  designed: {FRAME_MS} ms a frame; the heatmap film's frames take "
+            f"{played['frame_ratio']:.2f}x, its film {played['film_ratio']:.2f}x"
         )
-    print(
-        f"designed: {FRAME_MS} ms a frame; the heatmap film's frames take "
-        f"{result['frame_ratio']:.2f}x, its film {result['film_ratio']:.2f}x"
-    )
 
 
 def plotly_js_version() -> str:
