@@ -12,8 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.filters.numbers import CHANNELS, Box, Cell
-from core.filters.plots import png_data_uri
-from core.plot_style import NEGATIVE, POSITIVE, style
+from core.plot_style import NEGATIVE, POSITIVE, png_data_uri, style
 
 DIVERGING = [[0, NEGATIVE], [0.5, "#f7f7f7"], [1, POSITIVE]]
 OUTLINE = "#e6007e"  # magenta: seen on sky, fur and skin alike

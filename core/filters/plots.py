@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import io
-
 import numpy as np
 import plotly.graph_objects as go
 
 from core.filters.grid import FilterGrid
-from core.plot_style import POSITIVE, style
-
-
-def png_data_uri(image: np.ndarray) -> str:
-    """A uint8 (h, w, 3) picture as a ``data:image/png`` URI (small JSON, sharp pixels)."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(image, np.uint8)).save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+from core.plot_style import POSITIVE, png_data_uri, style
 
 
 def tile_centres(grid: FilterGrid) -> tuple[np.ndarray, np.ndarray]:

@@ -8,25 +8,16 @@ contour is), each band one colour of the scale, a thin light line where two band
 
 from __future__ import annotations
 
-import base64
-import io
-
 import numpy as np
 from PIL import Image
 
 from core.mlp.landscape import Surface
+from core.plot_style import png_data_uri, scale_colours
 
 BANDS = 26
 IMAGE_SIDE = 800  # pixels along the longer side of the picture sent
 SUPERSAMPLE = 2  # drawn this many times larger, then shrunk: smooth band edges
 LINE_MIX = 0.4  # how far the line between two bands goes towards white
-
-
-def scale_colours(scale: list, positions: np.ndarray) -> np.ndarray:
-    """RGB (k, 3) in 0..255 of a Plotly colour scale [[0, "#rrggbb"], ..., [1, ...]]."""
-    stops = np.array([s for s, _ in scale], dtype=np.float64)
-    rgb = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for _, c in scale], dtype=float)
-    return np.stack([np.interp(positions, stops, rgb[:, k]) for k in range(3)], axis=1)
 
 
 def resample(surface: Surface, values: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -77,11 +68,8 @@ def surface_picture(surface: Surface, values: np.ndarray, scale: list) -> dict:
     big = resample(surface, values, width * SUPERSAMPLE, height * SUPERSAMPLE)
     picture = Image.fromarray(band_picture(big, values.min(), values.max(), scale)[::-1])
     picture = picture.resize((width, height), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    picture.save(buffer, format="PNG")
-    source = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
     return {
-        "source": source,
+        "source": png_data_uri(np.asarray(picture)),
         "xref": "x",
         "yref": "y",
         "x": a0,

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.mlp.network import DECISION_THRESHOLD, white_text
-from core.plot_style import BLACK_TEXT, NEGATIVE, POSITIVE, WHITE_TEXT, style
+from core.plot_style import BLACK_TEXT, NEGATIVE, POSITIVE, WHITE_TEXT, style, under_toolbar
 from core.plot_style import hex_colour as to_hex
 
 MAX_POINTS = 2_000  # points per line: enough for the eye, light for the browser
@@ -53,7 +53,7 @@ def loss_figure(losses: np.ndarray, best_iteration: int, log_y: bool = True) -> 
     fig.update_layout(
         legend={"x": 0.98, "xanchor": "right", "y": 0.98, "bgcolor": "rgba(255,255,255,0.8)"}
     )
-    return style(fig, "Error over training", height=420)
+    return under_toolbar(style(fig, "Error over training", height=420))
 
 
 def log_ticks(values: np.ndarray) -> list[float]:
@@ -128,7 +128,7 @@ def weight_heatmap(
     style(fig, f"W{layer}  ({W.shape[0]}×{W.shape[1]})", height=150 + 42 * W.shape[0])
     left = 40 if compact else 60
     fig.update_layout(margin={"l": left, "r": 4 if compact else 10, "t": 50, "b": 50})
-    return fig
+    return under_toolbar(fig)
 
 
 HEATMAP_TEXT = {False: 15, True: 11}  # compact: "-0.52" fits a 9-column matrix on a phone
@@ -161,7 +161,9 @@ def weights_over_time(iterations: np.ndarray, snapshots: Sequence[np.ndarray]) -
                 )
     fig.update_xaxes(title="iteration")
     fig.update_yaxes(title="weight value")
-    return style(fig, "Weights during training<br><sup>dotted: biases</sup>", height=480)
+    return under_toolbar(
+        style(fig, "Weights during training<br><sup>dotted: biases</sup>", height=480)
+    )
 
 
 EDGE_SCALE = 5.0  # |weight| drawn at full width; one fixed scale for every run and frame
@@ -299,7 +301,7 @@ def network_diagram(layers: Sequence[int], weights: Sequence[np.ndarray]) -> go.
     fig.add_traces(edge_legend_traces())
     diagram_frame(fig, layers)
     title = f"The network<br><sup>edge width: |weight|, full at {EDGE_SCALE:g}</sup>"
-    return style(fig, title, height=260 + 75 * max(layers))
+    return under_toolbar(style(fig, title, height=260 + 75 * max(layers)))
 
 
 def output_slice(
@@ -435,7 +437,7 @@ def decision_map(
     fig.update_yaxes(title=f"{CHANNELS[free[1]]} (0-255)", range=AXIS_RANGE)
     fig.update_layout(legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
     title = f"Output, {CHANNELS[channel]} = {value * 255:.0f}<br><sup>circles: white expected</sup>"
-    return style(fig, title, height=640)
+    return under_toolbar(style(fig, title, height=640))
 
 
 def predictions_table(
@@ -530,7 +532,7 @@ def sweep_figure(
     fig.update_yaxes(tickvals=log_ticks(np.concatenate([final_losses, best_losses])))
     fig.update_layout(legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0})
     title = "Learning-rate sweep<br><sup>same start, same iterations</sup>"
-    return style(fig, title, height=480)
+    return under_toolbar(style(fig, title, height=480))
 
 
 COMPARE_COLOURS = ("#2f9e44", "#9c36b5", "#e8590c", "#1098ad", "#c2255c")
@@ -570,7 +572,9 @@ def compare_figure(
         every = np.concatenate([np.asarray(losses) for _, losses, *_ in curves])
         fig.update_yaxes(tickvals=log_ticks(every), exponentformat="power")
     fig.update_layout(legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0})
-    return style(fig, "Error over training<br><sup>this run and the pinned ones</sup>", height=520)
+    return under_toolbar(
+        style(fig, "Error over training<br><sup>this run and the pinned ones</sup>", height=520)
+    )
 
 
 def neuron_map(
@@ -604,4 +608,4 @@ def neuron_map(
     fig.update_xaxes(title=f"{CHANNELS[free[0]]} (0-255)", range=AXIS_RANGE)
     fig.update_yaxes(title=f"{CHANNELS[free[1]]} (0-255)", range=AXIS_RANGE)
     fig.update_layout(legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
-    return style(fig, title, height=600)
+    return under_toolbar(style(fig, title, height=600))

@@ -4,6 +4,10 @@ Three panels move together, frame by frame: the decision map on one RGB plane, t
 (edges coloured and sized by the weights, each hidden neuron drawn as a small map of its own
 output over the same plane), and a marker on the error curve. Every frame is computed here, once;
 the browser plays them (Plotly animation), so a hall of students watching loads no server.
+
+The maps are pictures (``replay_pictures``) and the boundary a line of points (``contour``):
+Plotly keeps both on screen while it plays, where it would take heatmaps and contours off, and
+a frame only swaps pictures and moves lines (no redraw of the whole figure), so it keeps pace.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from core.mlp.network import MLP, TrainResult, frame_indices
+from core.mlp.contour import level_line
+from core.mlp.network import DECISION_THRESHOLD, MLP, TrainResult, frame_indices
 from core.mlp.plots import (
     AXIS_RANGE,
     CHANNELS,
     EDGE_SCALE,
-    boundary_contour,
+    OUTPUT_SCALE,
     edge_colour,
     edge_legend_traces,
     edge_traces,
@@ -29,11 +34,11 @@ from core.mlp.plots import (
     log_ticks,
     neuron_names,
     neuron_trace,
-    output_heatmap,
     thin,
     training_points,
 )
-from core.plot_style import NEGATIVE, POSITIVE, style
+from core.mlp.replay_pictures import grid_extent, map_sources, placed
+from core.plot_style import FONT_SIZE, NEGATIVE, POSITIVE, style
 
 MAP_RESOLUTION = 30  # decision map: points per axis in every frame
 NEURON_RESOLUTION = 14  # the small map of each hidden neuron
@@ -81,25 +86,6 @@ def neuron_range(activation: str, maps: Sequence[np.ndarray]) -> tuple[float, fl
         return -1.0, 1.0, [[0, NEGATIVE], [0.5, "#f7f7f7"], [1, POSITIVE]]
     high = 1.0 if activation == "sigmoid" else max(1e-9, max(float(m.max()) for m in maps))
     return 0.0, high, [[0, "#f7f7f7"], [1, POSITIVE]]
-
-
-def neuron_heatmap(position, z: np.ndarray, zrange: tuple, name: str) -> go.Heatmap:
-    """A hidden neuron's output as a small map centred on its place in the diagram."""
-    x, y = position
-    low, high, scale = zrange
-    side = np.linspace(-1, 1, z.shape[0])
-    return go.Heatmap(
-        x=x + NEURON_HALF[0] * side,
-        y=y + NEURON_HALF[1] * side,
-        z=z,
-        zmin=low,
-        zmax=high,
-        colorscale=scale,
-        showscale=False,
-        xaxis="x2",
-        yaxis="y2",
-        hovertemplate=f"{name}: output %{{z:.3f}}<extra></extra>",
-    )
 
 
 def loss_trace(losses: np.ndarray, log_x: bool) -> go.Scatter:
@@ -211,43 +197,90 @@ def edge_updates(weights: Sequence[np.ndarray], f: int) -> list[dict]:
     return updates
 
 
-def animated(frames: ReplayFrames, plane: Slice, positions, zrange, log_x: bool) -> list:
-    """Frame 0's changing traces: map, boundary, neuron maps, bias labels, error marker."""
-    traces = [
-        output_heatmap(frames.axis, frames.outputs[0], plane.free).update(showscale=False),
-        boundary_contour(frames.axis, frames.outputs[0]),
-    ]
-    for k, layer in enumerate(frames.neurons):
-        for j in range(layer.shape[1]):
-            name = f"a{j + 1} of hidden layer {k + 1}"
-            traces.append(neuron_heatmap(positions[k + 1][j], layer[0, j], zrange, name))
+def boundary_xy(frames: ReplayFrames, f: int) -> tuple[list, list]:
+    """Frame f's decision boundary on the map (0-255), curves split by None (a gap).
+
+    Without a boundary, one empty point: Plotly takes a subplot's points (the training
+    colours) off while it plays when the moving line on it has no point at all.
+    """
+    axis = frames.axis * 255
+    xs, ys = level_line(axis, axis, frames.outputs[f], DECISION_THRESHOLD)
+    if xs.size == 0:
+        return [None], [None]
+    return [_round(v) for v in xs], [_round(v) for v in ys]
+
+
+def _round(value: float) -> float | None:
+    return None if np.isnan(value) else round(float(value), 2)
+
+
+def boundary_trace(frames: ReplayFrames, f: int) -> go.Scatter:
+    """The 0.5 line: a line of points, which Plotly animates (a contour it would drop)."""
+    x, y = boundary_xy(frames, f)
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="lines",
+        line={"width": 3, "color": "#e03131", "dash": "dash"},
+        name=f"boundary {DECISION_THRESHOLD:g}",
+        hoverinfo="skip",
+    )
+
+
+HOVER_STEP = 2  # the map's hover reads every other point of the plane
+
+
+def hover_outputs(frames: ReplayFrames, f: int) -> list[float]:
+    """Frame f's output at the hover points, rounded for a light frame."""
+    grid = frames.outputs[f][::HOVER_STEP, ::HOVER_STEP]
+    return [round(float(v), 3) for v in grid.ravel()]
+
+
+def hover_grid(frames: ReplayFrames, plane: Slice) -> go.Scatter:
+    """Invisible points over the map that name the colour and the output under the pointer."""
+    axis = frames.axis[::HOVER_STEP] * 255
+    x, y = np.meshgrid(axis, axis)
+    first, second = (CHANNELS[c] for c in plane.free)
+    return go.Scatter(
+        x=x.ravel().round(1),
+        y=y.ravel().round(1),
+        customdata=hover_outputs(frames, 0),
+        mode="markers",
+        marker={"size": 24, "symbol": "square", "opacity": 0},
+        hovertemplate=f"{first} %{{x:.0f}}, {second} %{{y:.0f}}"
+        "<br>P(white text) = %{customdata:.3f}<extra></extra>",
+        showlegend=False,
+    )
+
+
+def bias_trace(frames: ReplayFrames, positions) -> go.Scatter:
+    """Every neuron's bias written under it (frame 0's); the frames change the text."""
     where = bias_positions(positions)
-    traces.append(
-        go.Scatter(
-            x=[x for x, _ in where],
-            y=[y for _, y in where],
-            mode="text",
-            text=bias_labels(frames, 0),
-            textfont={"size": 12, "color": "#333"},
-            hoverinfo="skip",
-            showlegend=False,
-            xaxis="x2",
-            yaxis="y2",
-        )
+    return go.Scatter(
+        x=[x for x, _ in where],
+        y=[y for _, y in where],
+        mode="text",
+        text=bias_labels(frames, 0),
+        textfont={"size": 13, "color": "#333"},
+        hoverinfo="skip",
+        showlegend=False,
+        xaxis="x2",
+        yaxis="y2",
     )
-    traces.append(
-        go.Scatter(
-            x=[marker_x(frames.iterations[0], log_x)],
-            y=[frames.errors[0]],
-            mode="markers",
-            marker={"size": 16, "color": NEGATIVE, "line": {"width": 2, "color": "#222"}},
-            name="this frame",
-            hovertemplate="iteration %{x:,}<br>error %{y:.3e}<extra></extra>",
-            xaxis="x3",
-            yaxis="y3",
-        )
+
+
+def marker_trace(frames: ReplayFrames, log_x: bool) -> go.Scatter:
+    """The error of frame 0, on the error curve; the frames move it."""
+    return go.Scatter(
+        x=[marker_x(frames.iterations[0], log_x)],
+        y=[frames.errors[0]],
+        mode="markers",
+        marker={"size": 16, "color": NEGATIVE, "line": {"width": 2, "color": "#222"}},
+        name="this frame",
+        hovertemplate="iteration %{x:,}<br>error %{y:.3e}<extra></extra>",
+        xaxis="x3",
+        yaxis="y3",
     )
-    return traces
 
 
 def bias_labels(frames: ReplayFrames, f: int) -> list[str]:
@@ -255,17 +288,11 @@ def bias_labels(frames: ReplayFrames, f: int) -> list[str]:
 
 
 def frame_updates(frames: ReplayFrames, f: int, log_x: bool) -> list[dict]:
-    """Frame f as plain updates of the moving traces, in the order ``animated`` + edges."""
-    updates = [
-        {"type": "heatmap", "z": frames.outputs[f]},
-        {"type": "contour", "z": frames.outputs[f]},
-    ]
+    """Frame f as plain updates of the moving traces: boundary, hover, edges, biases, marker."""
+    x, y = boundary_xy(frames, f)
+    updates = [{"type": "scatter", "x": x, "y": y}]
+    updates.append({"type": "scatter", "customdata": hover_outputs(frames, f)})
     updates += edge_updates(frames.weights, f)
-    updates += [
-        {"type": "heatmap", "z": layer[f, j]}
-        for layer in frames.neurons
-        for j in range(layer.shape[1])
-    ]
     updates.append({"type": "scatter", "text": bias_labels(frames, f)})
     updates.append(
         {"type": "scatter", "x": [marker_x(frames.iterations[f], log_x)], "y": [frames.errors[f]]}
@@ -274,50 +301,103 @@ def frame_updates(frames: ReplayFrames, f: int, log_x: bool) -> list[dict]:
 
 
 def static_network(layers: Sequence[int], positions) -> list[go.Scatter]:
-    """Circles for the inputs and the outputs (hidden neurons are their maps, named on hover)."""
+    """Circles for the inputs and the outputs; the hidden neurons (their maps) named on hover."""
     names = neuron_names(layers)
     traces = [neuron_trace(positions[0], names[0], None)]
     traces.append(neuron_trace(positions[-1], names[-1], None))
+    hidden = [(k, j) for k in range(1, len(layers) - 1) for j in range(layers[k])]
+    traces.append(
+        go.Scatter(  # invisible squares over the maps, for the hover
+            x=[positions[k][j][0] for k, j in hidden],
+            y=[positions[k][j][1] for k, j in hidden],
+            mode="markers",
+            marker={"size": 40, "symbol": "square", "opacity": 0},
+            hovertext=[
+                f"{names[k][j]}: neuron {j + 1} of hidden layer {k},<br>its output over the plane"
+                for k, j in hidden
+            ],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
     traces += edge_legend_traces()
     for trace in traces:
         trace.update(xaxis="x2", yaxis="y2")
     return traces
 
 
-def slider_and_buttons(frames: ReplayFrames, spacing: str) -> dict:
-    """Play / Pause and a scrubber labelled with each frame's iteration."""
+def map_images(frames: ReplayFrames, positions, zrange) -> list[dict]:
+    """Frame 0's pictures placed: the decision map on its plane, each neuron's map on it."""
+    sources = map_sources(frames.outputs[0], [m[0] for m in frames.neurons], zrange, OUTPUT_SCALE)
+    centre, width = grid_extent(frames.axis * 255)
+    images = [placed(sources[0], "x", (centre, centre), (width, width))]
+    size = (2 * NEURON_HALF[0], 2 * NEURON_HALF[1])
+    hidden = [p for column in positions[1:-1] for p in column]
+    images += [placed(s, "x2", p, size) for s, p in zip(sources[1:], hidden, strict=True)]
+    return images
+
+
+def frame_images(frames: ReplayFrames, f: int, zrange) -> dict:
+    """Frame f's layout: only the pictures' sources change."""
+    sources = map_sources(frames.outputs[f], [m[f] for m in frames.neurons], zrange, OUTPUT_SCALE)
+    return {"images": [{"source": s} for s in sources]}
+
+
+def slider_and_buttons(
+    frames: ReplayFrames,
+    spacing: str,
+    top: float = 0.0,
+    pads: tuple[int, int] = (50, 100),
+    narrow: bool = False,
+) -> dict:
+    """Play / Pause and a scrubber labelled with each frame's iteration.
+
+    Args:
+        frames: anything with the frames' ``iterations``.
+        spacing: "log" or "even", named on the scrubber.
+        top: paper y under which the controls sit.
+        pads: pixels from ``top`` to the buttons and to the scrubber (a row of its own under
+            them: on a narrow screen they would overlap).
+        narrow: a phone's width: the scrubber's label on two lines.
+    """
     label = "log-spaced" if spacing == "log" else "evenly spaced"
+    # No full redraw per frame: the frames move lines and swap pictures, which Plotly does on
+    # its own; a redraw would repaint every trace, slower than a frame.
     still = {
         "mode": "immediate",
-        "frame": {"duration": 0, "redraw": True},
+        "frame": {"duration": 0, "redraw": False},
         "transition": {"duration": 0},
     }
-    play = {"frame": {"duration": FRAME_MS, "redraw": True}, "fromcurrent": True}
+    play = {"frame": {"duration": FRAME_MS, "redraw": False}, "fromcurrent": True}
     play["transition"] = {"duration": 0}
     steps = [
         {"method": "animate", "label": f"{int(i):,}", "args": [[str(int(i))], still]}
         for i in frames.iterations
     ]
-    slider = {  # a row of its own under the buttons: on a narrow screen they would overlap
+    slider = {
         "active": 0,
         "steps": steps,
         "x": 0.0,
         "len": 1.0,
-        "y": 0,
+        "y": top,
         "yanchor": "top",
-        "pad": {"t": 100},
-        "currentvalue": {"prefix": f"iteration ({len(steps)} {label} frames): "},
-        "font": {"size": 12},
+        "pad": {"t": pads[1]},
+        "currentvalue": {
+            "prefix": f"iteration ({len(steps)} {label} frames):{'<br>' if narrow else ' '}",
+            "font": {"size": FONT_SIZE + 1},
+        },
+        "font": {"size": FONT_SIZE - 1},  # the ticks: 16 px, read on a projector
     }
     buttons = {
         "type": "buttons",
         "direction": "left",
         "x": 0.0,
-        "y": 0,
+        "y": top,
         "xanchor": "left",
         "yanchor": "top",
-        "pad": {"t": 50},
+        "pad": {"t": pads[0]},
         "showactive": False,
+        "font": {"size": FONT_SIZE},
         "buttons": [
             {"label": "▶ Play", "method": "animate", "args": [None, play]},
             {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
@@ -348,19 +428,26 @@ def replay_figure(
     positions = layer_positions(result.layers)
     zrange = neuron_range(result.activation, frames.neurons)
     log_x = spacing == "log"
-    first = animated(frames, plane, positions, zrange, log_x)
-    n_maps = len(first) - 4
     edges = edge_traces([W[0] for W in frames.weights], positions)
     for trace in edges:
         trace.update(xaxis="x2", yaxis="y2")
-    data = [*first[:2], training_points(X, y, plane.free), *edges, *first[2 : 2 + n_maps]]
-    data += [*static_network(result.layers, positions), first[-2]]
-    data += [loss_trace(result.losses, log_x), first[-1]]
-    moving = [0, 1, *range(3, 3 + len(edges) + n_maps), len(data) - 3, len(data) - 1]
+    # On each panel the moving traces come first, side by side: a frame redraws only them and
+    # puts them back in order, so a still trace between two of them would end up underneath.
+    data = [boundary_trace(frames, 0), hover_grid(frames, plane)]
+    data += [training_points(X, y, plane.free), *edges, bias_trace(frames, positions)]
+    data += [*static_network(result.layers, positions)]
+    data += [loss_trace(result.losses, log_x), marker_trace(frames, log_x)]
+    moving = [0, 1, *range(3, 4 + len(edges)), len(data) - 1]
     fig = replay_layout(go.Figure(data), frames, result, plane, spacing, stacked)
+    fig.update_layout(images=map_images(frames, positions, zrange))
     # Frames as plain dicts: validating thousands of small updates would take seconds.
     frame_list = [
-        {"name": str(int(i)), "traces": moving, "data": frame_updates(frames, f, log_x)}
+        {
+            "name": str(int(i)),
+            "traces": moving,
+            "data": frame_updates(frames, f, log_x),
+            "layout": frame_images(frames, f, zrange),
+        }
         for f, i in enumerate(frames.iterations)
     ]
     return go.Figure(fig.to_dict() | {"frames": frame_list}, _validate=False)
@@ -382,8 +469,11 @@ def iteration_axis(domain, iterations: int, log_x: bool) -> dict:
 
 PANELS = {  # (x domain, y domain) of the map, the network and the error curve
     False: (([0, 0.4], [0.4, 1]), ([0.46, 1], [0.4, 1]), ([0, 1], [0.05, 0.28])),
-    True: (([0, 1], [0.68, 1]), ([0, 1], [0.31, 0.56]), ([0, 1], [0.05, 0.21])),
+    True: (([0, 1], [0.72, 1]), ([0, 1], [0.27, 0.48]), ([0, 1], [0.05, 0.2])),
 }
+# Where Play / Pause and the scrubber go: under the error curve side by side; on a phone right
+# under the map, where a thumb finds them (paper y, then pixels down to buttons and scrubber).
+CONTROLS = {False: (0.0, (50, 100)), True: (PANELS[True][0][1][0], (75, 125))}
 
 
 def replay_layout(
@@ -392,12 +482,16 @@ def replay_layout(
     """Axes, titles, headers and controls of the replay; returns the figure."""
     fig.update_layout(**replay_axes(frames, result, plane, spacing, stacked))
     annotations = replay_headers(result, plane, stacked)
-    fig.update_layout(annotations=annotations, **slider_and_buttons(frames, spacing))
+    top, pads = CONTROLS[bool(stacked)]
+    fig.update_layout(
+        annotations=annotations, **slider_and_buttons(frames, spacing, top, pads, stacked)
+    )
     top = 1.045 if stacked else 1.06
     legend = {"orientation": "h", "x": 0, "y": top, "yanchor": "bottom", "font": {"size": 13}}
     fig.update_layout(showlegend=True, legend=legend)
     style(fig, None, height=1650 if stacked else 1000)
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 280 if stacked else 70, "b": 210})
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 310 if stacked else 70})  # toolbar: top right
+    fig.update_layout(margin={"b": 60 if stacked else 210})
     return fig
 
 
@@ -408,9 +502,10 @@ def replay_axes(
     (map_x, map_y), (net_x, net_y), (loss_x, loss_y) = PANELS[bool(stacked)]
     free = plane.free
     tallest = max(result.layers)
+    on_map = {"range": AXIS_RANGE, "showgrid": False, "zeroline": False, "ticks": "outside"}
     return {
-        "xaxis": {"domain": map_x, "range": AXIS_RANGE, "title": f"{CHANNELS[free[0]]} (0-255)"},
-        "yaxis": {"domain": map_y, "range": AXIS_RANGE, "title": f"{CHANNELS[free[1]]} (0-255)"},
+        "xaxis": {"domain": map_x, "title": f"{CHANNELS[free[0]]} (0-255)", **on_map},
+        "yaxis": {"domain": map_y, "title": f"{CHANNELS[free[1]]} (0-255)", **on_map},
         "xaxis2": {
             "domain": net_x,
             "anchor": "y2",

@@ -1,9 +1,14 @@
 """The replay figure: its frames hold the run's own numbers, computed independently here."""
 
+import base64
+import io
+import json
+
 import numpy as np
 import pytest
+from PIL import Image
 
-from core.mlp import log_frames, train
+from core.mlp import MLP, log_frames, train
 from core.mlp.data import training_set
 from core.mlp.plots import EDGE_SCALE, edge_width
 from core.mlp.replay import (
@@ -81,3 +86,133 @@ def test_edge_widths_use_one_fixed_scale():
 def test_a_bad_plane_is_refused(channel, value, message):
     with pytest.raises(ValueError, match=message):
         Slice(channel, value)
+
+
+def decode(uri: str) -> np.ndarray:
+    """A PNG data URI's pixels, (h, w, 3) integers."""
+    head, data = uri.split(",", 1)
+    assert head == "data:image/png;base64"
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB"), dtype=int)
+
+
+def array(value) -> np.ndarray:
+    """A figure's JSON array: a list, or Plotly's typed array {"dtype", "bdata"} in base64."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
+    return np.array(value, dtype=float)
+
+
+def hex_ramp(values, stops):
+    """Colours of ``values`` on a piecewise-linear ramp [(value, "#rrggbb"), ...], (..., 3)."""
+    at = [v for v, _ in stops]
+    channels = [[int(c[k : k + 2], 16) for _, c in stops] for k in (1, 3, 5)]
+    return np.stack([np.interp(values, at, ch) for ch in channels], axis=-1)
+
+
+def plane_colours(channel, value, size):
+    """The plane by hand: ``channel`` held, the other two along x then y, y growing per row."""
+    free = [c for c in range(3) if c != channel]
+    u, v = np.meshgrid(np.linspace(0, 1, size), np.linspace(0, 1, size))
+    colours = np.empty((size * size, 3))
+    colours[:, channel], colours[:, free[0]], colours[:, free[1]] = value, u.ravel(), v.ravel()
+    return colours
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_every_frame_carries_pictures_of_the_networks_own_outputs(activation):
+    run = train(X_DOC, Y_DOC, iterations=1_000, seed=2, activation=activation, learning_rate=0.5)
+    plane = Slice(channel=1, value=0.6)
+    frames = replay_frames(run, X_DOC, Y_DOC, plane, "log")
+    fig = json.loads(replay_figure(frames, run, X_DOC, Y_DOC, plane, "log").to_json())
+    # No heatmap or contour: Plotly takes them off the plot while the film plays.
+    assert {trace["type"] for trace in fig["data"]} == {"scatter"}
+    placed = fig["layout"]["images"]
+    assert len(placed) == 1 + 5 + 2  # the decision map, then each hidden neuron's map
+    # The map's pixel centres are the plane's grid points, 0 to 255 on both axes.
+    step = placed[0]["sizex"] / MAP_RESOLUTION
+    assert placed[0]["x"] + step / 2 == pytest.approx(0)
+    assert placed[0]["x"] + placed[0]["sizex"] - step / 2 == pytest.approx(255)
+    assert placed[0]["y"] - step / 2 == pytest.approx(255)  # top edge: the highest row
+    hidden_low, hidden_high = (0.0, 1.0) if activation == "sigmoid" else (-1.0, 1.0)
+    hidden_stops = (
+        [(0.0, "#f7f7f7"), (1.0, "#1f77b4")]
+        if activation == "sigmoid"
+        else [(-1.0, "#ff7f0e"), (0.0, "#f7f7f7"), (1.0, "#1f77b4")]
+    )
+    sources_seen = []
+    for f in (0, 25, 60, len(frames.iterations) - 1):
+        frame = fig["frames"][f]
+        sources = [image["source"] for image in frame["layout"]["images"]]
+        assert len(sources) == len(placed)
+        s = int(np.searchsorted(run.snapshot_iterations, int(frame["name"])))
+        net = MLP(run.layers, activation=activation, weights=run.snapshot_weights(s))
+        pictures = [decode(source) for source in sources]
+        # The decision map: black (0) to white (1) through #9a9a9a, the highest row on top.
+        size = pictures[0].shape[0]
+        _, A = net.forward_pass(plane_colours(1, 0.6, size))
+        output = A[-1][0].reshape(size, size)[::-1]
+        expected = hex_ramp(output, [(0, "#111111"), (0.5, "#9a9a9a"), (1, "#ffffff")])
+        assert np.abs(pictures[0] - expected).max() <= 1  # rounding only
+        # Each hidden neuron: its own output over the same plane.
+        size = pictures[1].shape[0]
+        _, A = net.forward_pass(plane_colours(1, 0.6, size))
+        maps = [a.reshape(size, size)[::-1] for layer in A[:-1] for a in layer]
+        for picture, z in zip(pictures[1:], maps, strict=True):
+            expected = hex_ramp(np.clip(z, hidden_low, hidden_high), hidden_stops)
+            assert np.abs(picture - expected).max() <= 1
+        sources_seen.append(sources)
+    assert sources_seen[0] != sources_seen[-1]  # the frames swap the pictures
+
+
+def test_the_boundary_line_lies_where_the_output_is_one_half(run):
+    plane = Slice(channel=2, value=0.5)
+    frames = replay_frames(run, X_DOC, Y_DOC, plane, "log")
+    fig = replay_figure(frames, run, X_DOC, Y_DOC, plane, "log").to_plotly_json()
+    last = fig["frames"][-1]
+    boundary = last["data"][0]
+    xs = np.array([np.nan if v is None else v for v in boundary["x"]], dtype=float)
+    ys = np.array([np.nan if v is None else v for v in boundary["y"]], dtype=float)
+    keep = ~np.isnan(xs)
+    assert keep.sum() > 10
+    colours = np.column_stack([xs[keep] / 255, ys[keep] / 255, np.full(keep.sum(), 0.5)])
+    net = MLP(run.layers, weights=run.weights)
+    np.testing.assert_allclose(net.forward(colours)[:, 0], 0.5, atol=0.02)
+    first = fig["frames"][0]["data"][0]  # no boundary yet: one empty point keeps the line
+    assert first["x"] == [None] and first["y"] == [None]
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+def test_the_controls_read_on_a_projector_and_sit_under_the_map_on_a_phone(run, stacked):
+    plane = Slice()
+    frames = replay_frames(run, X_DOC, Y_DOC, plane, "log")
+    layout = replay_figure(frames, run, X_DOC, Y_DOC, plane, "log", stacked).to_plotly_json()
+    layout = layout["layout"]
+    slider, buttons = layout["sliders"][0], layout["updatemenus"][0]
+    assert slider["font"]["size"] >= 16  # the iteration ticks
+    assert slider["currentvalue"]["font"]["size"] >= 16  # "iteration (101 ...): 1,000"
+    assert buttons["font"]["size"] >= 16
+    map_bottom = layout["yaxis"]["domain"][0]
+    if stacked:  # right under the map, above the network and the error panels
+        assert buttons["y"] == slider["y"] == map_bottom
+        assert layout["yaxis2"]["domain"][1] < map_bottom
+    else:  # under the error curve, the figure's last row
+        assert buttons["y"] == slider["y"] == 0
+    assert buttons["pad"]["t"] < slider["pad"]["t"]  # the scrubber on a row of its own
+
+
+def test_the_map_names_the_frames_output_under_the_pointer(run):
+    plane = Slice(channel=0, value=0.3)
+    frames = replay_frames(run, X_DOC, Y_DOC, plane, "even")
+    fig = json.loads(replay_figure(frames, run, X_DOC, Y_DOC, plane, "even").to_json())
+    grid = fig["data"][1]
+    assert "P(white text)" in grid["hovertemplate"] and grid["marker"]["opacity"] == 0
+    f = 70
+    frame = fig["frames"][f]
+    assert frame["traces"][1] == 1
+    s = int(np.searchsorted(run.snapshot_iterations, int(frame["name"])))
+    net = MLP(run.layers, weights=run.snapshot_weights(s))
+    x, y = array(grid["x"]), array(grid["y"])
+    colours = np.column_stack([np.full(x.size, 0.3), x / 255, y / 255])  # red held, green, blue
+    np.testing.assert_allclose(
+        frame["data"][1]["customdata"], net.forward(colours)[:, 0], atol=6e-4
+    )

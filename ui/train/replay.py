@@ -33,6 +33,28 @@ class PreparedFigure(go.Figure):
 
 SPACINGS = {"log": "Log-spaced (most change is early)", "even": "Evenly spaced"}
 
+# Plotly's Play / Pause buttons and scrubber start an animation whose promise Plotly rejects,
+# with no reason, when the next press interrupts it, and they never catch it: the browser then
+# reports an "undefined" page error. This catches exactly those: a rejection with no reason
+# within moments of a press on a Plotly button or scrubber (checked with plotly.js 3 in
+# Streamlit 1.67 and plotly.js 4.1; tests/e2e/test_replay_film.py fails without it).
+CATCH_INTERRUPTED_ANIMATIONS = """<script>
+(() => {
+  if (window.replayCatchesInterruptions) return;
+  window.replayCatchesInterruptions = true;
+  let pressed = -Infinity;
+  const note = e => {
+    const on = e.target.closest && e.target.closest('.updatemenu-container, .slider-container');
+    if (on && (e.type === 'pointerdown' || e.buttons)) pressed = performance.now();
+  };
+  document.addEventListener('pointerdown', note, true);
+  document.addEventListener('pointermove', note, true);
+  window.addEventListener('unhandledrejection', e => {
+    if (e.reason === undefined && performance.now() - pressed < 2000) e.preventDefault();
+  });
+})();
+</script>"""
+
 
 def plane_ui(prefix: str) -> Slice:
     """Which RGB plane the maps show: one channel held at a value."""
@@ -73,6 +95,7 @@ def replay_ui(result: TrainResult, settings: TrainingSettings) -> None:
         "browser."
     )
     st.plotly_chart(figure, key="train_replay", theme=None, config={"scrollZoom": False})
+    st.html(CATCH_INTERRUPTED_ANIMATIONS, unsafe_allow_javascript=True)
     neuron_ui(result, plane, spacing)
 
 

@@ -131,6 +131,20 @@ def step_ui(result: TrainResult, settings: TrainingSettings) -> Stepper:
     return stepper
 
 
+# A weight matrix needs no zoom: its toolbar keeps the download and full screen only, so that on
+# a narrow column it stays one row high, over no title.
+MATRIX_TOOLBAR = {
+    "modeBarButtonsToRemove": [
+        "zoom2d",
+        "pan2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "resetScale2d",
+    ]
+}
+
+
 def heatmaps_ui(weights: list[np.ndarray], key: str) -> None:
     """The weight matrices side by side (one under another on a phone), one colour scale."""
     limit = max(float(np.abs(W).max()) for W in weights) or 1.0
@@ -138,7 +152,7 @@ def heatmaps_ui(weights: list[np.ndarray], key: str) -> None:
     for k, (column, W) in enumerate(zip(columns, weights, strict=True)):
         with column:
             figure = mlp_plots.weight_heatmap(W, k + 1, limit, compact=on_a_phone())
-            st.plotly_chart(figure, key=f"{key}{k + 1}", theme=None)
+            st.plotly_chart(figure, key=f"{key}{k + 1}", theme=None, config=MATRIX_TOOLBAR)
 
 
 def numbers_ui(stepper: Stepper, net: MLP) -> None:
