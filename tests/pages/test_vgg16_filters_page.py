@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -43,7 +44,7 @@ def strength(f: int) -> float:
     return 0.5 + ((f * 37) % 101) / 10
 
 
-def fake_render(model, settings: GridSettings, on_progress=None) -> FilterGrid:
+def fake_render(model, settings: GridSettings, on_progress=None, on_step=None) -> FilterGrid:
     """What render_grid returns, with the fake network's answers and no TensorFlow."""
     chosen = settings.filter_indices(CONV_LAYERS[settings.layer])
     if chosen is None:
@@ -81,7 +82,7 @@ def renders(tmp_path, monkeypatch) -> list[GridSettings]:
     filters_jobs.clear()
     calls: list[GridSettings] = []
 
-    def recording(model, settings, on_progress=None):
+    def recording(model, settings, on_progress=None, on_step=None):
         calls.append(settings)
         return fake_render(model, settings, on_progress)
 
@@ -93,6 +94,30 @@ def open_page(query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     at.query_params.update(query or {})
     return at.run()
+
+
+def settle(at: AppTest, timeout: float = TIMEOUT) -> AppTest:
+    """Rerun the page until no render is under way, as its progress fragment does each second
+    (a comparison starts its next grid when the one before it is done)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        while filters_jobs.under_way():
+            assert time.monotonic() < deadline, "renders still under way"
+            time.sleep(0.05)
+        at.run()
+        if not filters_jobs.under_way():
+            return at
+
+
+def press(at: AppTest, key: str = "filters_render") -> AppTest:
+    """Press a button and wait for what it started."""
+    at.button(key=key).click().run()
+    return settle(at)
+
+
+def grid_area(at: AppTest):
+    """The column with the Render button and the grid (the comparisons are in tabs below)."""
+    return next(c for c in at.columns if any(b.key == "filters_render" for b in c.button))
 
 
 def shown_filters(element) -> list[list[int]]:
