@@ -92,7 +92,13 @@ class SlowRenders:
 
 
 @pytest.fixture
-def slow(renders, monkeypatch) -> SlowRenders:
+def faked(request) -> list:
+    """The renders the page asked for (faked), with empty caches and no shipped grids."""
+    return request.getfixturevalue("renders")
+
+
+@pytest.fixture
+def slow(faked, monkeypatch) -> SlowRenders:
     fake = SlowRenders()
     monkeypatch.setattr(filters_jobs, "render_grid", fake)
     yield fake
@@ -109,25 +115,25 @@ def slot_free_within(seconds: float) -> float | None:
     return None
 
 
-def test_the_issue_link_starts_nothing_and_names_the_ceiling(renders):
+def test_the_issue_link_starts_nothing_and_names_the_ceiling(faked):
     at = open_page(ISSUE_LINK)
     time.sleep(0.5)  # a render started in the background would have called the fake by now
-    assert not at.exception and renders == []
+    assert not at.exception and faked == []
     said = " ".join(w.value for w in at.warning)
     assert "131,072 image-steps" in said and "at most 6,000" in said, said
     assert "fewer steps" in said and "smaller image size" in said
     assert at.button(key="filters_render").disabled
 
 
-def test_a_link_shows_what_to_press_and_renders_only_when_pressed(renders):
+def test_a_link_shows_what_to_press_and_renders_only_when_pressed(faked):
     at = open_page(SMALL)
     time.sleep(0.5)
-    assert not at.exception and renders == []
+    assert not at.exception and faked == []
     assert shown_filters(at) == []
     assert any("**Render grid**" in t for t in texts(at))
     at.button(key="filters_render").click().run()
     settle(at)
-    assert len(renders) == 1 and len(shown_filters(grid_area(at))[0]) == 4
+    assert len(faked) == 1 and len(shown_filters(grid_area(at))[0]) == 4
 
 
 def test_the_page_stays_usable_while_a_grid_renders(slow):
@@ -184,7 +190,7 @@ def test_sessions_asking_for_the_same_grid_share_one_render(slow):
     assert slow.started == ["block1_conv1"] and len(shown_filters(grid_area(second))[0]) == 4
 
 
-def test_after_a_layer_change_no_other_layers_grid_is_shown(renders):
+def test_after_a_layer_change_no_other_layers_grid_is_shown(faked):
     at = open_page(SMALL)
     at.button(key="filters_render").click().run()
     settle(at)
@@ -208,7 +214,7 @@ def shipped_file(tmp_path) -> tuple[str, str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("same", [True, False], ids=["same weights", "other weights"])
 def test_a_local_copy_of_the_shipped_weights_serves_the_shipped_grids(
-    renders, tmp_path, monkeypatch, same
+    faked, tmp_path, monkeypatch, same
 ):
     path, wid = shipped_file(tmp_path)
     grid = write_shipped(tmp_path / "shipped", default_settings("block1_conv1"))
@@ -221,7 +227,7 @@ def test_a_local_copy_of_the_shipped_weights_serves_the_shipped_grids(
     at = open_page()
     assert not at.exception and at.radio(key="filters_weights").value == "local"
     time.sleep(0.5)
-    assert renders == []
+    assert faked == []
     area = grid_area(at)
     if same:
         assert shown_filters(area) == [grid.filter_indices.tolist()]
@@ -240,7 +246,7 @@ OFFLINE = (
 
 
 @pytest.fixture
-def offline(renders, monkeypatch):
+def offline(faked, monkeypatch):
     real = vgg.load_vgg16
 
     def load(weights, seed=0):
@@ -282,7 +288,7 @@ def test_offline_the_picture_tab_says_it_uses_the_untrained_network(offline):
     assert "block1_conv1 · untrained (random weights): the 1 most active" in titles
 
 
-def test_the_compare_layers_grids_sit_side_by_side(renders):
+def test_the_compare_layers_grids_sit_side_by_side(faked):
     at = open_page({**UNTRAINED, "n": "2", "M": "8"})
     at.button(key="filters_layers_button").click().run()
     settle(at)
