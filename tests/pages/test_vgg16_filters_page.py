@@ -105,7 +105,7 @@ def settle(at: AppTest, timeout: float = TIMEOUT) -> AppTest:
             assert time.monotonic() < deadline, "renders still under way"
             time.sleep(0.05)
         at.run()
-        if not filters_jobs.under_way():
+        if not filters_jobs.under_way() and not at.get("progress"):
             return at
 
 
