@@ -235,7 +235,7 @@ def test_a_local_copy_of_the_shipped_weights_serves_the_shipped_grids(
         assert any("copy.weights.h5 holds the same weight values" in c.value for c in area.caption)
     else:
         assert shown_filters(area) == []
-        assert any("press **Render grid**" in m.value for m in area.markdown)
+        assert any("Press **Render grid**" in m.value for m in area.markdown)
 
 
 OFFLINE = (
