@@ -111,11 +111,13 @@ def one_at_a_time(waiting: Callable[[], None] | None = None):
     ``waiting()`` is called while it must queue, every quarter second: say so there, and raise
     from it to give up the wait (a page's progress bar raises once its session has gone).
     """
-    while not HEAVY_WORK.acquire(timeout=0 if waiting is None else QUEUE_POLL_S):
+    if not HEAVY_WORK.acquire(blocking=False):
         if waiting is None:
             HEAVY_WORK.acquire()
-            break
-        waiting()
+        else:
+            waiting()
+            while not HEAVY_WORK.acquire(timeout=QUEUE_POLL_S):
+                waiting()
     try:
         yield
     finally:
