@@ -296,3 +296,25 @@ def test_the_compare_layers_grids_sit_side_by_side(faked):
     assert [len(f) for f in shown_filters(tab)] == [4] * 5
     row = [c for c in tab.columns if len(shown_filters(c)) == 1]
     assert len(row) == 5, "the five grids are not in five columns of one row"
+
+
+def test_a_queued_render_nobody_waits_for_never_starts(slow, monkeypatch):
+    monkeypatch.setattr(filters_jobs, "HEARTBEAT_S", 0.5)
+    with filters_jobs.one_at_a_time():  # someone else's render holds the slot
+        at = open_page(SMALL)
+        at.button(key="filters_render").click().run(timeout=20)
+        [job] = filters_jobs.under_way()
+        assert job.queued
+        assert job.done.wait(10), "the queued render still waits for the slot"
+    assert slow.started == [] and job.stopped == "nobody was watching it any more"
+
+
+def test_a_wait_for_the_slot_ends_when_waiting_raises():
+    with filters_jobs.one_at_a_time():
+
+        def gone():
+            raise filters_jobs.GivenUpError
+
+        with pytest.raises(filters_jobs.GivenUpError), filters_jobs.one_at_a_time(gone):
+            pytest.fail("the slot was taken twice")
+    assert slot_free_within(0.1) is not None
