@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.app import ensure_app_navigation
+from ui.filters import jobs
 from ui.filters.controls import notes_ui, read_url, settings_ui, write
 from ui.filters.grids import Source, grid_area, layers_tab, methods_tab, trained_tab
 from ui.filters.pictures import pictures_tab_for
@@ -75,6 +76,7 @@ def main() -> None:
     with tabs[3]:
         pictures_tab_for(source.network, controls.settings)  # loads the network only if used
     network_caption(source, caption)
+    jobs.still_here(jobs.visitor())  # a long run (the picture tab) is no sign of leaving
 
 
 main()

@@ -286,11 +286,13 @@ def under_way() -> list[RenderJob]:
         return [job for job in _JOBS.values() if job.live]
 
 
-def own(visitor: str) -> RenderJob | None:
-    """The visitor's own request, while it is live."""
+def still_here(visitor: str) -> None:
+    """Refresh the heartbeat of every render ``visitor`` waits for (at the end of a long run
+    of its page: its progress fragment cannot tick meanwhile)."""
     with _LOCK:
-        job = _VISITORS.get(visitor)
-        return job if job is not None and job.live else None
+        for job in _JOBS.values():
+            if visitor in job.waiters:
+                job.beat(visitor)
 
 
 def release(visitor: str, why: str, keep: str = "") -> None:
