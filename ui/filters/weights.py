@@ -33,7 +33,7 @@ DOWNLOAD_HELP = (
 
 OFFLINE = (
     "This server could not download the ImageNet weights (58 MB): it seems to have no internet "
-    "connection. The grids and pictures below come from the untrained network instead."
+    "connection."
 )
 
 
