@@ -285,7 +285,7 @@ def grid_details(shown: Shown) -> None:
     f = int(grid.filter_indices[tile])
     c1, c2 = st.columns(2)
     c1.plotly_chart(
-        tile_figure(grid.tiles[tile], f"{grid.layer}, filter {f} ({shown.label})"),
+        tile_figure(grid.tiles[tile], f"{grid.layer}, filter {f}"),
         key="filters_tile_big",
     )
     c2.plotly_chart(loss_curve_figure(grid.loss_history[tile], f), key="filters_tile_curve")
