@@ -225,7 +225,7 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
             st.caption(note)
         st.caption(f"All 13 layers' maps in one forward pass: {seconds:.2f} s ({label}).")
     indices, means = maps_section(model, wkey, label, picture, digest, maps, layer, n, scale)
-    numbers_ui(model, wkey, picture.pixels, digest, maps)
+    numbers_ui(model, wkey, picture.pixels, digest, maps, label)
     dream_ui(model, label, picture.pixels, digest, layer, indices, means)
     network_section(picture, digest, wkey, label, maps, per_layer, scale)
 
