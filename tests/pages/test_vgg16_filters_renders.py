@@ -318,3 +318,21 @@ def test_a_wait_for_the_slot_ends_when_waiting_raises():
         with pytest.raises(filters_jobs.GivenUpError), filters_jobs.one_at_a_time(gone):
             pytest.fail("the slot was taken twice")
     assert slot_free_within(0.1) is not None
+
+
+def test_offline_a_comparison_never_sets_an_untrained_grid_beside_an_imagenet_one(
+    offline, faked, tmp_path
+):
+    write_shipped(tmp_path / "shipped", default_settings("block1_conv2"))  # no Fourier grid
+    at = open_page({"layer": "block1_conv2"})
+    at.button(key="filters_methods_button").click().run()
+    settle(at)
+    methods = at.tabs[0]
+    assert len(shown_filters(methods)) == 1  # the shipped ImageNet grid, alone
+    said = " ".join(i.value for i in methods.info)
+    assert "untrained (random weights) network, not from ImageNet" in said, said
+    at.button(key="filters_trained_button").click().run()
+    settle(at)
+    assert not shown_filters(at.tabs[2])
+    assert any("did not load" in i.value for i in at.tabs[2].info)
+    assert faked == []

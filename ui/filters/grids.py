@@ -302,15 +302,29 @@ def _asked(name: str, settings: GridSettings, label: str, instant: bool) -> bool
     return False
 
 
-def comparison(source: Source, settings: GridSettings, name: str, asked: GridSettings, busy):
+def comparison(
+    source: Source,
+    settings: GridSettings,
+    name: str,
+    asked: GridSettings,
+    busy: list[bool],
+    beside: Shown | None = None,
+):
     """One grid of a comparison: drawn, under way, or waiting for the one before it.
 
     ``busy`` is a one-item list: whether an earlier grid of this comparison is under way (one
-    render per visitor, so the next starts when it is done). Returns the grid or None.
+    render per visitor, so the next starts when it is done). ``beside``: the grid it is compared
+    with, whose network it must share. Returns the grid or None.
     """
     shown = lookup(source, settings)
     if shown is not None:
         return shown
+    if beside is not None and network_label(source.network()) not in beside.label:
+        st.info(
+            f"Not drawn: it would come from the {network_label(source.network())} network, "
+            f"not from {beside.label} like the grid beside it (see the top of the page)."
+        )
+        return None
     if busy[0]:
         st.caption("Drawn when the grid before it is done.")
         return None
@@ -343,7 +357,7 @@ def methods_tab(source: Source, controls: Controls) -> None:
         return
     second = first.with_filters(shown.grid.filter_indices, "fourier")
     with cols[1]:
-        other = comparison(source, second, "filters_methods", first, busy)
+        other = comparison(source, second, "filters_methods", first, busy, shown)
         if other is not None:
             title = f"{second.layer} · {METHODS['fourier'].label} · {other.label}"
             draw_grid(other, title, "methods")
@@ -383,6 +397,9 @@ def trained_tab(source: Source, controls: Controls) -> None:
         return
     settings = controls.settings
     if not _asked("filters_trained", settings, "Render trained vs untrained", False):
+        return
+    if source.network().error:
+        st.info("The trained weights did not load (see the top of the page): nothing to compare.")
         return
     busy = [False]
     cols = st.columns(2)
