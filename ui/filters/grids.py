@@ -179,12 +179,8 @@ def progress(key: str, title: str, me: str) -> None:
     job.beat(me)  # this page still waits for it
     st.progress(*jobs.progress_text(job, title))
     picture = jobs.partial(job)
-    if picture is not None:
-        st.image(
-            picture,
-            caption="Filling in as batches finish ...",
-            width=min(480, 128 * job.settings.n),
-        )
+    if picture is not None:  # at most 480 px, and never wider than a phone's column
+        st.image(picture, caption="Filling in as batches finish ...", width="content")
 
 
 def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> None:

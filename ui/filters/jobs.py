@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
+from PIL import Image
 from streamlit.logger import get_logger
 
 import core.filters.shipped as shipped_grids
@@ -378,13 +379,17 @@ def progress_text(job: RenderJob, title: str) -> tuple[float, str]:
     return fraction, f"{title} · {p.stage}: {p.done:,}/{p.total:,} image-steps · {left}"
 
 
-def partial(job: RenderJob) -> np.ndarray | None:
-    """The tiles finished so far, best first, as a grid (None before the first batch)."""
+def partial(job: RenderJob, side: int = 480) -> np.ndarray | None:
+    """The tiles finished so far, best first, as a grid at most ``side`` px wide (None before
+    the first batch)."""
     p, settings = job.progress, job.settings
     if p is None or p.stage != "ascent" or p.finished is None:
         return None
     order = np.argsort(-p.finished.losses)[: settings.n**2]
-    return stitch(p.finished.images[order], settings.n, settings.margin)
+    grid = stitch(p.finished.images[order], settings.n, settings.margin)
+    if grid.shape[0] <= side:
+        return grid
+    return np.asarray(Image.fromarray(grid).resize((side, side), Image.Resampling.BOX))
 
 
 def clear() -> None:
