@@ -360,6 +360,7 @@ def _work(job: RenderJob, visualizer: Visualizer) -> None:
     finally:
         with _LOCK:
             job.finished_at = time.monotonic()
+            job.progress = None  # its pictures so far: only the grid is kept until collected
         job.done.set()
         return_freed_memory()  # a render's buffers are gone: give their pages back
 
