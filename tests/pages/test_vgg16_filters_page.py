@@ -218,7 +218,13 @@ def test_compare_layers_caps_the_pages_m_per_layer_so_no_tile_is_black(renders):
     assert not [w for w in at.warning if "black" in w.value]
 
 
-def test_comparisons_show_the_same_filters_in_the_same_order(renders):
+def test_comparisons_show_the_same_filters_in_the_same_order(renders, monkeypatch, request):
+    real = vgg.load_vgg16  # ImageNet's stand-in (no download here): another seed's weights
+    monkeypatch.setattr(
+        vgg, "load_vgg16", lambda w, seed=0: real(None, 1) if w == "imagenet" else real(w, seed)
+    )
+    filters_weights.clear_loaded()
+    request.addfinalizer(filters_weights.clear_loaded)  # the stand-in never outlives the test
     at = open_page({"weights": "imagenet"})
     press(at, "filters_methods_button")
     press(at, "filters_trained_button")
