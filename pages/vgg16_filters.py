@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.filters.settings import GridSettings
 from ui.app import ensure_app_navigation
-from ui.filters.controls import Controls, notes_ui, read_url, settings_ui, write
-from ui.filters.grids import (
-    Source,
-    draw_grid,
-    fetch,
-    grid_details,
-    layers_tab,
-    methods_tab,
-    trained_tab,
-)
+from ui.filters import jobs
+from ui.filters.controls import notes_ui, read_url, settings_ui, write
+from ui.filters.grids import Source, grid_area, layers_tab, methods_tab, trained_tab
 from ui.filters.pictures import pictures_tab_for
 from ui.filters.weights import default_choice, weights_ui
 
@@ -41,32 +33,16 @@ def formulas() -> None:
     )
 
 
-def requested_grid(source: Source, controls: Controls) -> GridSettings | None:
-    """The grid to draw: the one asked for with "Render grid", the first visit's, or any the
-    app ships (those cost nothing, so they follow the controls at once)."""
-    settings, problem = controls.settings, controls.problem()
-    if problem:
-        st.error(problem)
-    else:
-        pressed = st.button("Render grid", type="primary", key="filters_render")
-        first_visit = "filters_requested" not in st.session_state
-        if pressed or first_visit or source.instant(settings):
-            st.session_state["filters_requested"] = settings
-    requested = st.session_state.get("filters_requested")
-    if requested is not None and requested != settings and not problem:
-        st.caption("The controls changed: press **Render grid** to draw them.")
-    return None if requested is None or requested.problem() else requested
-
-
-def grid_tab(source: Source, requested: GridSettings | None) -> None:
-    if requested is None:
-        return
-    shown = fetch(source, requested, requested.layer)
-    if shown is None:
-        return
-    draw_grid(shown, f"{requested.layer} · {shown.label}", "main", clickable=True)
-    if len(shown.grid.filter_indices):
-        grid_details(shown)
+def network_caption(source: Source, place) -> None:
+    """One line under the title: the network that makes this page's pictures."""
+    network = source.loaded()
+    if source.weights.kind == "untrained" or (network is not None and network.error):
+        why = "" if source.weights.kind == "untrained" else ": the chosen weights did not load"
+        place.caption(
+            f":orange[Untrained network (random weights){why}. Not what ImageNet taught it.]"
+        )
+    elif source.weights.kind != "none":
+        place.caption(f"Network: VGG16 with the {source.weights.label} weights.")
 
 
 def main() -> None:
@@ -74,36 +50,33 @@ def main() -> None:
     default_weights = default_choice()
     read_url(default_weights)
     weights = weights_ui()
-    source = Source(weights)
-    if weights.kind == "untrained":
-        st.caption(":orange[Untrained network: random weights, not what ImageNet taught it.]")
-    elif weights.kind != "none":
-        st.caption(f"Weights: {weights.label}")
-    notes = st.container()  # above the columns: what the link asked for and did not get
+    caption = st.empty()
+    messages = st.container()  # above the columns: the link's unused values, weights errors
+    source = Source(weights, messages)
     left, right = st.columns([2, 3], gap="large")  # stacked on a phone
     with left:
         formulas()
         controls = settings_ui()
         choice = st.session_state["filters_weights"]
         write(controls, choice, default_weights)
-        requested = requested_grid(source, controls)
-    with notes:
+    with messages:
         notes_ui(controls, choice)
     with right:
-        names = ["Grid", "Methods side by side", "Compare layers", "Trained vs untrained"]
-        tabs = st.tabs([*names, "Your picture"])
-    with tabs[0]:
-        grid_tab(source, requested)
-    with tabs[4]:
-        pictures_tab_for(source.network, controls.settings)  # loads the network only if used
-    if controls.problem():
-        return
-    with tabs[1]:
-        methods_tab(source, controls)
-    with tabs[2]:
-        layers_tab(source, controls)
+        grid_area(source, controls)  # the Render button on top: above the fold
+    # Below, the whole width: a render under way never blocks them.
+    names = ["Methods side by side", "Compare layers", "Trained vs untrained", "Your picture"]
+    tabs = st.tabs(names)
+    if not controls.problem():
+        with tabs[0]:
+            methods_tab(source, controls)
+        with tabs[1]:
+            layers_tab(source, controls)
+        with tabs[2]:
+            trained_tab(source, controls)
     with tabs[3]:
-        trained_tab(source, controls)
+        pictures_tab_for(source.network, controls.settings)  # loads the network only if used
+    network_caption(source, caption)
+    jobs.still_here(jobs.visitor())  # a long run (the picture tab) is no sign of leaving
 
 
 main()

@@ -183,6 +183,22 @@ def complete_training(result: RunResult, query: str) -> list[str]:
     return problems
 
 
+async def until_drawn(session: Session, grid: Grid, shown: RunResult, timeout: float) -> RunResult:
+    """Wait for a grid rendering in the background, as a browser does: the page's progress
+    fragment reruns on its timer and runs the whole page again once the grid is done."""
+    deadline = time.perf_counter() + timeout
+    ticks = dict(shown.auto_reruns)
+    while complete_grid(shown, grid) and ticks and time.perf_counter() < deadline:
+        fragment, interval = next(iter(ticks.items()))
+        await asyncio.sleep(interval)
+        tick = await session.run(FILTERS, fragment_id=fragment, is_auto_rerun=True)
+        if tick.status not in ("ok", "fragment ok"):
+            return tick
+        if tick.status == "ok":  # the render ended: the whole page ran again
+            shown, ticks = tick, dict(tick.auto_reruns)
+    return shown
+
+
 async def grid_session(base_url: str, grid: Grid, query: str, timeout: float) -> dict:
     """Open the filters page, render `grid`, then open the training page with `query`."""
     start = time.perf_counter()
@@ -193,7 +209,9 @@ async def grid_session(base_url: str, grid: Grid, query: str, timeout: float) ->
         for label, value in grid.widgets(CONV_LAYERS[grid.layer]).items():
             session.set(first, label, value)
         session.set(first, "Render grid")
-        shown = await session.run(FILTERS, timeout=timeout)
+        shown = await until_drawn(
+            session, grid, await session.run(FILTERS, timeout=timeout), timeout
+        )
         problems += [f"grid: {p}" for p in complete_grid(shown, grid)]
         trained = await session.run(TRAIN, query=query, timeout=timeout)
         problems += [f"training: {p}" for p in complete_training(trained, query)]

@@ -173,6 +173,9 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+# Called after every step of every batch, with no arguments; raising from it stops the work
+# within one step (the page gives up a render nobody waits for any more).
+StepCallback = Callable[[], None]
 
 
 def initial_image(filter_index: int, size: int, seed: int) -> np.ndarray:
@@ -283,11 +286,13 @@ def advance(
     first_step: int,
     steps: int,
     on_batch: BatchCallback | None = None,
+    on_step: StepCallback | None = None,
 ) -> tuple[State, np.ndarray]:
     """Run ``steps`` more steps (numbered from ``first_step``) on every filter, batch by batch.
 
     Every batch has the same shape (the last one is padded by repeating rows), so the compiled
-    step never traces again.
+    step never traces again. ``on_batch`` is called after each batch, ``on_step`` after each
+    step (an exception raised there stops the run).
 
     Returns:
         The new state and the (k, steps) losses at the start of each step.
@@ -302,6 +307,8 @@ def advance(
         for t in range(steps):
             losses, batch = method.step(batch, f, first_step + t)
             history[rows, t] = losses[: len(rows)]
+            if on_step is not None:
+                on_step()
         for key, value in batch.items():
             new[key][rows] = value[: len(rows)]
         if on_batch is not None:
@@ -397,6 +404,7 @@ def visualize_filters(
     batch_size: int | None = None,
     on_progress: ProgressCallback | None = None,
     compute_dtype: str | None = None,
+    on_step: StepCallback | None = None,
 ) -> FilterImages:
     """Picture what each filter responds to by gradient ascent from its own starting image.
 
@@ -415,6 +423,7 @@ def visualize_filters(
         on_progress: Called with a ``Progress`` after every batch.
         compute_dtype: ``"float32"`` or ``"bfloat16"`` for the network's arithmetic; None
             uses the visualizer's.
+        on_step: Called after every step of every batch; raise from it to stop.
 
     Returns:
         ``FilterImages`` with k = len(filter_indices) pictures, losses and loss curves.
@@ -433,7 +442,13 @@ def visualize_filters(
     )
     tracker = _Tracker(len(indices) * steps, on_progress)
     state, history = advance(
-        runner, runner.start(indices), indices, 0, steps, tracker.callback("ascent", indices, True)
+        runner,
+        runner.start(indices),
+        indices,
+        0,
+        steps,
+        tracker.callback("ascent", indices, True),
+        on_step,
     )
     return FilterImages(
         runner.pictures(state), history[:, -1], indices, history, (history > 0).all(axis=1)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.filters.ascent import ProgressCallback, visualize_filters
+from core.filters.ascent import ProgressCallback, StepCallback, visualize_filters
 from core.filters.grid import FilterGrid
 from core.filters.model import import_keras
 from core.filters.settings import GridSettings, default_settings
@@ -278,6 +278,7 @@ def render_filter_pictures(
     weights_key: str,
     directory: Path | None = None,
     on_progress: ProgressCallback | None = None,
+    on_step: StepCallback | None = None,
 ) -> dict[int, np.ndarray]:
     """Render filters' pictures by the document's ascent, in one batch, and store each.
 
@@ -288,6 +289,7 @@ def render_filter_pictures(
         weights_key: ``store.weights_id`` of the model.
         directory: Where to store each as a one-filter grid; None stores nothing.
         on_progress: Called after every batch.
+        on_step: Called after every step; raise from it to stop.
 
     Returns:
         Filter index to its (size, size, 3) uint8 picture.
@@ -307,6 +309,7 @@ def render_filter_pictures(
         seed=s.seed,
         method=s.method,
         on_progress=on_progress,
+        on_step=on_step,
     )
     for k, f in enumerate(indices):
         if directory is not None:

@@ -17,13 +17,14 @@ from core.filters.ascent import (
     AscentMethod,
     Progress,
     ProgressCallback,
+    StepCallback,
     _Tracker,
     advance,
     check_indices,
     make_ascent,
     visualize_filters,
 )
-from core.filters.model import filter_count
+from core.filters.model import CONV_LAYERS, filter_count
 from core.filters.settings import GridSettings
 from core.filters.visualizer import Visualizer, as_visualizer
 
@@ -134,6 +135,7 @@ def filter_grid(
     batch_size: int | None = None,
     on_progress: ProgressCallback | None = None,
     compute_dtype: str | None = None,
+    on_step: StepCallback | None = None,
 ) -> FilterGrid:
     """The document's grid: the n*n best filters of the first ``candidates`` of a layer.
 
@@ -148,6 +150,7 @@ def filter_grid(
         screen, keep: Screen candidates with a short run first; its survivors (2*n*n).
         batch_size, on_progress: Filters per batch (None: sized to memory); called after each.
         compute_dtype: "float32", "bfloat16" or None (the visualizer's).
+        on_step: Called after every step of every batch; raise from it to stop the render.
 
     Returns:
         A ``FilterGrid``; fewer than n*n tiles (the rest black) when too few filters respond.
@@ -179,10 +182,10 @@ def filter_grid(
     chosen = s.filter_indices(count)
     if chosen is not None:
         indices = check_indices(chosen, count, s.layer)
-        return _chosen_grid(visualizer, indices, meta, on_progress)
+        return _chosen_grid(visualizer, indices, meta, on_progress, on_step)
     keep = keep or 2 * s.n * s.n
     stages = _stages(s.candidates, keep, s.steps, screen)
-    ranked = rank_candidates(runner, s.candidates, stages, on_progress)
+    ranked = rank_candidates(runner, s.candidates, stages, on_progress, on_step)
     meta.update(candidates=s.candidates, screen=bool(screen), keep=keep)
     return _best_of(ranked, runner, meta)
 
@@ -192,6 +195,7 @@ def _chosen_grid(
     indices: np.ndarray,
     meta: dict,
     on_progress: ProgressCallback | None,
+    on_step: StepCallback | None = None,
 ) -> FilterGrid:
     """The grid of exactly ``indices``, in that order (no ranking, nothing dropped)."""
     res = visualize_filters(
@@ -206,6 +210,7 @@ def _chosen_grid(
         batch_size=meta["batch_size"],
         on_progress=on_progress,
         compute_dtype=meta["compute_dtype"],
+        on_step=on_step,
     )
     return FilterGrid(
         image=stitch(res.images, meta["n"], meta["margin"]),
@@ -245,11 +250,44 @@ def planned_image_steps(stages: Sequence[tuple[str, int, int]], live: int) -> in
     return total
 
 
+def planned_cost(settings: GridSettings, screen: bool = True, keep: int | None = None) -> int:
+    """The most work a grid can take, in image-steps of a 128 px image: the image-steps
+    planned if no filter were dead, times (size / 128)^2 (a step's cost grows with the pixels).
+
+    The same plan ``filter_grid`` follows (screening, survivors ``keep`` = 2·n² by default);
+    explicit or sampled filters cost their count times the steps.
+
+    Args:
+        settings: The grid (its layer must be one of VGG16's).
+
+    Returns:
+        Image-steps at 128 px, rounded up.
+    """
+    count = CONV_LAYERS.get(settings.layer)
+    if count is None:
+        raise ValueError(f"unknown layer {settings.layer!r}")
+    chosen = settings.filter_indices(count)
+    if chosen is not None:
+        image_steps = len(chosen) * settings.steps
+    else:
+        stages = _stages(settings.candidates, keep or 2 * settings.n**2, settings.steps, screen)
+        image_steps = planned_image_steps(stages, settings.candidates)
+    return pixel_cost(image_steps, settings.size)
+
+
+def pixel_cost(image_steps: int, size: int) -> int:
+    """``image_steps`` of ``size`` px images in image-steps of a 128 px image (rounded up)."""
+    if image_steps < 0 or size < 1:
+        raise ValueError(f"expected image_steps >= 0 and size >= 1, got {image_steps}, {size}")
+    return -(-image_steps * size * size // (128 * 128))
+
+
 def rank_candidates(
     runner: AscentMethod,
     candidates: int,
     stages: list[tuple[str, int, int]],
     on_progress: ProgressCallback | None = None,
+    on_step: StepCallback | None = None,
 ) -> Ranked:
     """Run the filters 0..candidates-1 through ``stages``; after each, drop the dead filters
     (the document's rule: a loss <= 0 has a zero gradient) and keep the stage's best.
@@ -266,6 +304,7 @@ def rank_candidates(
             history.shape[1],
             stage_steps,
             tracker.callback(stage, indices, last),
+            on_step,
         )
         history = np.concatenate([history, more], axis=1)
         image_steps += len(indices) * stage_steps

@@ -8,5 +8,5 @@ headless Chromium at 1920x1080 (a projector) and 390x844 (a phone), into docs/sc
     python -m scripts.screenshots landscape --out DIR
 
 Sets: overview (every page from a shared link, then reloaded: the README's "at a glance"
-table), landscape, numbers, classroom, honesty. Look at every picture before committing it.
+table), landscape, numbers, classroom, honesty, renders. Look at every picture before committing it.
 """

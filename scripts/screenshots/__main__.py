@@ -8,7 +8,7 @@ import sys
 
 from tests.support import browser as br
 
-SETS = ("overview", "landscape", "numbers", "classroom", "honesty")
+SETS = ("overview", "landscape", "numbers", "classroom", "honesty", "renders")
 
 
 def main(argv: list[str] | None = None) -> int:

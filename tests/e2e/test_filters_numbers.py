@@ -61,7 +61,8 @@ def click_at(page, chart_key: str, fx: float, fy: float) -> tuple[int, int]:
     chart = page.locator(f".st-key-{chart_key} .js-plotly-plot")
     page.wait_for_function(f"() => document.querySelectorAll('.st-key-{chart_key}').length === 1")
     chart.scroll_into_view_if_needed()
-    area = chart.locator(".nsewdrag").first.bounding_box()
+    # The picture itself: at the page's width the square sits in the middle of a wider chart.
+    area = chart.locator("image").first.bounding_box()
     page.mouse.click(area["x"] + fx * area["width"], area["y"] + fy * area["height"])
     for _ in range(120):  # the rerun starts a moment after the click
         page.wait_for_timeout(500)

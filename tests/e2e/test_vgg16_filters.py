@@ -16,6 +16,7 @@ def test_render_small_untrained_grid(page, base_url, shots):
     flows.choose(page, flows.UNTRAINED)
     assert br.problems(page) == []
     assert "Untrained network" in br.main_text(page)
+    flows.render_grid(page, None, layer="block1_conv1", n=2, candidates=4, steps=2, weights=None)
     before = flows.picture(page, flows.grid_chart(page))
 
     flows.render_grid(page, None, layer="block2_conv1", n=2, candidates=4, steps=5, weights=None)
@@ -36,6 +37,7 @@ def test_the_grid_fits_the_screen(browser, base_url, width, height):
     page = context.new_page()
     try:
         br.open_app(page, base_url, flows.FILTERS_PATH, SMALL, 300)
+        flows.press_render(page, 300)
         assert br.problems(page) == []
         chart = flows.grid_chart(page)
         chart.scroll_into_view_if_needed()

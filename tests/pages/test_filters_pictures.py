@@ -92,7 +92,9 @@ def test_sample_photo_maps_are_the_most_active_filters(app):
     captions = " ".join(c.value for c in app.caption)
     assert "All 13 layers' maps in one forward pass" in captions
     assert "centre square of the 400x266 picture" in captions
-    assert "block1_conv1: the 4 most active filters · maps 224x224" in markdown_text(app)
+    assert "block1_conv1 · tiny network: the 4 most active filters · maps 224x224" in markdown_text(
+        app
+    )
     labels = pair_captions(app)
     shown = [int(t.split(" ·")[0].lstrip("#")) for t in labels]
     data = (ROOT / "assets" / "samples" / "chelsea.jpg").read_bytes()
@@ -125,7 +127,9 @@ def test_drawing_the_missing_filters_fills_the_pairs_and_stores_them(app, tmp_pa
 
 def test_layer_size_and_scale_controls(app):
     app.selectbox(key="test_layer").set_value("block5_conv3").run()
-    assert "block5_conv3: the 4 most active filters · maps 14x14" in markdown_text(app)
+    assert "block5_conv3 · tiny network: the 4 most active filters · maps 14x14" in markdown_text(
+        app
+    )
     app.select_slider(key="filters_pic_size").set_value(96).run()
     assert "maps 6x6" in markdown_text(app)
     assert "What VGG16 sees: 96x96 px" in [c for image in app.image for c in image.captions]
@@ -207,7 +211,9 @@ def test_the_filters_page_runs_the_picture_tab_only_when_switched_on(tmp_path, m
     assert not pair_captions(at)  # off by default: it costs nothing
     at.toggle(key="filters_pic_on").set_value(True).run()
     assert not at.exception and not at.error
-    assert "block1_conv1: the 4 most active filters · maps 224x224" in markdown_text(at)
+    assert "block1_conv1 · untrained (random weights): the 4 most active filters" in markdown_text(
+        at
+    )
     # The Grid tab drew a 2x2 grid of 32 px tiles, not the store's 128 px default: none found.
     assert [t.endswith("not drawn yet") for t in pair_captions(at)] == [True] * 4
 
@@ -235,3 +241,46 @@ def test_pairs_and_strips_are_laid_out_like_the_grids():
     assert row.shape == (8, 4 * 8 + 3 * MARGIN, 3) and row[:, -8:].max() == 0
     stacked = network_canvas([row, row])
     assert stacked.shape[0] == 2 * 8 + 34 and stacked[10, 0, 0] == 255
+
+
+def test_the_camera_asks_the_browser_for_720p(app):
+    app.radio(key="filters_pic_source").set_value("Camera").run()
+    assert app.camera_input(key="filters_pic_camera").proto.resolution_height == 720
+
+
+def test_a_refused_upload_leaves_the_uploader_and_says_so_once(app):
+    app.radio(key="filters_pic_source").set_value("Upload").run()
+    app.file_uploader(key="filters_pic_upload").upload("half.jpg", truncated_jpeg()).run()
+    assert not app.exception
+    [said] = [e.value for e in app.error]
+    assert "half.jpg was not used" in said and "truncated or damaged" in said
+    # The uploader is empty again: a new file (even one the widget itself refuses, over
+    # 20 MB) is never shown beside the old one, nor under the old one's message.
+    [uploader] = [u for u in app.get("file_uploader") if u.key.startswith("filters_pic_upload")]
+    assert uploader.key != "filters_pic_upload" and uploader.value is None
+    uploader.upload("good.png", png(Image.new("RGB", (64, 64), (200, 40, 40)))).run()
+    assert not app.exception and not app.error
+    assert any("good.png" in c.value for c in app.caption)
+    assert len(pair_captions(app)) == 4
+
+
+@pytest.mark.parametrize("button", ["filters_pic_draw", "filters_dream_run"])
+def test_drawing_and_dreaming_stop_at_the_ceiling_with_a_message(app, monkeypatch, button):
+    monkeypatch.setenv("FILTERS_MAX_IMAGE_STEPS", "10")
+    app.button(key=button).click().run()
+    assert not app.exception
+    said = " ".join(w.value for w in app.warning)
+    assert "at most 10 on this server" in said, said
+    assert sum("not drawn yet" in t for t in pair_captions(app)) == 4  # nothing drawn
+    assert not [b for b in app.get("download_button") if "dream" in b.label]
+
+
+def test_the_tab_names_its_network_on_every_picture(app):
+    captions = " ".join(c.value for c in app.caption)
+    assert "tiny network · mean activation, strongest first" in captions
+    assert "block1_conv1 · tiny network: the 4 most active filters" in markdown_text(app)
+    app.select_slider(key="filters_pic_size").set_value(64)
+    app.slider(key="filters_dream_steps").set_value(2).run()
+    app.button(key="filters_dream_run").click().run()
+    dreamt = [c for image in app.image for c in image.captions if c.startswith("After")]
+    assert dreamt and dreamt[0].endswith("· tiny network"), dreamt

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -43,7 +44,7 @@ def strength(f: int) -> float:
     return 0.5 + ((f * 37) % 101) / 10
 
 
-def fake_render(model, settings: GridSettings, on_progress=None) -> FilterGrid:
+def fake_render(model, settings: GridSettings, on_progress=None, on_step=None) -> FilterGrid:
     """What render_grid returns, with the fake network's answers and no TensorFlow."""
     chosen = settings.filter_indices(CONV_LAYERS[settings.layer])
     if chosen is None:
@@ -81,7 +82,7 @@ def renders(tmp_path, monkeypatch) -> list[GridSettings]:
     filters_jobs.clear()
     calls: list[GridSettings] = []
 
-    def recording(model, settings, on_progress=None):
+    def recording(model, settings, on_progress=None, on_step=None):
         calls.append(settings)
         return fake_render(model, settings, on_progress)
 
@@ -93,6 +94,30 @@ def open_page(query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     at.query_params.update(query or {})
     return at.run()
+
+
+def settle(at: AppTest, timeout: float = TIMEOUT) -> AppTest:
+    """Rerun the page until no render is under way, as its progress fragment does each second
+    (a comparison starts its next grid when the one before it is done)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        while filters_jobs.under_way():
+            assert time.monotonic() < deadline, "renders still under way"
+            time.sleep(0.05)
+        at.run()
+        if not filters_jobs.under_way() and not at.get("progress"):
+            return at
+
+
+def press(at: AppTest, key: str = "filters_render") -> AppTest:
+    """Press a button and wait for what it started."""
+    at.button(key=key).click().run()
+    return settle(at)
+
+
+def grid_area(at: AppTest):
+    """The column with the Render button and the grid (the comparisons are in tabs below)."""
+    return next(c for c in at.columns if any(b.key == "filters_render" for b in c.button))
 
 
 def shown_filters(element) -> list[list[int]]:
@@ -116,12 +141,13 @@ def no_problems(at: AppTest) -> None:
 UNTRAINED = {"weights": "untrained"}
 
 
-def test_first_visit_renders_and_draws_the_default_grid_for_real(tmp_path, monkeypatch):
+def test_render_grid_draws_the_grid_for_real(tmp_path, monkeypatch):
     monkeypatch.setenv("FILTER_GRID_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("FILTER_GRID_DIR", str(tmp_path / "grids"))
     monkeypatch.delenv(vgg.WEIGHTS_ENV, raising=False)
     filters_jobs.clear()
     at = open_page({**UNTRAINED, "n": "2", "M": "6", "steps": "2", "size": "32"})
+    press(at)
     no_problems(at)
     [filters] = shown_filters(at)
     assert len(filters) == 4 and set(filters) <= set(range(6))
@@ -152,14 +178,14 @@ def test_shipped_imagenet_grids_show_before_any_model_is_loaded(renders, tmp_pat
 
     at = open_page()  # ImageNet is the default choice
     no_problems(at)
-    assert shown_filters(at.tabs[0]) == [first.filter_indices.tolist()]
+    assert shown_filters(grid_area(at)) == [first.filter_indices.tolist()]
     assert any("Pre-rendered with the ImageNet weights" in c.value for c in at.caption)
-    methods = shown_filters(at.tabs[1])  # instant too: both grids ship
+    methods = shown_filters(at.tabs[0])  # instant too: both grids ship
     assert methods == [first.filter_indices.tolist()] * 2
 
     at.selectbox(key="layer").set_value("block3_conv3").run()  # no Render press
     no_problems(at)
-    assert len(shown_filters(at.tabs[0])[0]) == 16
+    assert len(shown_filters(grid_area(at))[0]) == 16
     assert at.button(key="filters_methods_button")  # no Fourier grid ships for it: asks first
     assert address(at, link_params("imagenet")) == {"layer": "block3_conv3"}
     assert loads == [] and renders == []
@@ -174,57 +200,65 @@ def test_imagenet_offline_explains_the_ways_forward_and_still_draws(renders, mon
     real = vgg.load_vgg16
     monkeypatch.setattr(vgg, "load_vgg16", offline)
     filters_weights.clear_loaded()
-    at = open_page({"n": "2"})  # not shipped: a render is needed
+    at = press(open_page({"n": "2"}))  # not shipped: a render is needed
     assert not at.exception
     assert any("could not download the ImageNet weights" in e.value for e in at.error)
     assert any("Three ways forward" in i.value for i in at.info)
     assert any("untrained" in w.value for w in at.warning)
-    assert len(shown_filters(at.tabs[0])[0]) == 4 and len(renders) == 1
+    assert len(shown_filters(grid_area(at))[0]) == 4 and len(renders) == 1
 
 
 def test_compare_layers_caps_the_pages_m_per_layer_so_no_tile_is_black(renders):
     at = open_page(UNTRAINED)  # block1_conv1: 64 filters, M stays 200
-    at.button(key="filters_layers_button").click().run()
+    press(at, "filters_layers_button")
     no_problems(at)
     asked = {s.layer: s.candidates for s in renders if s.layer in DOCUMENT_LAYERS}
     assert asked == {layer: min(200, CONV_LAYERS[layer]) for layer in DOCUMENT_LAYERS}
-    assert [len(f) for f in shown_filters(at.tabs[2])] == [16] * 5
+    assert [len(f) for f in shown_filters(at.tabs[1])] == [16] * 5
     assert not [w for w in at.warning if "black" in w.value]
 
 
-def test_comparisons_show_the_same_filters_in_the_same_order(renders):
+def test_comparisons_show_the_same_filters_in_the_same_order(renders, monkeypatch, request):
+    real = vgg.load_vgg16  # ImageNet's stand-in (no download here): another seed's weights
+    monkeypatch.setattr(
+        vgg, "load_vgg16", lambda w, seed=0: real(None, 1) if w == "imagenet" else real(w, seed)
+    )
+    filters_weights.clear_loaded()
+    request.addfinalizer(filters_weights.clear_loaded)  # the stand-in never outlives the test
     at = open_page({"weights": "imagenet"})
-    at.button(key="filters_methods_button").click().run()
-    at.button(key="filters_trained_button").click().run()
+    press(at, "filters_methods_button")
+    press(at, "filters_trained_button")
     assert not at.exception
-    for tab in (at.tabs[1], at.tabs[3]):
+    for tab in (at.tabs[0], at.tabs[2]):
         first, second = shown_filters(tab)
         assert first == second and len(first) == 16
     assert renders[-1].selection == "indices"
 
 
 def test_a_tile_choice_never_outlives_its_grid(renders):
-    at = open_page(UNTRAINED)
+    at = press(open_page(UNTRAINED))
     picker(at).set_value(3).run()
     first_key = picker(at).key
     at.number_input(key="steps").set_value(5).run()
-    at.button(key="filters_render").click().run()
+    press(at)
     no_problems(at)
     assert picker(at).key != first_key and picker(at).value == 0
-    filters = shown_filters(at.tabs[0])[0]
+    filters = shown_filters(grid_area(at))[0]
     assert picker(at).options[0].startswith(f"filter {filters[0]} ")
     big = next(c for c in at.get("plotly_chart") if "filters_tile_big" in c.proto.id)
     assert f"filter {filters[0]}" in json.loads(big.proto.spec)["layout"]["title"]["text"]
 
 
 def test_a_damaged_cached_grid_is_rendered_again(renders, tmp_path):
-    open_page(UNTRAINED)
+    press(open_page(UNTRAINED))
     [cached] = list((tmp_path / "cache").glob("*.npz"))
     cached.write_bytes(cached.read_bytes()[:100])  # half-copied
     filters_jobs.clear()
     at = open_page(UNTRAINED)
+    assert not shown_filters(at)  # nothing readable is stored: the button renders it again
+    press(at)
     no_problems(at)
-    assert len(renders) == 2 and len(shown_filters(at.tabs[0])[0]) == 16
+    assert len(renders) == 2 and len(shown_filters(grid_area(at))[0]) == 16
 
 
 def test_deep_link_sets_the_controls(renders):
@@ -233,7 +267,7 @@ def test_deep_link_sets_the_controls(renders):
     assert at.selectbox(key="layer").value == "block3_conv3"
     assert at.slider(key="n").value == 3
     assert at.number_input(key="steps").value == 96
-    assert len(shown_filters(at.tabs[0])[0]) == 9
+    assert len(shown_filters(grid_area(press(at)))[0]) == 9
     assert address(at, link_params("imagenet")) == {
         "layer": "block3_conv3",
         "n": "3",
@@ -277,21 +311,20 @@ def test_a_reload_joins_the_render_under_way(renders, monkeypatch):
     gate = threading.Event()
     slow_calls: list[GridSettings] = []
 
-    def slow(model, settings, on_progress=None):
+    def slow(model, settings, on_progress=None, on_step=None):
         slow_calls.append(settings)
         gate.wait(60)
         return fake_render(model, settings, on_progress)
 
     monkeypatch.setattr(filters_jobs, "render_grid", slow)
     query = {**UNTRAINED, "layer": "block2_conv2", "n": "2"}
-    closed = AppTest.from_file(PAGE)
-    closed.query_params.update(query)
-    with pytest.raises(RuntimeError, match="timed out"):  # the tab closes mid-render
-        closed.run(timeout=8)
+    closed = open_page(query)
+    closed.button(key="filters_render").click().run()  # then the tab closes mid-render
     threading.Timer(2.0, gate.set).start()
     at = open_page(query)  # the reload: same settings, from the URL
+    settle(at)
     no_problems(at)
-    assert len(slow_calls) == 1 and len(shown_filters(at.tabs[0])[0]) == 4
+    assert len(slow_calls) == 1 and len(shown_filters(grid_area(at))[0]) == 4
 
 
 QUERY_NAMES = [p.name for p in link_params("imagenet")] + ["x"]
@@ -306,8 +339,11 @@ def test_any_query_string_gives_a_page_or_a_clear_message(renders, query):
     at = open_page({"weights": "untrained", **query})
     assert not at.exception, (query, [e.value for e in at.exception])
     assert at.title[0].value.startswith("VGG16 filters")
-    # Either a grid (the link's values, or the defaults for those it named) or a message.
-    assert shown_filters(at.tabs[0]) or at.error, query
+    # A message, or what the Render button would draw (the link's values, or the defaults
+    # for those it named): a link never starts a render.
+    hint = [m.value for m in grid_area(at).markdown if "**Render grid**" in m.value]
+    assert hint or at.error or at.warning, query
+    assert renders == [], query
     for problem in (w.value for w in at.warning if "could not be used" in w.value):
         named = re.findall(r"`(\w+)=", problem)
         assert named and set(named) <= set(query), problem
@@ -316,7 +352,7 @@ def test_any_query_string_gives_a_page_or_a_clear_message(renders, query):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ({"select": "indices", "filters": "999"}, "Filter 999 does not exist"),
+        ({"select": "indices", "filters": "100"}, "Filter 100 does not exist"),  # block1_conv1: 64
         ({"select": "indices", "filters": "0-20"}, "21 indices do not fit a 4x4 grid"),
         ({"M": "3"}, "Rank between 16 and 64 candidates"),
     ],
@@ -325,7 +361,7 @@ def test_settings_that_cannot_make_a_grid_say_why(renders, query, message):
     at = open_page({**UNTRAINED, **query})
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
-    assert renders == [] and not shown_filters(at.tabs[0])
+    assert renders == [] and not shown_filters(grid_area(at))
 
 
 def test_typed_indices_that_are_not_numbers_say_why(renders):
@@ -333,4 +369,4 @@ def test_typed_indices_that_are_not_numbers_say_why(renders):
     at.text_input(key="filters").set_value("abc").run()
     assert not at.exception
     assert any("'abc' is not a filter index" in e.value for e in at.error)
-    assert len(renders) == 1  # only the first visit's grid (0-3), nothing for "abc"
+    assert renders == []  # a link renders nothing, and nothing for "abc"

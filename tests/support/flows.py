@@ -257,11 +257,23 @@ def render_grid(
                 break
             thumb.press("ArrowLeft" if int(now or 0) > size else "ArrowRight")
         br.wait_for_run(page, timeout)
+    press_render(page, timeout)
+    heading = page.get_by_text(re.compile(re.escape(layer) + r" · "))
+    if heading.count() == 0:
+        raise AssertionError(f"no grid titled {layer} after rendering")
+
+
+def press_render(page, timeout: float = 600.0) -> None:
+    """Press "Render grid" and wait until its grid is drawn (its download button appears).
+
+    The render runs in the background: the page's script finishes at once and a fragment
+    shows the progress until the grid is there.
+    """
     button = page.get_by_role("button", name="Render grid")
     if button.count() == 0:
         raise MissingControlError("no 'Render grid' button")
     button.first.click()
+    page.get_by_role(
+        "button", name=re.compile(r"^Download block\d_conv\d_\dx\d\.png$")
+    ).first.wait_for(state="visible", timeout=timeout * 1000)
     br.wait_for_run(page, timeout)
-    heading = page.get_by_text(re.compile(re.escape(layer) + r" · "))
-    if heading.count() == 0:
-        raise AssertionError(f"no grid titled {layer} after rendering")

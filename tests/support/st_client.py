@@ -129,6 +129,10 @@ class Session:
         self.ws = None
         self.widgets: dict[str, WidgetState] = {}
         self.session_id: str | None = None
+        # The page now shown and its address, sent with a fragment's rerun as a browser does
+        # (a fragment that calls st.rerun() then reruns this page, not the default one).
+        self.page_script_hash = ""
+        self.query_string = ""
 
     async def __aenter__(self) -> Session:
         self.ws = await websockets.connect(
@@ -171,10 +175,11 @@ class Session:
         ``is_auto_rerun``, as the browser's timer for ``st.fragment(run_every=...)`` asks).
         """
         state = ClientState(
-            query_string=query,
+            query_string=query or (self.query_string if fragment_id else ""),
             page_name=page,
             fragment_id=fragment_id,
             is_auto_rerun=is_auto_rerun,
+            page_script_hash=self.page_script_hash if fragment_id else "",
         )
         state.widget_states.widgets.extend(self.widgets.values())
         # Buttons fire once, as a click does.
@@ -192,6 +197,7 @@ class Session:
                     kind = fwd.WhichOneof("type")
                     if kind == "new_session":
                         self.session_id = fwd.new_session.initialize.session_id
+                        self.page_script_hash = fwd.new_session.page_script_hash
                     elif kind == "delta":
                         if result.first_delta_s is None:
                             result.first_delta_s = time.perf_counter() - start
@@ -199,10 +205,13 @@ class Session:
                         if delta.WhichOneof("type") == "new_element":
                             path = tuple(fwd.metadata.delta_path)
                             result.elements[path] = delta.new_element
+                    elif kind == "navigation":  # st.navigation says which page runs
+                        self.page_script_hash = fwd.navigation.page_script_hash
                     elif kind == "auto_rerun":
                         result.auto_reruns[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
                     elif kind == "page_info_changed":
                         result.query_string = fwd.page_info_changed.query_string
+                        self.query_string = result.query_string
                     elif kind == "script_finished":
                         status = FINISHED_NAMES.get(fwd.script_finished, "unknown")
                         if status == "stopped for rerun":

@@ -8,9 +8,10 @@ import numpy as np
 import streamlit as st
 
 from core.filters.dream import dream
+from core.filters.grid import pixel_cost
 from core.filters.plots import dream_curve_figure
 from core.filters.store import png_bytes
-from ui.filters.jobs import one_at_a_time
+from ui.filters.jobs import one_at_a_time, release, visitor, work_problem
 
 TARGETS = {"filter": "One filter", "layer": "The whole layer"}
 STEP_SIZES = (0.5, 1.0, 2.0, 4.0, 8.0)
@@ -52,9 +53,16 @@ def dream_settings_ui(
 
 
 def dream_ui(
-    model, pixels: np.ndarray, digest: str, layer: str, indices: np.ndarray, means: np.ndarray
+    model,
+    label: str,
+    pixels: np.ndarray,
+    digest: str,
+    layer: str,
+    indices: np.ndarray,
+    means: np.ndarray,
 ) -> None:
-    """Controls, the run with a progress bar, then the photo next to its dream."""
+    """Controls, the run with a progress bar, then the photo next to its dream (``label``:
+    the network that dreams)."""
     st.subheader("A dream from the picture")
     st.markdown(
         "The document's gradient ascent, started from the photo instead of grey noise: the "
@@ -69,10 +77,11 @@ def dream_ui(
     st.caption("w = one filter (1 for it, 0 for the rest) or the whole layer (1/C for each).")
     filter_index, steps, step_size, run = dream_settings_ui(layer, indices, means)
     target = f"{layer}, " + ("whole layer" if filter_index is None else f"filter {filter_index}")
-    settings = (digest, pixels.shape[0], layer, filter_index, steps, step_size)
+    settings = (digest, pixels.shape[0], layer, filter_index, steps, step_size, label)
     if run:
         result = run_dream(model, pixels, layer, filter_index, steps, step_size)
-        st.session_state[RESULT_KEY] = {"settings": settings, "target": target, **result}
+        if result is not None:
+            st.session_state[RESULT_KEY] = {"settings": settings, "target": target, **result}
     shown = st.session_state.get(RESULT_KEY)
     if shown is None or shown["settings"][:2] != settings[:2]:
         return
@@ -82,7 +91,7 @@ def dream_ui(
     left.image(pixels, caption="The photo (start)", width="stretch")
     middle.image(
         shown["pixels"],
-        caption=f"After {len(shown['losses']) - 1} steps: {shown['target']}",
+        caption=f"After {len(shown['losses']) - 1} steps: {shown['target']} · {label}",
         width="stretch",
     )
     curve = dream_curve_figure(shown["losses"], shown["target"])
@@ -96,8 +105,20 @@ def dream_ui(
     )
 
 
-def run_dream(model, pixels, layer, filter_index, steps, step_size) -> dict:
-    """The dream with a progress bar (queued behind other heavy work of the process)."""
+def run_dream(model, pixels, layer, filter_index, steps, step_size) -> dict | None:
+    """The dream with a progress bar (queued behind other heavy work of the process); None,
+    with a message, when it is over the ceiling on one request's work.
+
+    It replaces the visitor's render under way (one render per visitor); it stops at its next
+    step when the page reruns or closes (the bar's update raises then).
+    """
+    problem = work_problem(
+        pixel_cost(steps, pixels.shape[0]), "This dream", "fewer steps or a smaller picture size"
+    )
+    if problem:
+        st.warning(problem)
+        return None
+    release(visitor(), "replaced by a dream in Your picture")
     bar = st.progress(0.0, text="Dreaming: starting ...")
     started = time.perf_counter()
 

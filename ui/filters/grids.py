@@ -1,4 +1,9 @@
-"""VGG16 filters page: finding a grid, drawing it, its tile picker, and the comparison tabs."""
+"""VGG16 filters page: finding a grid, drawing it, its tile picker, and the comparison tabs.
+
+A grid is shown at once when it ships with the app or is stored; otherwise only a button
+press renders it, in the background (``ui.filters.jobs``), while the page stays usable: a
+fragment polls the render where the grid will be and reruns the page once it is done.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.filters.ascent import METHODS
-from core.filters.grid import FilterGrid
+from core.filters.grid import FilterGrid, planned_cost
 from core.filters.model import DOCUMENT_LAYERS
 from core.filters.plots import grid_figure, loss_curve_figure, tile_figure
 from core.filters.settings import GridSettings
@@ -31,6 +36,8 @@ GRID_CSS = """<style>
 }
 [class*="st-key-filters_box_"] [data-testid="stPlotlyChart"] { height: 100%; }
 </style>"""
+HOW_TO_LOWER = "fewer steps, a smaller image size, fewer candidates (M) or a smaller grid"
+ASKED_KEY = "filters_asked"
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -39,27 +46,70 @@ def grid_chart(key: str, _grid: FilterGrid):
     return grid_figure(_grid)
 
 
-class Source:
-    """Where this run's grids come from: the weights chosen, the network loaded on first need."""
+def ask(place: str, settings: GridSettings) -> None:
+    """A button of ``place`` was pressed for ``settings``: its renders may start (once each)."""
+    st.session_state[ASKED_KEY] = {"place": place, "settings": settings, "tried": set()}
 
-    def __init__(self, weights: Weights) -> None:
+
+def may_start(place: str, settings: GridSettings, key: str) -> bool:
+    """Whether ``place``'s last press asked for ``settings`` and ``key`` was not tried yet."""
+    asked = st.session_state.get(ASKED_KEY)
+    return (
+        asked is not None
+        and asked["place"] == place
+        and asked["settings"] == settings
+        and key not in asked["tried"]
+    )
+
+
+class Source:
+    """Where this run's grids come from: the weights chosen, the network loaded on first need.
+
+    Load errors are shown in ``messages`` (top of the page), wherever the network is needed.
+    """
+
+    def __init__(self, weights: Weights, messages=None) -> None:
         self.weights = weights
+        self.messages = messages
         self._network: Network | None = None
 
     def network(self) -> Network:
         if self._network is None:
             self._network = load_network(self.weights)
-            show_load_error(self._network, self.weights)
+            with self.messages or st.container():
+                show_load_error(self._network, self.weights)
         return self._network
 
+    def loaded(self) -> Network | None:
+        """The network, if this run needed it (None: nothing was loaded)."""
+        return self._network
+
+    def shipped(self, settings: GridSettings) -> Shown | None:
+        """The shipped grid for ``settings`` if these weights made it (no render)."""
+        if self.weights.kind == "imagenet":
+            found = jobs.shipped(settings)
+            label = "ImageNet"
+        elif self.weights.kind in ("file", "upload") and settings in jobs.shipped_index():
+            network = self.network()  # a local file: its weights hash says if they are the same
+            if network.error:
+                return None
+            found = jobs.shipped(settings, network.weights_key, self.weights.label)
+            label = f"{network.label} (ImageNet)"
+        else:
+            return None
+        if found is None:
+            return None
+        key = "shipped_" + settings.key("imagenet", "float32")
+        return Shown(found[0], key, label, found[1])
+
     def instant(self, settings: GridSettings) -> bool:
-        """Whether a grid is shipped for ``settings`` (no model, no render)."""
-        return self.weights.kind == "imagenet" and jobs.shipped(settings) is not None
+        """Whether a grid is shipped for ``settings`` with these weights (no render)."""
+        return self.shipped(settings) is not None
 
 
 @dataclass(frozen=True)
 class Shown:
-    """A grid ready to draw: the grid, its cache key, the weights' label, how it was made."""
+    """A grid ready to draw: the grid, its cache key, the network that made it, how."""
 
     grid: FilterGrid
     key: str
@@ -67,28 +117,70 @@ class Shown:
     note: str = ""
 
 
-def fetch(source: Source, settings: GridSettings, title: str) -> Shown | None:
-    """The grid for ``settings``: shipped, stored, or rendered (with progress); None on error."""
-    if source.weights.kind == "imagenet":
-        found = jobs.shipped(settings)
-        if found is not None:
-            key = "shipped_" + settings.key("imagenet", "float32")
-            return Shown(found[0], key, "ImageNet", found[1])
+def network_label(network: Network) -> str:
+    """What made a grid, in words: ImageNet, a file's name, or the untrained network."""
+    return "untrained (random weights)" if network.label == "untrained" else network.label
+
+
+def lookup(source: Source, settings: GridSettings) -> Shown | None:
+    """The grid for ``settings`` if it can be shown now: shipped, stored, or just rendered."""
+    found = source.shipped(settings)
+    if found is not None:
+        return found
     network = source.network()
     visualizer = network.visualizer
     key = settings.key(network.weights_key, visualizer.compute_dtype)
     grid = jobs.stored(key)
     if grid is None:
-        job = jobs.start_or_join(visualizer, settings, key)
-        jobs.wait_for(job, title)
-        if job.error:
-            st.error(f"Cannot render this grid: {job.error}")
-            return None
-        grid = job.grid
+        return None
     # One line on the arithmetic: float32, or bfloat16 where this CPU runs it natively.
     compute = visualizer.compute
     reason = compute.reason if compute is not None else visualizer.compute_dtype
-    return Shown(grid, key, network.label, f"Compute: {reason}.")
+    return Shown(grid, key, network_label(network), f"Compute: {reason}.")
+
+
+def follow(source: Source, settings: GridSettings, place: str, asked: GridSettings) -> bool:
+    """Where a grid that cannot be shown yet will be: its render's progress (joined, or
+    started if ``place``'s button asked for ``asked``), why it stopped, or what to press.
+
+    Returns:
+        Whether a render is under way here.
+    """
+    network = source.network()
+    key = settings.key(network.weights_key, network.visualizer.compute_dtype)
+    title = f"{settings.layer} · {network_label(network)}"
+    me = jobs.visitor()
+    job = jobs.join(me, key)
+    if job is None and may_start(place, asked, key):
+        problem = jobs.work_problem(planned_cost(settings), "This grid", HOW_TO_LOWER)
+        if problem:
+            st.warning(problem)
+            return False
+        st.session_state[ASKED_KEY]["tried"].add(key)
+        job = jobs.request(me, network.visualizer, settings, key, title)
+    if job is not None:
+        progress(key, title, me)
+        return True
+    ended = jobs.job_of(key)
+    if ended is not None and ended.error:
+        st.error(f"Cannot render this grid: {ended.error}")
+    elif ended is not None and ended.stopped:
+        st.info(f"The render of {title} stopped before its end: {ended.stopped}.")
+    return False
+
+
+@st.fragment(run_every=jobs.POLL_S)
+def progress(key: str, title: str, me: str) -> None:
+    """The render's progress and its finished tiles, refreshed every second; the whole page
+    runs again once it has ended (to draw the grid, or say why there is none)."""
+    job = jobs.job_of(key)
+    if job is None or not job.live:
+        st.rerun()
+    job.beat(me)  # this page still waits for it
+    st.progress(*jobs.progress_text(job, title))
+    picture = jobs.partial(job)
+    if picture is not None:  # at most 480 px, and never wider than a phone's column
+        st.image(picture, caption="Filling in as batches finish ...", width="content")
 
 
 def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> None:
@@ -118,8 +210,41 @@ def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> 
         )
     shown_ids = ", ".join(f"#{i}" for i in grid.filter_indices)
     st.caption(
-        f"Filters shown, best first: {shown_ids}. {grid.image_steps:,} image-steps. {shown.note}"
+        f"Filters shown, best first: {shown_ids}. {grid.image_steps:,} image-steps. "
+        f"Network: {shown.label}. {shown.note}"
     )
+
+
+def grid_area(source: Source, controls: Controls) -> None:
+    """The Render button and what it says, then the grid of the controls: shown at once when
+    it ships or is stored, else its render's progress or nothing (never another grid)."""
+    settings, problem = controls.settings, controls.problem()
+    button, hint = st.columns([1, 3], vertical_alignment="center")
+    over = "" if problem else jobs.work_problem(planned_cost(settings), "This grid", HOW_TO_LOWER)
+    pressed = button.button(
+        "Render grid", type="primary", key="filters_render", disabled=bool(problem or over)
+    )
+    if problem:
+        hint.error(problem)
+        return
+    if over:
+        hint.warning(over)
+        return
+    if pressed:
+        ask("grid", settings)
+    shown = lookup(source, settings)
+    if shown is not None:
+        st.session_state["filters_drawn"] = True
+        draw_grid(shown, f"{settings.layer} · {shown.label}", "main", clickable=True)
+        if len(shown.grid.filter_indices):
+            grid_details(shown)
+        return
+    if not follow(source, settings, "grid", settings):
+        changed = "The controls changed: press" if "filters_drawn" in st.session_state else "Press"
+        hint.markdown(
+            f"{changed} **Render grid** to draw {settings.layer} with these settings "
+            f"(up to {planned_cost(settings):,} image-steps at 128 px)."
+        )
 
 
 def grid_details(shown: Shown) -> None:
@@ -156,7 +281,8 @@ def grid_details(shown: Shown) -> None:
     f = int(grid.filter_indices[tile])
     c1, c2 = st.columns(2)
     c1.plotly_chart(
-        tile_figure(grid.tiles[tile], f"{grid.layer}, filter {f}"), key="filters_tile_big"
+        tile_figure(grid.tiles[tile], f"{grid.layer}, filter {f}"),
+        key="filters_tile_big",
     )
     c2.plotly_chart(loss_curve_figure(grid.loss_history[tile], f), key="filters_tile_curve")
 
@@ -167,8 +293,41 @@ def _asked(name: str, settings: GridSettings, label: str, instant: bool) -> bool
         return True
     if st.button(label, key=name + "_button"):
         st.session_state[name] = settings
+        ask(name, settings)
         return True
     return False
+
+
+def comparison(
+    source: Source,
+    settings: GridSettings,
+    name: str,
+    asked: GridSettings,
+    busy: list[bool],
+    beside: Shown | None = None,
+):
+    """One grid of a comparison: drawn, under way, or waiting for the one before it.
+
+    ``busy`` is a one-item list: whether an earlier grid of this comparison is under way (one
+    render per visitor, so the next starts when it is done). ``beside``: the grid it is compared
+    with, whose network it must share. Returns the grid or None.
+    """
+    shown = lookup(source, settings)
+    if shown is not None:
+        return shown
+    if beside is not None and network_label(source.network()) not in beside.label:
+        st.info(
+            f"Not drawn: it would come from the {network_label(source.network())} network, "
+            f"not from {beside.label} like the grid beside it (see the top of the page)."
+        )
+        return None
+    if busy[0]:
+        st.caption("Drawn when the grid before it is done.")
+        return None
+    busy[0] = follow(source, settings, name, asked)
+    if not busy[0] and not may_start(name, asked, ""):
+        st.caption("Not drawn yet: press the button above.")
+    return None
 
 
 def methods_tab(source: Source, controls: Controls) -> None:
@@ -178,28 +337,31 @@ def methods_tab(source: Source, controls: Controls) -> None:
         "parameterisation (more steps, far less noise)."
     )
     first = controls.settings.with_method("seed")
-    found = jobs.shipped(first) if source.weights.kind == "imagenet" else None
+    found = source.shipped(first)
     instant = found is not None and source.instant(
-        first.with_filters(found[0].filter_indices, "fourier")
+        first.with_filters(found.grid.filter_indices, "fourier")
     )
     if not _asked("filters_methods", first, "Render both methods", instant):
         return
+    busy = [False]
     cols = st.columns(2)
     with cols[0]:
-        shown = fetch(source, first, METHODS["seed"].label)
+        shown = comparison(source, first, "filters_methods", first, busy)
         if shown is not None:
-            draw_grid(shown, f"{first.layer} · {METHODS['seed'].label}", "methods")
+            draw_grid(shown, f"{first.layer} · {METHODS['seed'].label} · {shown.label}", "methods")
     if shown is None or not len(shown.grid.filter_indices):
         return
     second = first.with_filters(shown.grid.filter_indices, "fourier")
     with cols[1]:
-        other = fetch(source, second, METHODS["fourier"].label)
+        other = comparison(source, second, "filters_methods", first, busy, shown)
         if other is not None:
-            draw_grid(other, f"{second.layer} · {METHODS['fourier'].label}", "methods")
+            title = f"{second.layer} · {METHODS['fourier'].label} · {other.label}"
+            draw_grid(other, title, "methods")
 
 
 def layers_tab(source: Source, controls: Controls) -> None:
-    """The document's five layers, shallow to deep, each ranking M capped at its own size."""
+    """The document's five layers, shallow to deep, side by side (stacked on a phone), each
+    ranking the page's M capped at its own size."""
     st.markdown(
         "The document's sequence, shallow to deep, with the current settings (each "
         "layer ranks the page's M, or all its filters if it has fewer)."
@@ -208,14 +370,16 @@ def layers_tab(source: Source, controls: Controls) -> None:
     instant = all(source.instant(s) for s in layers)
     if not _asked("filters_layers", controls.settings, "Render the five layers", instant):
         return
-    for s in layers:
-        st.markdown(f"**{s.layer}**: {LAYER_NOTES[s.layer]}")
-        if s.problem():
-            st.info(s.problem())
-            continue
-        shown = fetch(source, s, s.layer)
-        if shown is not None:
-            draw_grid(shown, f"{s.layer} · {shown.label}", "layers")
+    busy = [False]
+    for s, column in zip(layers, st.columns(len(layers), gap="small"), strict=True):
+        with column:
+            st.markdown(f"**{s.layer}**: {LAYER_NOTES[s.layer]}")
+            if s.problem():
+                st.info(s.problem())
+                continue
+            shown = comparison(source, s, "filters_layers", controls.settings, busy)
+            if shown is not None:
+                draw_grid(shown, f"{s.layer} · {shown.label}", "layers")
 
 
 def trained_tab(source: Source, controls: Controls) -> None:
@@ -230,15 +394,20 @@ def trained_tab(source: Source, controls: Controls) -> None:
     settings = controls.settings
     if not _asked("filters_trained", settings, "Render trained vs untrained", False):
         return
+    if source.network().error:
+        st.info("The trained weights did not load (see the top of the page): nothing to compare.")
+        return
+    busy = [False]
     cols = st.columns(2)
     with cols[0]:
-        shown = fetch(source, settings, "trained")
+        shown = comparison(source, settings, "filters_trained", settings, busy)
         if shown is not None:
             draw_grid(shown, f"{settings.layer} · {shown.label}", "trained")
     if shown is None or not len(shown.grid.filter_indices):
         return
     second = settings.with_filters(shown.grid.filter_indices)
     with cols[1]:
-        other = fetch(Source(Weights("untrained", "untrained")), second, "untrained")
+        untrained = Source(Weights("untrained", "untrained"), source.messages)
+        other = comparison(untrained, second, "filters_trained", settings, busy)
         if other is not None:
-            draw_grid(other, f"{second.layer} · untrained", "trained")
+            draw_grid(other, f"{second.layer} · {other.label}", "trained")

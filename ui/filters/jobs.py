@@ -1,10 +1,19 @@
-"""VGG16 filters page: where a grid comes from, and renders that outlive the browser tab.
+"""VGG16 filters page: where a grid comes from, and renders that never take the server hostage.
 
-A grid is looked up, fastest first: the grids shipped with the app (ImageNet weights, before
-any model is loaded), this process's memory, the pre-render folder and the disk cache. Only
-then is it rendered, in a background thread of the process keyed by its settings and weights:
-a reload, a second tab or a second student asking for the same grid joins the render under
-way instead of throwing it away or starting another.
+A grid is looked up, fastest first: the grids shipped with the app, this process's memory, the
+pre-render folder and the disk cache. Only a button press renders one, in a background thread
+keyed by its settings and weights, so the page stays usable meanwhile. The rules that keep one
+visitor from holding the server:
+
+- **One render per visitor** (a browser tab's session): a new request replaces the visitor's
+  own queued or running one.
+- **A render nobody waits for is given up.** Sessions showing a render refresh a heartbeat
+  (``beat``); when every one has been silent for ``HEARTBEAT_S`` (the tab closed, the person
+  moved on), the worker stops at its next step and frees the slot.
+- **A ceiling on the work of one request** (``work_problem``), in image-steps at 128 px.
+
+Renders run one at a time per process; a reload or a second student asking for the same grid
+joins the render under way.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import contextlib
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
+from PIL import Image
 from streamlit.logger import get_logger
 
 import core.filters.shipped as shipped_grids
@@ -33,12 +44,31 @@ from ui.app import return_freed_memory
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_ENV = "FILTER_GRID_CACHE"
 PRERENDER_ENV = "FILTER_GRID_DIR"
+CEILING_ENV = "FILTERS_MAX_IMAGE_STEPS"
+# Work of one request at most, in image-steps of a 128 px image: every default grid and
+# comparison fits (the largest, a Fourier grid of the best of 200, takes 5,760); the link of
+# issue 20 (131,072, 17 minutes here) does not. The server's operator may change it.
+MAX_IMAGE_STEPS = 6_000
+HEARTBEAT_S = 20.0  # silent this long: nobody waits for the render any more
+POLL_S = 1.0  # how often a waiting page asks for news (and so refreshes its heartbeat)
+QUEUE_POLL_S = 0.25
+FINISHED_KEEP_S = 120.0  # a finished render waits this long for its sessions to collect it
 LOG = get_logger(__name__)  # one line per render in the server's log (the load test counts them)
 _JOBS: dict[str, RenderJob] = {}
-_LOCK = threading.Lock()
+_VISITORS: dict[str, RenderJob] = {}  # each visitor's own request (at most one)
+_LOCK = threading.RLock()
 # Heavy renders (VGG16 grids) run one at a time per process: twenty different grids at once
 # would multiply the memory and starve every other session of both CPU cores.
 HEAVY_WORK = threading.BoundedSemaphore(1)
+
+
+class GivenUpError(Exception):
+    """Raised in a render's thread when nobody waits for it any more."""
+
+
+def visitor() -> str:
+    """This session's id in the render queue (one render per visitor)."""
+    return st.session_state.setdefault("filters_visitor", uuid.uuid4().hex)
 
 
 def cache_dir() -> Path:
@@ -51,13 +81,44 @@ def prerender_dir() -> Path:
     return Path(os.environ.get(PRERENDER_ENV) or ROOT / "grids")
 
 
+def ceiling() -> int:
+    """Image-steps (at 128 px) one request may take: ``$FILTERS_MAX_IMAGE_STEPS`` or 6,000."""
+    with contextlib.suppress(ValueError):
+        return max(1, int(os.environ.get(CEILING_ENV, "")))
+    return MAX_IMAGE_STEPS
+
+
+def work_problem(cost: int, what: str, how: str) -> str:
+    """Why a request is refused ("" when its ``cost`` fits under the ceiling).
+
+    Args:
+        cost: Its work in image-steps at 128 px.
+        what: What it is ("This grid"), how: what lowers it ("fewer steps, ...").
+    """
+    limit = ceiling()
+    if cost <= limit:
+        return ""
+    return (
+        f"{what} needs up to {cost:,} image-steps at 128 px; one request may take at most "
+        f"{limit:,} on this server, so that one visitor never holds it for long. To come under "
+        f"it: {how}."
+    )
+
+
 @contextmanager
 def one_at_a_time(waiting: Callable[[], None] | None = None):
-    """Hold the process-wide slot for heavy work; call ``waiting()`` if it must queue first."""
+    """Hold the process-wide slot for heavy work.
+
+    ``waiting()`` is called while it must queue, every quarter second: say so there, and raise
+    from it to give up the wait (a page's progress bar raises once its session has gone).
+    """
     if not HEAVY_WORK.acquire(blocking=False):
-        if waiting is not None:
+        if waiting is None:
+            HEAVY_WORK.acquire()
+        else:
             waiting()
-        HEAVY_WORK.acquire()
+            while not HEAVY_WORK.acquire(timeout=QUEUE_POLL_S):
+                waiting()
     try:
         yield
     finally:
@@ -66,16 +127,54 @@ def one_at_a_time(waiting: Callable[[], None] | None = None):
 
 @dataclass
 class RenderJob:
-    """One grid being rendered in the background; sessions read it, only the worker writes."""
+    """One grid being rendered in the background; sessions read it, only the worker writes
+    its progress and result.
+
+    Attributes:
+        waiters: Visitor id -> time (``time.monotonic``) of its last heartbeat.
+        given_up_at: When the render was given up (replaced, or everyone silent), or None.
+        freed_after: Seconds from then until its slot was free again.
+        stopped: Why it stopped before its end ("" when it finished or failed).
+    """
 
     key: str
     settings: GridSettings
+    title: str = ""
     queued: bool = True
     progress: Progress | None = None
     seconds_left: float | None = None
     grid: FilterGrid | None = None
     error: str = ""
+    stopped: str = ""
     done: threading.Event = field(default_factory=threading.Event)
+    waiters: dict[str, float] = field(default_factory=dict)
+    given_up_at: float | None = None
+    freed_after: float | None = None
+    finished_at: float | None = None
+
+    def beat(self, visitor: str) -> None:
+        """``visitor`` still waits for this render."""
+        with _LOCK:
+            if self.given_up_at is None:
+                self.waiters[visitor] = time.monotonic()
+
+    def given_up(self, now: float | None = None) -> bool:
+        """Whether nobody waits any more (decided once: a given-up render never resumes)."""
+        now = time.monotonic() if now is None else now
+        with _LOCK:
+            if self.given_up_at is None:
+                last = max(self.waiters.values(), default=None)
+                if last is None:
+                    self.given_up_at, self.stopped = now, self.stopped or "nobody waits for it"
+                elif now - last > HEARTBEAT_S:
+                    self.given_up_at = last + HEARTBEAT_S
+                    self.stopped = "nobody was watching it any more"
+            return self.given_up_at is not None
+
+    @property
+    def live(self) -> bool:
+        """Neither finished nor given up: a session may join it."""
+        return not self.done.is_set() and self.given_up_at is None
 
 
 @st.cache_resource(show_spinner=False)
@@ -84,19 +183,35 @@ def shipped_index() -> dict:
     return shipped_grids.shipped_index(shipped_grids.SHIPPED_DIR)
 
 
-def shipped(settings: GridSettings) -> tuple[FilterGrid, str] | None:
-    """The shipped ImageNet grid for ``settings`` and a caption saying how it was made."""
+def shipped_weights_ids() -> set[str]:
+    """The weights hashes the shipped grids were rendered from."""
+    return {r.get("weights_id", "") for _, r in shipped_index().values()} - {""}
+
+
+def shipped(
+    settings: GridSettings, weights_id: str | None = None, name: str = ""
+) -> tuple[FilterGrid, str] | None:
+    """The shipped grid for ``settings`` and a caption saying how it was made.
+
+    Args:
+        weights_id: None for the ImageNet choice; else the hash of a loaded network's weights,
+            which must be the shipped grid's own (a local copy of the same weights).
+        name: The weights file's name, said in the caption when ``weights_id`` is given.
+    """
     found = shipped_index().get(settings)
     if found is None:
         return None
     grid, rendering = found
+    if weights_id is not None and rendering.get("weights_id") != weights_id:
+        return None
     facts = [
-        f"{name.replace('_', ' ')} {value}"
-        for name, value in rendering.items()
-        if isinstance(value, str | int | float) and len(str(value)) <= 32 and "hash" not in name
+        f"{fact.replace('_', ' ')} {value}"
+        for fact, value in rendering.items()
+        if isinstance(value, str | int | float) and len(str(value)) <= 32 and "hash" not in fact
     ][:4]
     how = f" ({', '.join(facts)})" if facts else ""
-    return grid, f"Pre-rendered with the ImageNet weights and shipped with the app{how}."
+    same = f": {name} holds the same weight values" if weights_id is not None else ""
+    return grid, f"Pre-rendered with the ImageNet weights and shipped with the app{how}{same}."
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -114,80 +229,140 @@ def _grid_in_memory(key: str, _grid: FilterGrid | None = None) -> FilterGrid:
 
 
 def stored(key: str) -> FilterGrid | None:
-    """The grid under ``key`` from memory, the pre-render folder or the disk cache."""
+    """The grid under ``key``: just rendered, or from memory, the pre-render folder or disk."""
+    with _LOCK:
+        job = _JOBS.get(key)
+    if job is not None and job.grid is not None:
+        return _grid_in_memory(key, job.grid)  # kept for every session from now on
     try:
         return _grid_in_memory(key)
     except LookupError:
         return None
 
 
-def render_grid(visualizer: Visualizer, settings: GridSettings, on_progress) -> FilterGrid:
+def render_grid(visualizer: Visualizer, settings: GridSettings, on_progress, on_step) -> FilterGrid:
     """Compute one grid (tests replace this with a fake)."""
-    return filter_grid(visualizer, settings, on_progress=on_progress)
+    return filter_grid(visualizer, settings, on_progress=on_progress, on_step=on_step)
 
 
-def start_or_join(visualizer: Visualizer, settings: GridSettings, key: str) -> RenderJob:
-    """The render of ``key`` under way, or a new one started in a background thread."""
+def request(
+    visitor: str, visualizer: Visualizer, settings: GridSettings, key: str, title: str = ""
+) -> RenderJob:
+    """``visitor`` asks for the grid ``key``: join its render or start one, and give up the
+    visitor's own earlier request (if nobody else waits for it)."""
     with _LOCK:
+        _prune()
+        release(visitor, "replaced by a newer request", keep=key)
         job = _JOBS.get(key)
-        if job is None:
-            job = _JOBS[key] = RenderJob(key, settings)
+        if job is None or not job.live:
+            job = _JOBS[key] = RenderJob(key, settings, title)
+            job.waiters[visitor] = time.monotonic()
             threading.Thread(
                 target=_work, args=(job, visualizer), name=f"render {key}", daemon=True
             ).start()
+        job.waiters[visitor] = time.monotonic()
+        _VISITORS[visitor] = job
     return job
+
+
+def join(visitor: str, key: str) -> RenderJob | None:
+    """The live render of ``key`` with ``visitor`` among its waiters, or None (starts nothing)."""
+    with _LOCK:
+        job = _JOBS.get(key)
+        if job is None or not job.live:
+            return None
+        job.beat(visitor)
+        return job
+
+
+def job_of(key: str) -> RenderJob | None:
+    """The render of ``key`` under way or just ended (finished, failed or given up)."""
+    with _LOCK:
+        return _JOBS.get(key)
+
+
+def under_way() -> list[RenderJob]:
+    """Every render queued or running in this process."""
+    with _LOCK:
+        return [job for job in _JOBS.values() if job.live]
+
+
+def still_here(visitor: str) -> None:
+    """Refresh the heartbeat of every render ``visitor`` waits for (at the end of a long run
+    of its page: its progress fragment cannot tick meanwhile)."""
+    with _LOCK:
+        for job in _JOBS.values():
+            if visitor in job.waiters:
+                job.beat(visitor)
+
+
+def release(visitor: str, why: str, keep: str = "") -> None:
+    """``visitor`` no longer waits for its own request (unless it is ``keep``); a render
+    nobody else waits for is given up."""
+    with _LOCK:
+        job = _VISITORS.get(visitor)
+        if job is None or job.key == keep:
+            return
+        del _VISITORS[visitor]
+        job.waiters.pop(visitor, None)
+        if not job.waiters and job.live:
+            job.stopped = why
+            job.given_up()
+
+
+def _prune() -> None:
+    """Forget renders that ended long ago (their grids are stored) and who asked for them."""
+    now = time.monotonic()
+    for key, job in list(_JOBS.items()):
+        if job.finished_at is not None and now - job.finished_at > FINISHED_KEEP_S:
+            del _JOBS[key]
+    for visitor, job in list(_VISITORS.items()):
+        if job.finished_at is not None and _JOBS.get(job.key) is not job:
+            del _VISITORS[visitor]
 
 
 def _work(job: RenderJob, visualizer: Visualizer) -> None:
     """Render in the background, one heavy render at a time per process; never raises."""
     clock, started = RenderClock(), time.perf_counter()
 
+    def check() -> None:
+        if job.given_up():
+            raise GivenUpError
+
     def report(p: Progress) -> None:
         job.seconds_left = clock.seconds_left(p, time.perf_counter())
         job.progress = p
+        check()
 
     try:
-        with one_at_a_time():
-            job.queued = False
-            LOG.info("render %s started", job.key)
-            grid = render_grid(visualizer, job.settings, report)
-            LOG.info("render %s finished in %.1f s", job.key, time.perf_counter() - started)
+        try:
+            with one_at_a_time(check):
+                job.queued = False
+                check()
+                LOG.info("render %s started", job.key)
+                grid = render_grid(visualizer, job.settings, report, check)
+                LOG.info("render %s finished in %.1f s", job.key, time.perf_counter() - started)
+        finally:
+            if job.given_up_at is not None:  # the slot is free now: how long did that take?
+                job.freed_after = max(time.monotonic() - job.given_up_at, 0.0)
         with contextlib.suppress(OSError):  # a read-only disk only costs the cache on restart
             store.save_grid(grid, cache_dir(), job.key)
         job.grid = grid
+    except GivenUpError:
+        LOG.info(
+            "render %s given up (%s); its slot was free %.2f s later",
+            job.key,
+            job.stopped,
+            job.freed_after or 0.0,
+        )
     except Exception as error:  # noqa: BLE001 - shown to the person, never a traceback
         job.error = str(error) or type(error).__name__
     finally:
         with _LOCK:
-            _JOBS.pop(job.key, None)
+            job.finished_at = time.monotonic()
+            job.progress = None  # its pictures so far: only the grid is kept until collected
         job.done.set()
         return_freed_memory()  # a render's buffers are gone: give their pages back
-
-
-def wait_for(job: RenderJob, title: str) -> None:
-    """Show the job's progress (and its finished tiles) until it is done.
-
-    The script may be stopped here (the person changed a control or left): the render goes on
-    in its thread, and whoever asks for the same grid next joins it.
-    """
-    bar = st.progress(0.0, text=f"{title}: starting ...")
-    live = st.empty()
-    shown = -1
-    while not job.done.wait(0.4):
-        bar.progress(*progress_text(job, title))
-        p = job.progress
-        finished = None if p is None or p.stage != "ascent" else p.finished
-        if finished is not None and len(finished.filter_indices) != shown:
-            shown = len(finished.filter_indices)
-            live.image(
-                _partial(p, job.settings),
-                caption="Filling in as batches finish ...",
-                width=min(480, 128 * job.settings.n),
-            )
-    bar.empty()
-    live.empty()
-    if job.grid is not None:
-        _grid_in_memory(job.key, job.grid)  # kept for every session, even on a read-only disk
 
 
 def progress_text(job: RenderJob, title: str) -> tuple[float, str]:
@@ -205,12 +380,27 @@ def progress_text(job: RenderJob, title: str) -> tuple[float, str]:
     return fraction, f"{title} · {p.stage}: {p.done:,}/{p.total:,} image-steps · {left}"
 
 
-def _partial(p: Progress, settings: GridSettings) -> np.ndarray:
+def partial(job: RenderJob, side: int = 480) -> np.ndarray | None:
+    """The tiles finished so far, best first, as a grid at most ``side`` px wide (None before
+    the first batch)."""
+    p, settings = job.progress, job.settings
+    if p is None or p.stage != "ascent" or p.finished is None:
+        return None
     order = np.argsort(-p.finished.losses)[: settings.n**2]
-    return stitch(p.finished.images[order], settings.n, settings.margin)
+    grid = stitch(p.finished.images[order], settings.n, settings.margin)
+    if grid.shape[0] <= side:
+        return grid
+    return np.asarray(Image.fromarray(grid).resize((side, side), Image.Resampling.BOX))
 
 
 def clear() -> None:
-    """Forget the grids kept in memory and the shipped index (tests)."""
+    """Forget the grids kept in memory, the shipped index and every render (tests)."""
     _grid_in_memory.clear()
     shipped_index.clear()
+    with _LOCK:
+        for job in _JOBS.values():
+            job.stopped = job.stopped or "cleared"
+            job.waiters.clear()
+            job.given_up()
+        _JOBS.clear()
+        _VISITORS.clear()

@@ -74,10 +74,18 @@ def stack_for(wkey: str, _model):
 
 
 def numbers_ui(
-    visualizer: Visualizer, wkey: str, pixels: np.ndarray, digest: str, maps: dict
+    visualizer: Visualizer,
+    wkey: str,
+    pixels: np.ndarray,
+    digest: str,
+    maps: dict,
+    label: str = "",
 ) -> None:
-    """The whole view, for the photo's (s, s, 3) pixels and every layer's maps."""
+    """The whole view, for the photo's (s, s, 3) pixels and every layer's maps (``label``:
+    the network they come from, said under the title)."""
     st.subheader("By the numbers: one filter on one 3x3 patch")
+    if label:
+        st.caption(f"Network: VGG16 · {label} (its weights, maps and pictures below).")
     st.markdown(
         "A filter of the first layer is the MLP's neuron, slid across the picture: at each cell "
         "it multiplies the 3x3 patch of the photo under it (27 numbers: 3 rows, 3 columns, 3 "

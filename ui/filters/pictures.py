@@ -17,16 +17,25 @@ from core.filters.features import (
     feature_maps,
     find_filter_pictures,
     heat_tiles,
+    picture_settings,
     render_filter_pictures,
     strongest_per_layer,
     top_filters,
 )
+from core.filters.grid import pixel_cost
 from core.filters.model import DOCUMENT_LAYERS
 from core.filters.photos import Picture, PictureError, read_picture
 from core.filters.store import png_bytes
 from core.filters.tiles import network_canvas, pair_pictures, pairs_canvas, strip
 from ui.filters.dream import dream_ui
-from ui.filters.jobs import cache_dir, one_at_a_time, prerender_dir
+from ui.filters.jobs import (
+    cache_dir,
+    one_at_a_time,
+    prerender_dir,
+    release,
+    visitor,
+    work_problem,
+)
 from ui.filters.numbers import numbers_ui
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "samples"
@@ -41,6 +50,22 @@ SIZES = (96, 128, 160, 192, 224, 256, 320)
 PICTURE_LIMIT_MB = 20
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
 SCALES = {"own": "each map to its own maximum", "shared": "one scale for all maps"}
+CAMERA_RESOLUTION = "720p"  # asked of the browser: 1280x720 on most webcams
+REFUSED_KEY = "filters_pic_refused"
+NETWORK_SIDE = 192  # px per map "through the network" (shown at the page's width)
+
+
+def upload_key() -> str:
+    """The uploader's key: a new one after a refused file, so that it never lingers there."""
+    refused = st.session_state.get("filters_pic_uploads", 0)
+    return "filters_pic_upload" if refused == 0 else f"filters_pic_upload_{refused}"
+
+
+def refuse(name: str, error: PictureError) -> None:
+    """An uploaded file cannot be used: empty the uploader and say so once."""
+    st.session_state[REFUSED_KEY] = f"{name} was not used: {error} Choose another picture."
+    st.session_state["filters_pic_uploads"] = st.session_state.get("filters_pic_uploads", 0) + 1
+    st.rerun()
 
 
 def source_ui() -> tuple[str, bytes] | None:
@@ -59,7 +84,7 @@ def source_ui() -> tuple[str, bytes] | None:
         upload = st.file_uploader(
             f"A PNG, JPEG or WebP picture (up to {PICTURE_LIMIT_MB} MB)",
             type=UPLOAD_TYPES,
-            key="filters_pic_upload",
+            key=upload_key(),
             max_upload_size=PICTURE_LIMIT_MB,
             help="Kept in this session's memory only, never written to disk.",
         )
@@ -68,6 +93,7 @@ def source_ui() -> tuple[str, bytes] | None:
             "Take a photo (allow the camera in the browser)",
             key="filters_pic_camera",
             help="The photo stays in this session's memory only.",
+            resolution=CAMERA_RESOLUTION,  # the default follows the widget's size: 287x215 px
         )
     if upload is None:
         st.info("Choose a picture above to see what the network does with it.")
@@ -153,7 +179,15 @@ def pictures_tab_for(load_network, settings) -> None:
         st.caption("Turn it on to use a sample photo, an upload or the camera.")
         return
     network = load_network()
-    pictures_tab(network.visualizer, network.weights_key, network.label, settings.layer, settings.n)
+    label = "untrained (random weights)" if network.label == "untrained" else network.label
+    if network.error:
+        st.warning(
+            "The chosen weights did not load (see the top of the page): these maps come from "
+            "the **untrained** network (random weights), not from what ImageNet taught VGG16."
+        )
+    else:
+        st.caption(f"Network: VGG16 · {label}.")
+    pictures_tab(network.visualizer, network.weights_key, label, settings.layer, settings.n)
 
 
 def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
@@ -169,6 +203,9 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
         chosen = source_ui()
     with options_column:
         size, scale, per_layer = options_ui()
+    refused = st.session_state.pop(REFUSED_KEY, None)
+    if refused:
+        st.error(refused)
     if chosen is None:
         return
     name, data = chosen
@@ -176,6 +213,8 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
     try:
         picture = picture_for(digest, size, data)
     except PictureError as error:
+        if st.session_state.get("filters_pic_source") == SOURCES[1]:
+            refuse(name, error)  # reruns
         st.error(f"{name}: {error}")
         return
     maps, seconds = maps_for(digest, size, wkey, model, picture.pixels)
@@ -185,13 +224,13 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
         for note in picture.notes:
             st.caption(note)
         st.caption(f"All 13 layers' maps in one forward pass: {seconds:.2f} s ({label}).")
-    indices, means = maps_section(model, wkey, picture, digest, maps, layer, n, scale)
-    numbers_ui(model, wkey, picture.pixels, digest, maps)
-    dream_ui(model, picture.pixels, digest, layer, indices, means)
-    network_section(picture, digest, wkey, maps, per_layer, scale)
+    indices, means = maps_section(model, wkey, label, picture, digest, maps, layer, n, scale)
+    numbers_ui(model, wkey, picture.pixels, digest, maps, label)
+    dream_ui(model, label, picture.pixels, digest, layer, indices, means)
+    network_section(picture, digest, wkey, label, maps, per_layer, scale)
 
 
-def maps_section(model, wkey, picture, digest, maps, layer, n, scale):
+def maps_section(model, wkey, label, picture, digest, maps, layer, n, scale):
     """The k = n*n most active filters of ``layer``: heatmap, and what each looks for."""
     k = min(n * n, maps[layer].shape[2])
     indices, means = top_filters(maps[layer], k)
@@ -206,7 +245,7 @@ def maps_section(model, wkey, picture, digest, maps, layer, n, scale):
         found = {**found, **draw_pictures(model, layer, missing, wkey)}
         slot.empty()
     h, w = maps[layer].shape[:2]
-    title = f"{layer}: the {k} most active filters · maps {h}x{w}"
+    title = f"{layer} · {label}: the {k} most active filters · maps {h}x{w}"
     st.markdown(f"**{title}**")
     key = ("pic_maps", digest, picture.pixels.shape[0], wkey, layer, k, scale, tuple(sorted(found)))
     per_row = min(k, 4 if n <= 4 else 8)
@@ -244,7 +283,21 @@ def maps_section(model, wkey, picture, digest, maps, layer, n, scale):
 
 
 def draw_pictures(model, layer: str, missing: list[int], wkey: str) -> dict[int, np.ndarray]:
-    """Render the missing filters' pictures (one batch, with progress) and store them."""
+    """Render the missing filters' pictures (one batch, with progress) and store them.
+
+    Like every render of a visitor, it replaces the visitor's render under way, and has the
+    same ceiling on its work.
+    """
+    s = picture_settings(layer, missing[0])
+    problem = work_problem(
+        pixel_cost(len(missing) * s.steps, s.size),
+        f"Drawing {len(missing)} filters",
+        "choose a smaller grid size (fewer filters)",
+    )
+    if problem:
+        st.warning(problem)
+        return {}
+    release(visitor(), "replaced by drawing filters in Your picture")
     bar = st.progress(0.0, text=f"{layer}: drawing {len(missing)} filters ...")
 
     def report(p) -> None:
@@ -258,12 +311,13 @@ def draw_pictures(model, layer: str, missing: list[int], wkey: str) -> dict[int,
     return pictures
 
 
-def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: int, scale: str):
-    """Through the network: each block's strongest maps, block1 to block5."""
+def network_section(picture: Picture, digest: str, wkey: str, label: str, maps, per_layer, scale):
+    """Through the network: each block's strongest maps, block1 to block5, each row as wide
+    as the page (the maps of a 1920 px projector are about 240 px wide)."""
     st.subheader("Through the network")
     st.markdown(
-        "The strongest maps of one layer per block. Each pooling halves the maps, so every "
-        "cell sees a larger part of the picture, and what fires becomes more abstract."
+        f"The strongest maps of one layer per block ({label}). Each pooling halves the maps, "
+        "so every cell sees a larger part of the picture, and what fires becomes more abstract."
     )
     layers = [name for name in DOCUMENT_LAYERS if name in maps]
     key = ("pic_network", digest, picture.pixels.shape[0], wkey, per_layer, scale)
@@ -271,7 +325,7 @@ def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: i
     def build():
         rows = []
         for layer, indices, means in strongest_per_layer(maps, layers, per_layer):
-            tiles = heat_tiles(picture.pixels, maps[layer], indices, side=128, scale=scale)
+            tiles = heat_tiles(picture.pixels, maps[layer], indices, side=NETWORK_SIDE, scale=scale)
             rows.append((layer, indices, means, strip(tiles, per_layer)))
         return rows, network_canvas([row[3] for row in rows])
 
@@ -279,13 +333,12 @@ def network_section(picture: Picture, digest: str, wkey: str, maps, per_layer: i
     side = picture.pixels.shape[0]
     for layer, indices, means, pictures in rows:
         h, w = maps[layer].shape[:2]
-        label, strip_column = st.columns([1, 3], vertical_alignment="center")
-        label.markdown(f"**{layer}** · maps {h}x{w} · one cell = {side // h} px of the picture")
-        label.caption(
-            "Mean activation, strongest first: "
+        st.markdown(f"**{layer}** · maps {h}x{w} · one cell = {side // h} px of the picture")
+        st.image(pictures, output_format="JPEG", width="stretch")
+        st.caption(
+            f"{label} · mean activation, strongest first: "
             + ", ".join(f"#{f}: {m:.1f}" for f, m in zip(indices, means, strict=True))
         )
-        strip_column.image(pictures, output_format="JPEG", width="content")
     st.download_button(
         "Download through the network (PNG)",
         lambda: png_bytes(canvas),

@@ -31,6 +31,12 @@ DOWNLOAD_HELP = (
 )
 
 
+OFFLINE = (
+    "This server could not download the ImageNet weights (58 MB): it seems to have no internet "
+    "connection."
+)
+
+
 @dataclass(frozen=True)
 class Weights:
     """The person's choice of weights.
@@ -178,9 +184,11 @@ def show_load_error(network: Network, weights: Weights) -> None:
         return
     if not network.error:
         return
-    st.error(f"Could not load the weights: {network.error}")
-    if weights.kind == "imagenet":
+    if weights.kind == "imagenet":  # the raw error names a URL and a socket error: not for a hall
+        st.error(OFFLINE)
         st.info(DOWNLOAD_HELP)
+    else:
+        st.error(f"Could not load the weights: {network.error}")
     if st.button("Retry loading", key="filters_retry"):
         _load.clear()
         st.rerun()
