@@ -82,8 +82,7 @@ def walk_filters(page, url: str) -> None:
         br.open_app(page, url, flows.FILTERS_PATH, link, timeout=300)
         render = page.get_by_role("button", name="Render grid")
         if render.count() and render.first.is_enabled():
-            render.first.click()
-            br.wait_for_run(page, timeout=600)
+            flows.press_render(page)
         for tab in ("Methods side by side", "Compare layers", "Trained vs untrained"):
             click_tab(page, tab)
         assert flows.without_offline_imagenet(page, br.problems(page)) == [], link
