@@ -34,7 +34,17 @@ def trained_vgg16():
 # test marked so by hand (a real training run, a hypothesis walk through a whole page).
 SLOW_FOLDERS = ("tests/e2e/", "tests/bench/")
 # The longest files go first, so that the two workers finish together.
-FIRST = ("test_load.py", "test_cloud_readiness.py", "test_bench_classroom.py", "test_deep_links.py")
+FIRST = (
+    "test_soak.py",
+    "test_load.py",
+    "test_cloud_readiness.py",
+    "test_bench_classroom.py",
+    "test_bench_replay.py",
+    "test_vgg16_filters_renders.py",
+    "test_replay_film.py",
+    "test_train_mlp_toolbar.py",
+    "test_deep_links.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):

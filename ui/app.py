@@ -125,6 +125,8 @@ def on_a_phone() -> bool:
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter for the number of malloc arenas
 MALLOC_ARENAS = 2
+# GLIBC_MALLOC_DEFAULTS=1 leaves glibc's malloc as it is (bench/bench_memory.py compares).
+MALLOC_DEFAULTS_ENV = "GLIBC_MALLOC_DEFAULTS"
 
 
 def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
@@ -140,6 +142,8 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     Returns:
         Whether the limit was set.
     """
+    if os.environ.get(MALLOC_DEFAULTS_ENV) == "1":
+        return False
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:
@@ -149,6 +153,8 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
 
 def return_freed_memory() -> bool:
     """Hand the heap's free pages back to the system (glibc), after a large piece of work."""
+    if os.environ.get(MALLOC_DEFAULTS_ENV) == "1":
+        return False
     try:
         return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
     except (OSError, AttributeError):

@@ -152,10 +152,19 @@ def _check_finite(colour: Color, shown: str) -> None:
     raise ValueError(f"{shown!r} is not a colour: its numbers must be finite")
 
 
+# Half a step of an 8-bit channel: a colour this close to sRGB is in it, for a screen.
+GAMUT_TOLERANCE = 0.5 / 255
+
+
 def _to_srgb(colour: Color) -> tuple[RGB, bool]:
-    """The colour in sRGB as 0..255 ints, gamut-mapped as CSS does; and whether it was mapped."""
+    """The colour in sRGB as 0..255 ints, gamut-mapped as CSS does; and whether it was mapped.
+
+    A colour outside sRGB by less than half a step of an 8-bit channel (a serialisation's
+    rounding, ``lch(7.8921% 45.858% 301.36)`` for #00006a) rounds to the same pixel either way:
+    it is clipped and counts as in sRGB, so the page has nothing to say about it.
+    """
     srgb = colour.convert("srgb")
-    mapped = not srgb.in_gamut()
+    mapped = not srgb.in_gamut(tolerance=GAMUT_TOLERANCE)
     if mapped:
         srgb.fit(method=GAMUT_MAPPING)
     channels = [min(max(v, 0.0), 1.0) for v in srgb.coords(nans=False)]

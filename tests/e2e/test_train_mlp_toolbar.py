@@ -14,14 +14,6 @@ from tests.support import flows
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {
-    "projector": ({"width": 1920, "height": 1080}, None),
-    "phone": (
-        {"width": 390, "height": 844},
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
-    ),
-}
 TABS = ("Replay", "Step by step", "Compare runs", "Landscape", "Weights", "Predictions")
 TABS += ("Learning-rate sweep",)
 # Titles, panel headers and legend entries under the chart's toolbar, as their text.
@@ -38,9 +30,9 @@ COVERED = """chart => {
 }"""
 
 
-@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("screen", list(br.SCREENS))
 def test_the_toolbar_covers_no_chart_title(browser, base_url, shots, screen):
-    viewport, agent = SCREENS[screen]
+    viewport, agent = br.SCREENS[screen]
     context = browser.new_context(viewport=viewport, user_agent=agent)
     context.set_default_timeout(300_000)
     page = context.new_page()
