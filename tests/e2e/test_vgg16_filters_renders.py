@@ -20,7 +20,8 @@ pytestmark = pytest.mark.browser
 
 # Untrained block5_conv3, 4x4 of 64 at 128 px: about 700 image-steps, minutes on 2 cores.
 SLOW = "weights=untrained&layer=block5_conv3&n=4&M=64"
-SMALL = "weights=untrained&layer=block1_conv1&n=2&M=4&steps=2&size=32"
+# Settings no other test renders: the server is shared, and a stored grid shows at once.
+SMALL = "weights=untrained&layer=block1_conv1&n=2&M=4&steps=3&size=32"
 TINY_LAYERS = "weights=untrained&n=1&M=4&steps=2&size=32"
 PROJECTOR, PHONE = {"width": 1920, "height": 1080}, {"width": 390, "height": 844}
 
