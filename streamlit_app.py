@@ -5,9 +5,16 @@ first request of a fresh server through the pages/ folder, and each page calls
 ``ensure_app_navigation()`` so that such a request still shows this app's navigation.
 """
 
-from ui.app import configure_page, limit_malloc_arenas, navigation, skip_keras_reset
+from ui.app import (
+    configure_page,
+    limit_malloc_arenas,
+    navigation,
+    return_freed_memory,
+    skip_keras_reset,
+)
 
 limit_malloc_arenas()
 skip_keras_reset()
 configure_page()
 navigation().run()
+return_freed_memory()  # what this run built and dropped goes back to the system

@@ -35,8 +35,7 @@ def trained_vgg16():
 SLOW_FOLDERS = ("tests/e2e/", "tests/bench/")
 # The longest files go first, so that the two workers finish together.
 FIRST = (
-    "test_soak.py",
-    "test_load.py",
+    "test_lecture.py",
     "test_cloud_readiness.py",
     "test_bench_classroom.py",
     "test_bench_replay.py",

@@ -21,7 +21,7 @@ from core.filters.model import in_dtype, truncate
 if TYPE_CHECKING:
     import keras
 
-MAX_PIECES = 12
+MAX_PIECES = 8
 
 
 class Visualizer:

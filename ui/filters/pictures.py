@@ -132,12 +132,12 @@ def picture_for(digest: str, size: int, _data: bytes) -> Picture:
     return read_picture(_data, size, max_bytes=PICTURE_LIMIT_MB * 2**20)
 
 
-@st.cache_resource(show_spinner="One forward pass through VGG16 ...", max_entries=2)
+@st.cache_resource(show_spinner="One forward pass through VGG16 ...", max_entries=1)
 def maps_for(digest: str, size: int, wkey: str, _model, _pixels: np.ndarray):
     """Every layer's maps of a picture and the seconds the forward pass took.
 
     Shared by every session and never modified: a resource, so a rerun does not copy the
-    54 MB a 224 px picture's maps take (110 MB at 320 px; two pictures at most).
+    54 MB a 224 px picture's maps take (110 MB at 320 px; one picture at a time: the memory budget).
     """
     started = time.perf_counter()
     maps = feature_maps(_model, _pixels)

@@ -66,7 +66,7 @@ def plane_ui(prefix: str) -> Slice:
     return Slice(mlp_plots.CHANNELS.index(name), value / 255)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def prepared_replay(
     settings: TrainingSettings, plane: Slice, spacing: str, stacked: bool, _result: TrainResult
 ) -> PreparedFigure:
