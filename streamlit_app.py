@@ -7,13 +7,13 @@ first request of a fresh server through the pages/ folder, and each page calls
 
 from ui.app import (
     configure_page,
-    limit_malloc_arenas,
+    configure_malloc,
     navigation,
     return_freed_memory,
     skip_keras_reset,
 )
 
-limit_malloc_arenas()
+configure_malloc()
 skip_keras_reset()
 configure_page()
 navigation().run()

@@ -123,24 +123,30 @@ def on_a_phone() -> bool:
     return any(hint in agent for hint in PHONE_HINTS)
 
 
-M_ARENA_MAX = -8  # glibc's mallopt parameter for the number of malloc arenas
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters
+M_ARENA_MAX = -8
 MALLOC_ARENAS = 2
+MMAP_THRESHOLD_BYTES = 2**20
 # GLIBC_MALLOC_DEFAULTS=1 leaves glibc's malloc as it is (bench/bench_memory.py compares).
 MALLOC_DEFAULTS_ENV = "GLIBC_MALLOC_DEFAULTS"
 
 
-def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
-    """Let glibc's malloc keep at most ``arenas`` heaps, however many threads allocate.
+def configure_malloc(
+    arenas: int = MALLOC_ARENAS, mmap_threshold: int = MMAP_THRESHOLD_BYTES
+) -> bool:
+    """Make glibc's malloc give memory back: few heaps, and large blocks mapped on their own.
 
     Each Streamlit session runs its script in a thread of its own, and glibc gives threads that
-    allocate at once their own heap (up to 8 per core), each keeping what it once held: with
-    TensorFlow's buffers passing through them the server grows by hundreds of MB that it never
-    uses again (the load test measures it). ``MALLOC_ARENA_MAX`` would do the same before the
-    process starts; a Cloud app cannot set it. Elsewhere than glibc (macOS, Windows) nothing
-    is done.
+    allocate at once their own heap (up to 8 per core), each keeping what it once held. Blocks
+    from ``mmap_threshold`` up (TensorFlow's tensors, NumPy's arrays of pictures and maps) are
+    mapped and unmapped one by one, so they never strand free space inside a heap (glibc's
+    default threshold rises up to 32 MB as such blocks are freed, after which they stay in the
+    heap). The load test measures both. ``MALLOC_ARENA_MAX`` and ``MALLOC_MMAP_THRESHOLD_``
+    would do the same before the process starts; a Cloud app cannot set them. Elsewhere than
+    glibc (macOS, Windows) nothing is done.
 
     Returns:
-        Whether the limit was set.
+        Whether both settings were made.
     """
     if os.environ.get(MALLOC_DEFAULTS_ENV) == "1":
         return False
@@ -148,7 +154,9 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:
         return False
-    return bool(libc.mallopt(M_ARENA_MAX, arenas))
+    return bool(libc.mallopt(M_ARENA_MAX, arenas)) & bool(
+        libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold)
+    )
 
 
 def return_freed_memory() -> bool:

@@ -73,8 +73,9 @@ METHODS: dict[str, Method] = {
 EPSILON = 1e-7  # keras.backend.epsilon(), as in the document's normalisation
 MAX_SIZE = 512
 MAX_STEPS = 2048
-# Activation memory one batch may use; keeps a 4x4 block5_conv3 grid well under 1.5 GB RSS.
-BATCH_MEMORY_BYTES = 256 * 2**20
+# Activation memory one batch may use: what a render adds to the server's memory while it runs.
+# Bigger batches were no faster on a 2-core CPU (bench/bench_filters.py's step table).
+BATCH_MEMORY_BYTES = 128 * 2**20
 
 
 class AscentStep:
