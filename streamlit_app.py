@@ -6,8 +6,8 @@ first request of a fresh server through the pages/ folder, and each page calls
 """
 
 from ui.app import (
-    configure_page,
     configure_malloc,
+    configure_page,
     navigation,
     return_freed_memory,
     skip_keras_reset,
