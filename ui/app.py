@@ -126,7 +126,7 @@ def on_a_phone() -> bool:
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters
 M_ARENA_MAX = -8
 MALLOC_ARENAS = 2
-MMAP_THRESHOLD_BYTES = 2**20
+MMAP_THRESHOLD_BYTES = 16 * 2**20
 # GLIBC_MALLOC_DEFAULTS=1 leaves glibc's malloc as it is (bench/bench_memory.py compares).
 MALLOC_DEFAULTS_ENV = "GLIBC_MALLOC_DEFAULTS"
 
@@ -138,10 +138,11 @@ def configure_malloc(
 
     Each Streamlit session runs its script in a thread of its own, and glibc gives threads that
     allocate at once their own heap (up to 8 per core), each keeping what it once held. Blocks
-    from ``mmap_threshold`` up (TensorFlow's tensors, NumPy's arrays of pictures and maps) are
-    mapped and unmapped one by one, so they never strand free space inside a heap (glibc's
-    default threshold rises up to 32 MB as such blocks are freed, after which they stay in the
-    heap). The load test measures both. ``MALLOC_ARENA_MAX`` and ``MALLOC_MMAP_THRESHOLD_``
+    from ``mmap_threshold`` up (a batch's activations, a picture's maps) are mapped and unmapped
+    one by one, so they never strand free space inside a heap (glibc's default threshold rises
+    up to 32 MB as such blocks are freed, after which they stay in the heap). A lower threshold
+    would give back more but slows renders down: every mapped block is faulted in afresh. The
+    load test measures the memory. ``MALLOC_ARENA_MAX`` and ``MALLOC_MMAP_THRESHOLD_``
     would do the same before the process starts; a Cloud app cannot set them. Elsewhere than
     glibc (macOS, Windows) nothing is done.
 

@@ -1,8 +1,8 @@
 """The server's malloc hands large freed blocks back (``ui.app.configure_malloc``).
 
-A fresh interpreter frees 150 blocks of 3 MB (a picture's maps, a batch's activations) between
+A fresh interpreter frees 20 blocks of 20 MB (a picture's maps, a batch's activations) between
 which small blocks stay alive, as a server's do. glibc's defaults keep the freed space in the
-heap: after the first such block is freed its mmap threshold rises above 3 MB, and the small
+heap: after the first such block is freed its mmap threshold rises above 20 MB, and the small
 survivors pin every hole. The app's settings map each large block on its own, so it goes back.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BLOCK_MB, BLOCKS = 3, 150
+BLOCK_MB, BLOCKS = 20, 20
 
 PROGRAM = f"""
 import sys
