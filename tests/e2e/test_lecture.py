@@ -27,7 +27,7 @@ from tests.support.weights import trained_weights
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 BUDGET_MB = 1500.0
-TRAIN_LINKS = ("", "lr=5&hidden=8-3", "activation=tanh&iterations=2000&seed=3")
+TRAIN_LINKS = ("", "lr=5&hidden=8-3&activation=tanh&iterations=2000&seed=3")
 TRAIN_TABS = (
     "Replay",
     "Step by step",
@@ -40,7 +40,6 @@ TRAIN_TABS = (
 )
 FILTER_LINKS = (
     "",
-    "layer=block3_conv3",
     "layer=block2_conv1&n=2&M=4&steps=3&size=64",
     "layer=block4_conv1&n=2&M=8&steps=2&size=32&method=fourier",
 )

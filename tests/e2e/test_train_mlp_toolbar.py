@@ -7,6 +7,8 @@ is hovered in turn, and the toolbar's box must not meet a title, panel header or
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from tests.support import browser as br
@@ -53,7 +55,8 @@ def test_the_toolbar_covers_no_chart_title(browser, base_url, shots, screen):
                 chart.scroll_into_view_if_needed()
                 box = chart.bounding_box()
                 page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"] / 2, 200))
-                page.wait_for_timeout(400)
+                with contextlib.suppress(Exception):  # a timeout: then COVERED says none showed
+                    chart.locator(".modebar").first.wait_for(state="visible", timeout=5_000)
                 hovered += 1
                 found = chart.evaluate(COVERED)
                 if found:
