@@ -29,14 +29,15 @@ def trained_vgg16():
     return Visualizer(load_vgg16(SHARED_WEIGHTS), "float32")
 
 
-# Lanes. `pytest` runs everything (two workers, a file per worker at a time); `pytest -m "not
-# slow"` is the fast lane. Browser tests and benchmarks are slow wherever they live; so is any
-# test marked so by hand (a real training run, a hypothesis walk through a whole page).
+# Lanes. `pytest` runs everything (three workers, a file per worker at a time: on two cores a
+# third overlaps the browser tests' waits for a page, a film playing in real time or a
+# heartbeat); `pytest -m "not slow"` is the fast lane. Browser tests and benchmarks are slow
+# wherever they live; so is any test marked so by hand (a real training run, a hypothesis walk
+# through a whole page).
 SLOW_FOLDERS = ("tests/e2e/", "tests/bench/")
-# The longest files go first, so that the two workers finish together.
+# The longest files go first, so that the workers finish together.
 FIRST = (
     "test_lecture.py",
-    "test_cloud_readiness.py",
     "test_bench_classroom.py",
     "test_bench_replay.py",
     "test_vgg16_filters_renders.py",

@@ -1,5 +1,5 @@
 """What Community Cloud installs: requirements.txt alone, pinned, bringing every module the
-app imports (the browser walk of a Cloud-like server is tests/e2e/test_cloud_readiness.py)."""
+app imports (the browser walk of a Cloud-like server is in tests/e2e/test_lecture.py)."""
 
 from scripts import cloud_check
 
