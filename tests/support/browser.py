@@ -87,8 +87,15 @@ def wait_for_run(page, timeout: float = 120.0, settle_ms: int = 250) -> float:
 def open_app(page, base_url: str, url_path: str = "", query: str = "", timeout: float = 120.0):
     """Load a page of the app by URL (e.g. url_path="train", query="lr=0.5") and wait for it."""
     url = f"{base_url}/{url_path}" + (f"?{query}" if query else "")
+    start = time.perf_counter()
     page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000)
-    return wait_for_run(page, timeout)
+    # Until its first run starts, a freshly loaded app also says "notRunning": on a busy
+    # machine wait_for_run alone returned before the page had drawn anything.
+    page.wait_for_selector(
+        f'{MAIN} [data-testid="stElementContainer"]', state="attached", timeout=timeout * 1000
+    )
+    wait_for_run(page, max(1.0, timeout - (time.perf_counter() - start)))
+    return time.perf_counter() - start
 
 
 def open_from_nav(page, title: str, timeout: float = 120.0) -> float:
