@@ -74,7 +74,7 @@ EPSILON = 1e-7  # keras.backend.epsilon(), as in the document's normalisation
 MAX_SIZE = 512
 MAX_STEPS = 2048
 # Activation memory one batch may use: what a render adds to the server's memory while it runs.
-# Bigger batches were no faster on a 2-core CPU (bench/bench_filters.py's step table).
+# Batches twice as big were at most 8% faster on a 2-core CPU (bench/bench_filters.py).
 BATCH_MEMORY_BYTES = 128 * 2**20
 
 
