@@ -7,8 +7,7 @@ import plotly.graph_objects as go
 
 from core.colour.classroom import AnchorSplit, ClassSummary
 from core.colour.contrast import relative_luminances
-from core.colour.palette import WCAG_WHITE_BELOW
-from core.colour.plots import css
+from core.colour.plots import css, mark_wcag_switch
 from core.plot_style import BLACK_TEXT, WHITE_TEXT, style
 
 MAX_POINTS = 500  # the newest colours drawn: building a chart costs ~35 ms per 1,000 colours
@@ -118,16 +117,7 @@ def class_luminance(summary: ClassSummary, max_points: int = MAX_POINTS) -> go.F
         "hovertemplate": "%{text}<extra></extra>",
     }
     fig = fast_figure([trace])
-    fig.add_vline(x=WCAG_WHITE_BELOW, line={"color": "#444444", "dash": "dash", "width": 2})
-    fig.add_annotation(
-        x=WCAG_WHITE_BELOW,
-        y=1,
-        yref="paper",
-        yanchor="bottom",
-        xanchor="left",
-        showarrow=False,
-        text=" WCAG switches",
-    )
+    mark_wcag_switch(fig, " WCAG switches")
     fig.update_xaxes(title_text="WCAG luminance L", range=[-0.02, 1.02])
     fig.update_yaxes(title_text="class's share for white", range=[-0.08, 1.08])
     return style(fig, "Answer against luminance", height=520)

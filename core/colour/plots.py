@@ -15,6 +15,20 @@ DISAGREE_OUTLINE = "#d62728"
 MAX_SHIFT_ROWS = 30
 
 
+def mark_wcag_switch(fig: go.Figure, label: str) -> None:
+    """A dashed line at the luminance where WCAG's rule switches to white text, labelled."""
+    fig.add_vline(x=WCAG_WHITE_BELOW, line={"color": "#444444", "dash": "dash", "width": 2})
+    fig.add_annotation(
+        x=WCAG_WHITE_BELOW,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        xanchor="left",
+        showarrow=False,
+        text=label,
+    )
+
+
 def css(colours: np.ndarray) -> list[str]:
     """(n, 3) ints in 0..255 as Plotly colour strings."""
     return [f"rgb({r},{g},{b})" for r, g, b in np.asarray(colours, dtype=int)]
@@ -123,16 +137,7 @@ def luminance_figure(comparison: Comparison) -> go.Figure:
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    fig.add_vline(x=WCAG_WHITE_BELOW, line={"color": "#444444", "dash": "dash", "width": 2})
-    fig.add_annotation(
-        x=WCAG_WHITE_BELOW,
-        y=1,
-        yref="paper",
-        yanchor="bottom",
-        xanchor="left",
-        showarrow=False,
-        text=f" WCAG switches at L = {WCAG_WHITE_BELOW:.3f}",
-    )
+    mark_wcag_switch(fig, f" WCAG switches at L = {WCAG_WHITE_BELOW:.3f}")
     fig.add_hline(
         y=DECISION_THRESHOLD,
         line={"color": "#444444", "dash": "dot", "width": 2},

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from core.colour.contrast import contrast_ratio
@@ -22,20 +21,6 @@ from ui.colour.link import PARAMS
 from ui.training import TRAINED_KEY
 
 PAGE = "../../pages/text_over_colour.py"
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """Capture what download buttons hand to Streamlit's media storage, by file name."""
-    captured = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        captured[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    return captured
 
 
 def run_page() -> AppTest:

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from core.colour.contrast import contrast_ratio
@@ -11,20 +10,6 @@ from core.colour.palette import VISION_COLUMN
 from core.colour.vision import DEFICIENCIES, ratio_text, vision_check
 
 PAGE = "../../pages/text_over_colour.py"
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """What download buttons hand to Streamlit's media storage, by file name."""
-    captured = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        captured[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    return captured
 
 
 def run_page() -> AppTest:
