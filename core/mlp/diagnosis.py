@@ -214,14 +214,19 @@ def stalled_sentences(facts: RunFacts) -> list[str]:
     return sentences
 
 
+def one_answer(facts: RunFacts) -> str:
+    """The answer a network gives every training colour, e.g. "white text (P(white) 0.52 to
+    0.55)"; meaningful when ``facts.same_answer``."""
+    text = "white" if facts.white else "black"
+    low, high = f"{facts.p_low:.2f}", f"{facts.p_high:.2f}"
+    return f"{text} text (P(white) {low if low == high else f'{low} to {high}'})"
+
+
 def answers_sentence(facts: RunFacts) -> str:
     """The training colours right, one answer for all of them, and whether it learned."""
     right = f"{facts.right} of {facts.total} training colours right"
     if facts.same_answer:
-        text = "white" if facts.white else "black"
-        low, high = f"{facts.p_low:.2f}", f"{facts.p_high:.2f}"
-        p = low if low == high else f"{low} to {high}"
-        right += f", and every one gets {text} text (P(white) {p})"
+        right += f", and every one gets {one_answer(facts)}"
     return f"{right}{'' if facts.learned else ': it has not learned them'}."
 
 

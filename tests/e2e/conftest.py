@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.support import browser as br  # noqa: E402
-from tests.support.app_server import AppServer  # noqa: E402
+from tests.support.app_server import AppServer, throwaway_caches  # noqa: E402
 
 SHOTS = Path(os.environ.get("E2E_SHOTS_DIR", ROOT / "out" / "e2e"))
 
@@ -44,13 +44,8 @@ def chromium_path() -> str:
 def app_server(tmp_path_factory):
     """The app, started from the repository root on a free localhost port, stopped at the end."""
     cache = tmp_path_factory.mktemp("app-cache")
-    env = {
-        # Grid and model caches of the app go to a throwaway folder, never the user's.
-        "FILTER_GRID_CACHE": str(cache / "grids"),
-        "FILTER_GRID_DIR": str(cache / "prerendered"),
-        "KERAS_HOME": str(cache / "keras"),
-        "CLASSROOM_DATA_DIR": str(cache / "classroom"),  # class sessions' pool, thrown away
-    }
+    # Grid and model caches and the class pool go to a throwaway folder, never the user's.
+    env = {**throwaway_caches(cache), "KERAS_HOME": str(cache / "keras")}
     # Browser tests use the untrained network, so they need no weights file.
     server = AppServer(env=env, unset=("VGG16_WEIGHTS",))
     server.start()

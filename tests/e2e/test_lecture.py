@@ -26,7 +26,7 @@ import pytest
 from scripts import cloud_check, load_test
 from tests.support import browser as br
 from tests.support import flows
-from tests.support.app_server import AppServer
+from tests.support.app_server import AppServer, throwaway_caches
 from tests.support.weights import trained_weights
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -53,11 +53,7 @@ FILTER_LINKS = (
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     cache = tmp_path_factory.mktemp("soak")
-    env = {
-        "FILTER_GRID_CACHE": str(cache / "grids"),
-        "FILTER_GRID_DIR": str(cache / "prerendered"),
-        "CLASSROOM_DATA_DIR": str(cache / "classroom"),
-    }
+    env = throwaway_caches(cache)
     # The trained weights when ../shared has them, else a saved untrained VGG16 (no download).
     env["VGG16_WEIGHTS"] = trained_weights() or load_test.weights_file(cache)
     app = AppServer(env=env, cloud_like=True)  # as Community Cloud starts it

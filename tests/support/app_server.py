@@ -40,6 +40,16 @@ def free_port(host: str = "127.0.0.1") -> int:
     raise RuntimeError("no free port found")
 
 
+def throwaway_caches(folder: Path) -> dict[str, str]:
+    """Environment that sends the app's grid caches and class pool to ``folder``, never the
+    user's own (a test server's)."""
+    return {
+        "FILTER_GRID_CACHE": str(folder / "grids"),
+        "FILTER_GRID_DIR": str(folder / "prerendered"),
+        "CLASSROOM_DATA_DIR": str(folder / "classroom"),
+    }
+
+
 def tree_rss(process: psutil.Process) -> int:
     """Resident memory in bytes of a process and all its children."""
     total = 0

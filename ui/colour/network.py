@@ -14,7 +14,7 @@ from core.colour.labels import Label, teaching_set
 from core.colour.link import PageLink
 from core.mlp import MLP, TrainingSettings, TrainResult
 from core.mlp.data import training_set
-from core.mlp.diagnosis import measure
+from core.mlp.diagnosis import measure, one_answer
 from ui.training import LESSON, TRAINED_KEY, session_network, train_cached
 
 # The settings of a network that never learned, which the person swapped for the lesson's.
@@ -85,10 +85,7 @@ def unlearned_ui(result: TrainResult, settings: TrainingSettings) -> None:
         return
     right = f"It gets {facts.right} of the document's {facts.total} training colours right"
     if facts.same_answer:
-        text = "white" if facts.white else "black"
-        low, high = f"{facts.p_low:.2f}", f"{facts.p_high:.2f}"
-        p = low if low == high else f"{low} to {high}"
-        right += f" and gives every one {text} text (P(white) {p})"
+        right += f" and gives every one {one_answer(facts)}"
     st.warning(
         f"**This network never learned the colours.** {right}. Its answers on this page are "
         "those of a network that did not learn, not the lesson's.",
