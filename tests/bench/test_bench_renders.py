@@ -27,4 +27,5 @@ def test_renders_benchmark_prints_figures_that_hold_up(capsys, monkeypatch):
     [ratio] = re.findall(r"frees the slot ([\d.]+)x sooner", out)
     if freed >= 1.0:  # a ratio of figures printed to 0.1 ms is only checkable above 1 ms
         assert math.isclose(float(ratio), held / freed, rel_tol=0.1)
-    assert math.isclose(float(ratio), figures["held"] / figures["replaced"], rel_tol=1e-3)
+    # Printed to 0.1: at 14.376 the print says 14.4, 0.17% off (a fresh clone failed on that).
+    assert math.isclose(float(ratio), figures["held"] / figures["replaced"], abs_tol=0.05)

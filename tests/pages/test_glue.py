@@ -10,7 +10,7 @@ from ui import app
 from ui.filters import jobs
 
 
-def test_streamlit_no_longer_resets_keras_but_still_closes_pyplot(monkeypatch):
+def test_streamlit_no_longer_resets_keras_but_still_closes_pyplot(monkeypatch, streamlit_cleanup):
     import types
 
     import keras
@@ -20,7 +20,7 @@ def test_streamlit_no_longer_resets_keras_but_still_closes_pyplot(monkeypatch):
     pyplot = types.SimpleNamespace(close=closed.append)  # stands in for matplotlib.pyplot
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", pyplot)
 
-    original = script_runner._clean_problem_modules
+    original = streamlit_cleanup  # Streamlit's hook, before the page tests' switch
     monkeypatch.setattr(script_runner, "_clean_problem_modules", original)
     resets = []
     monkeypatch.setattr(keras.backend, "clear_session", lambda *a, **k: resets.append(1))

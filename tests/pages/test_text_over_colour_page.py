@@ -101,6 +101,31 @@ def test_picker_drives_the_preview_and_the_typed_box():
     assert "Contrast 1.07 : 1" in texts(at) and "Contrast 19.56 : 1" in texts(at)
 
 
+def test_a_new_colour_reuses_the_agreement_charts_a_new_network_gets_its_own(monkeypatch):
+    from core.colour import plots
+    from ui.colour import views
+
+    built = []
+
+    def counted(comparison):
+        built.append(comparison.agreement_rate)
+        return plots.luminance_figure(comparison)
+
+    monkeypatch.setattr(views, "luminance_figure", counted)
+    views.agreement_charts.clear()
+    at = run_page()
+    at.color_picker(key="colour_picker").pick("#ffff00").run()
+    at.button(key="colour_teach_black").click().run()
+    assert len(built) == 1, "the charts were built again for the same network"
+    shown = at.get("plotly_chart")[0].proto.spec
+    for _ in range(3):
+        at.button(key="colour_teach_white").click().run()
+    at.button(key="colour_retrain").click().run()
+    assert not at.exception
+    assert len(built) == 2, "the retrained network must get its own charts"
+    assert at.get("plotly_chart")[0].proto.spec != shown
+
+
 def test_palette_controls():
     at = run_page()
     at.slider(key="random").set_value(5).run()

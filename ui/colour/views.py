@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from html import escape
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from core.colour.contrast import relative_luminance, text_ratios, wcag_level, wcag_text_colour
@@ -198,6 +200,21 @@ def palette_ui(network: MLP) -> None:
     )
 
 
+def comparison_key(comparison: Comparison) -> str:
+    """A digest of what the agreement charts show: the colours and the network's answers."""
+    digest = hashlib.sha256(comparison.colours.tobytes())
+    digest.update(comparison.probability.tobytes())
+    return digest.hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def agreement_charts(key: str, _comparison: Comparison) -> tuple[go.Figure, go.Figure]:
+    """The two agreement charts of one network, built once per network: Plotly checks each of
+    their 2,000 marker colours, about 0.14 s, which a new colour or a new label need not pay.
+    Read-only once built (``st.plotly_chart`` copies a figure before it sends it)."""
+    return luminance_figure(_comparison), disagreement_cube(_comparison)
+
+
 def agreement_ui(network: MLP) -> Comparison:
     """The agreement rate over the fixed 1,000 random colours, as a number and as pictures."""
     comparison = compare(network.forward, agreement_colours())
@@ -207,16 +224,15 @@ def agreement_ui(network: MLP) -> Comparison:
         f"{comparison.agreement_rate:.1%}",
         help=f"{wrong} colours disagree",
     )
+    luminance_chart, cube_chart = agreement_charts(comparison_key(comparison), comparison)
     flat, cube = st.tabs(["Luminance against the network's answer", "Where in the RGB cube"])
     with flat:
-        st.plotly_chart(
-            luminance_figure(comparison), key="colour_luminance_chart", config=CHART_CONFIG
-        )
+        st.plotly_chart(luminance_chart, key="colour_luminance_chart", config=CHART_CONFIG)
         st.caption(
             "Top left and bottom right: both pick the same. The other two corners are the "
             "disagreements, outlined in red. Hover a point for its colour."
         )
     with cube:
-        st.plotly_chart(disagreement_cube(comparison), key="colour_cube_chart", config=CHART_CONFIG)
+        st.plotly_chart(cube_chart, key="colour_cube_chart", config=CHART_CONFIG)
         st.caption("Drag to turn the cube. Faint dots agree; red-edged diamonds disagree.")
     return comparison
