@@ -71,3 +71,16 @@ def test_heavy_work_runs_one_at_a_time_and_reports_the_wait():
         order.append("second in")
     thread.join()
     assert order == ["first in", "first out", "second in"] and waited == [True]
+
+
+@pytest.mark.parametrize(
+    "value, seconds",
+    [(None, 20.0), ("8", 8.0), ("2.5", 2.5), ("0.1", 1.0), ("soon", 20.0), ("", 20.0)],
+)
+def test_the_operator_sets_how_long_a_silent_page_keeps_its_render(monkeypatch, value, seconds):
+    # Never shorter than the page's poll: a watched render must not be given up between polls.
+    if value is None:
+        monkeypatch.delenv(jobs.HEARTBEAT_ENV, raising=False)
+    else:
+        monkeypatch.setenv(jobs.HEARTBEAT_ENV, value)
+    assert jobs.heartbeat_s() == seconds
