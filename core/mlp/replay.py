@@ -425,6 +425,23 @@ def replay_figure(
         spacing: "log" or "even", named on the scrubber.
         stacked: panels one under another (a phone) instead of map and network side by side.
     """
+    still, frame_list = replay_parts(frames, result, X, y, plane, spacing, stacked)
+    return go.Figure(still.to_dict() | {"frames": frame_list}, _validate=False)
+
+
+def replay_parts(
+    frames: ReplayFrames,
+    result: TrainResult,
+    X: np.ndarray,
+    y: np.ndarray,
+    plane: Slice,
+    spacing: str = "log",
+    stacked: bool = False,
+) -> tuple[go.Figure, list[dict]]:
+    """``replay_figure`` in two parts: the still figure, checked by Plotly, and its frames as
+    plain dicts. Whoever only sends the film to a browser can skip turning a hundred frames
+    into Plotly objects (half of a new run's page time); the arguments are
+    ``replay_figure``'s."""
     positions = layer_positions(result.layers)
     zrange = neuron_range(result.activation, frames.neurons)
     log_x = spacing == "log"
@@ -450,7 +467,7 @@ def replay_figure(
         }
         for f, i in enumerate(frames.iterations)
     ]
-    return go.Figure(fig.to_dict() | {"frames": frame_list}, _validate=False)
+    return fig, frame_list
 
 
 def iteration_axis(domain, iterations: int, log_x: bool) -> dict:

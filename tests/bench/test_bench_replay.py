@@ -49,6 +49,12 @@ def test_replay_benchmark_plays_the_same_frames_and_prints_its_ratios(capsys):
     json_ratio = printed(r"the heatmap film's JSON is ([\d.]+)x", out)
     assert json_ratio == pytest.approx(peer_mb / tab_mb, rel=0.05)
     assert json_ratio > 1  # the pictures are lighter than the heatmaps they replace
+    plain_ms = printed(r"film it sends in (\d+) ms from plain frames", out)
+    checked_ms = printed(r"(\d+) ms through Plotly's frame objects", out)
+    assert plain_ms == round(1e3 * result["build_s"])
+    assert checked_ms == round(1e3 * result["build_checked_s"])
+    build_ratio = printed(r"frame objects: ([\d.]+)x", out)
+    assert build_ratio == pytest.approx(result["build_checked_s"] / result["build_s"], abs=0.006)
     if not browser:
         return
     played = result["browser"][1.0]  # the quick mode plays with the CPU as is

@@ -336,6 +336,20 @@ def test_a_prepared_figure_sends_the_same_json_without_copying_it_each_time():
     assert prepared.to_dict() is prepared.to_dict()  # made once
 
 
+def test_the_replay_sent_from_plain_frames_is_the_figure_plotly_checks():
+    from core.mlp.replay import Slice, replay_figure, replay_frames, replay_parts
+    from ui.train.replay import PreparedFigure
+
+    X, y = training_set()
+    run = train(X, y, TrainingSettings(iterations=500, hidden=(4, 3)))
+    for plane, spacing, stacked in ((Slice(), "log", False), (Slice(0, 0.2), "even", True)):
+        frames = replay_frames(run, X, y, plane, spacing)
+        checked = replay_figure(frames, run, X, y, plane, spacing, stacked)
+        assert len(checked.frames) == len(frames.iterations)
+        fast = PreparedFigure(*replay_parts(frames, run, X, y, plane, spacing, stacked))
+        assert fast.to_dict() == PreparedFigure(checked).to_dict()
+
+
 def test_a_preset_note_never_claims_what_the_chart_contradicts():
     """Issue 20 item 7: "Lesson's" with 3 hidden layers ends at 2.40, 6 of 10 right."""
     at = open_page(hidden="5-2-4")

@@ -6,12 +6,13 @@ import json
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from core.mlp import MLP, TrainingSettings, TrainResult, frame_indices
 from core.mlp import plots as mlp_plots
 from core.mlp.data import training_set
-from core.mlp.replay import Slice, replay_figure, replay_frames
+from core.mlp.replay import Slice, replay_frames, replay_parts
 from ui.app import on_a_phone
 
 
@@ -20,12 +21,15 @@ class PreparedFigure(go.Figure):
 
     Streamlit calls ``to_dict()`` on every draw, for every session: for the replay that is a
     deep copy of a hundred frames of NumPy arrays (about 0.5 s each time). Here it is done once
-    when the figure is cached; each draw then only writes the JSON text.
+    when the figure is cached; each draw then only writes the JSON text. ``frames``, plain
+    dicts, replace the figure's own frames without ever becoming Plotly objects.
     """
 
-    def __init__(self, figure: go.Figure) -> None:
+    def __init__(self, figure: go.Figure, frames: list[dict] | None = None) -> None:
         super().__init__()
         self._prepared = json.loads(figure.to_json())
+        if frames is not None:
+            self._prepared["frames"] = json.loads(pio.json.to_json_plotly(frames))
 
     def to_dict(self) -> dict:
         return self._prepared
@@ -73,7 +77,7 @@ def prepared_replay(
     """The replay of the run of ``settings``, built once for every session that opens it."""
     X, y = training_set()
     frames = replay_frames(_result, X, y, plane, spacing)
-    return PreparedFigure(replay_figure(frames, _result, X, y, plane, spacing, stacked))
+    return PreparedFigure(*replay_parts(frames, _result, X, y, plane, spacing, stacked))
 
 
 def replay_ui(result: TrainResult, settings: TrainingSettings) -> None:
