@@ -1,7 +1,7 @@
 """A lecture hall voting from phones: click-to-acknowledgement time, lost votes, the projector.
 
     python -m bench.bench_classroom            # 150 phones, a vote about every 2 s, 3 minutes
-    python -m bench.bench_classroom --quick    # 20 phones for 10 s (the test in tests/bench)
+    python -m bench.bench_classroom --quick    # 20 phones for 6 s (the test in tests/bench)
 
 One `streamlit run` on localhost, a fresh SQLite pool in a temp folder. Each phone is a
 Streamlit session speaking the app's websocket protocol (scripts/st_client.py), as a browser
@@ -53,7 +53,7 @@ class Config:
 
     @classmethod
     def quick(cls) -> Config:
-        return cls(phones=20, seconds=10.0, ramp_s=3.0)
+        return cls(phones=20, seconds=6.0, ramp_s=3.0)
 
 
 @dataclass
@@ -253,7 +253,7 @@ def summary(report: Report, config: Config) -> str:
 
 def main(argv: list[str] | None = None) -> Report:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20 phones for 10 s")
+    parser.add_argument("--quick", action="store_true", help="20 phones for 6 s")
     parser.add_argument("--phones", type=int, help="simulated phones (at most 300)")
     parser.add_argument("--seconds", type=float, help="how long they vote (at most 600)")
     args = parser.parse_args(argv)

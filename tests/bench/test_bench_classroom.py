@@ -1,4 +1,4 @@
-"""The class-session benchmark in its short mode: 20 phones for 10 s against one server.
+"""The class-session benchmark in its short mode: 20 phones for 6 s against one server.
 
 Timings are printed, not asserted (shared machines are noisy); what must hold is asserted:
 every acknowledged vote is in the pool, the projector kept refreshing, the printed figures are
