@@ -10,6 +10,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The test command installs without compiling (`pip install --no-compile`: half the install's
+# time goes to compiling TensorFlow modules no test imports). Each module is then compiled once,
+# by the first test process that imports it, and kept for the workers and servers after it,
+# even where the environment says not to write bytecode (many container images do).
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+    sys.dont_write_bytecode = False
 # Pictures are compared with float32 references: on a CPU where bfloat16 wins (AMX) the app
 # would switch to it, so the tests pin float32 (tests of the automatic choice override this).
 os.environ.setdefault("FILTERS_COMPUTE_DTYPE", "float32")
