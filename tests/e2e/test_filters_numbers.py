@@ -73,7 +73,9 @@ def click_at(page, chart_key: str, fx: float, fy: float) -> tuple[int, int]:
     return cell(page)
 
 
-def test_a_click_on_the_map_or_the_photo_picks_the_cell(browser, base_url, shots):
+def test_a_click_on_the_map_or_the_photo_picks_the_cell_and_the_kernel_slides(
+    browser, base_url, shots
+):
     with numbers_view(browser, base_url, 1920, 1080) as page:
         before = cell(page)
         after_map = click_at(page, "convnumbers_map", 0.25, 0.5)
@@ -85,9 +87,7 @@ def test_a_click_on_the_map_or_the_photo_picks_the_cell(browser, base_url, shots
         assert br.problems(page) == []
         br.screenshot(page, shots / "convnumbers_click.png", full_page=False)
 
-
-def test_the_kernel_slides_when_played(browser, base_url):
-    with numbers_view(browser, base_url, 1920, 1080) as page:
+        # The same view: the kernel slides over the photo when played.
         sweep = page.locator(".st-key-convnumbers_sweep")
         sweep.scroll_into_view_if_needed()
         first = page.evaluate(SWEEP_LABEL)
