@@ -269,9 +269,15 @@ def press_render(page, timeout: float = 600.0) -> None:
     The render runs in the background: the page's script finishes at once and a fragment
     shows the progress until the grid is there.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     button = page.get_by_role("button", name="Render grid")
-    if button.count() == 0:
-        raise MissingControlError("no 'Render grid' button")
+    # A link's page may run twice as it opens (its address is tidied): wait for the button.
+    try:
+        button.first.wait_for(state="visible", timeout=30_000)
+    except PlaywrightTimeout:
+        shown = br.main_text(page)[:800]
+        raise MissingControlError(f"no 'Render grid' button; the page shows:\n{shown}") from None
     button.first.click()
     page.get_by_role(
         "button", name=re.compile(r"^Download block\d_conv\d_\dx\d\.png$")
