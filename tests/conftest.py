@@ -41,15 +41,22 @@ def trained_vgg16():
 # wherever they live; so is any test marked so by hand (a real training run, a hypothesis walk
 # through a whole page).
 SLOW_FOLDERS = ("tests/e2e/", "tests/bench/")
-# The longest files go first, so that the workers finish together.
+# The longest files go first (as `--durations` measured them), then the other browser tests,
+# the page tests and the unit tests, so that the workers finish together. xdist would sort the
+# files by their number of tests instead: `--no-loadscope-reorder` in `addopts` keeps this order.
 FIRST = (
-    "test_lecture.py",
-    "test_bench_classroom.py",
-    "test_bench_replay.py",
-    "test_vgg16_filters_renders.py",
-    "test_replay_film.py",
-    "test_train_mlp_toolbar.py",
-    "test_deep_links.py",
+    "e2e/test_lecture.py",
+    "e2e/test_vgg16_filters_renders.py",
+    "e2e/test_train_mlp.py",
+    "e2e/test_deep_links.py",
+    "e2e/test_bad_input.py",
+    "e2e/test_replay_film.py",
+    "bench/test_bench_replay.py",
+    "e2e/test_text_over_colour.py",
+    "e2e/test_filters_numbers.py",
+    "e2e/test_train_mlp_toolbar.py",
+    "e2e/test_text_over_colour_vision.py",
+    "bench/test_bench_classroom.py",
 )
 
 
@@ -60,9 +67,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
     def order(item) -> tuple[int, int]:
-        name, path = item.path.name, item.path.as_posix()
-        if name in FIRST:
-            return (0, FIRST.index(name))
+        path = item.path.as_posix()
+        for rank, file in enumerate(FIRST):
+            if path.endswith(f"tests/{file}"):
+                return (0, rank)
         return (1 if "tests/e2e/" in path else 2 if "tests/pages/" in path else 3, 0)
 
     items.sort(key=order)  # stable: a file's tests keep their order
