@@ -272,7 +272,7 @@ def press_render(page, timeout: float = 600.0) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     button = page.get_by_role("button", name="Render grid")
-    # A link's page may run twice as it opens (its address is tidied): wait for the button.
+    # On a busy machine the button was once not there yet when the page said it had run.
     try:
         button.first.wait_for(state="visible", timeout=30_000)
     except PlaywrightTimeout:
