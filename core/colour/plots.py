@@ -194,7 +194,11 @@ def _shift_markers(
 
 
 def label_shift_figure(
-    colours: Sequence[str], targets: Sequence[int], before: np.ndarray, after: np.ndarray
+    colours: Sequence[str],
+    targets: Sequence[int],
+    before: np.ndarray,
+    after: np.ndarray,
+    title: str = "Your labels, before and after",
 ) -> go.Figure:
     """How retraining moved the network's answer on each labelled colour.
 
@@ -203,6 +207,7 @@ def label_shift_figure(
         targets: k labels, 1 = white text, 0 = black.
         before: (k,) P(white) before retraining.
         after: (k,) P(white) after retraining.
+        title: the chart's title (whose labels they are).
 
     Returns:
         One row per colour (the last MAX_SHIFT_ROWS): an arrow from before to after, and the label.
@@ -215,7 +220,7 @@ def label_shift_figure(
     _shift_markers(fig, rows, colours[start:], targets[start:], before[start:], after[start:])
     fig.update_xaxes(title_text="P(white text)", range=[-0.05, 1.05])
     fig.update_yaxes(autorange="reversed", title_text=None, automargin=True)
-    style(fig, "Your labels, before and after", 230 + 34 * len(rows))
+    style(fig, title, 230 + 34 * len(rows))
     # The legend sits at the bottom of the whole figure, below the axis title, at any height.
     fig.update_layout(
         legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom"},

@@ -1,12 +1,14 @@
 """Session state of "Text over a colour": its keys, first values, and the widgets' callbacks.
 
-Every key starts with ``colour_``. Values that must survive a reload also go into the URL
-(``ui.colour.link``); the first run of a session starts from the URL's values.
+Every key starts with ``colour_``, but a class session's, which start with ``class_``. Values
+that must survive a reload also go into the URL (``ui.colour.link``); the first run of a session
+starts from the URL's values. A class session keeps what must survive in its pool (SQL), not here.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -23,6 +25,49 @@ from core.colour.link import DEFAULT_RANDOM, PageLink
 
 # Widgets keep their values when the person visits another page and comes back.
 KEEP = {"persist_state": "session"}
+# The pool's answer to a phone's last vote (a VoteAck), for the voting view to show.
+CLASS_ACK = "class_ack"
+
+
+@dataclass(frozen=True)
+class VoteAck:
+    """What the pool said to a phone's vote (``ClassPool.vote``), for the next run to show.
+
+    Attributes:
+        status: the pool's answer: "counted", "skipped", "duplicate", "paused", ...
+        votes: the student's votes so far.
+        colour: the colour voted on, "#rrggbb".
+        text: "black", "white", or None for a skip.
+    """
+
+    status: str
+    votes: int
+    colour: str
+    text: str | None
+
+    @property
+    def done(self) -> bool:
+        """The student is done with the colour: they answered it or skipped it, for good."""
+        return self.status in ("counted", "skipped")
+
+
+def keep_vote_ack(ack: VoteAck) -> None:
+    st.session_state[CLASS_ACK] = ack
+
+
+def last_vote_ack() -> VoteAck | None:
+    """The answer to the phone's last vote.
+
+    A counted or skipped colour stays on show until the next vote (the phone refreshes itself
+    every few seconds, and the student is reading it); a refusal ("paused", "duplicate", ...)
+    shows once, since it stops being true.
+    """
+    ack = st.session_state.get(CLASS_ACK)
+    if not isinstance(ack, VoteAck):
+        return None
+    if not ack.done:
+        del st.session_state[CLASS_ACK]
+    return ack
 
 
 def init_state(link: PageLink) -> None:
