@@ -213,5 +213,5 @@ class ClassRetrain:
                 include_document=bool(document.get("include_document", True)),
                 settings=str(document.get("settings", "")),
             )
-        except (KeyError, TypeError) as error:
-            raise ValueError(f"expected a class network document, got {error!r}") from error
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"expected a class network document: {error}") from error
