@@ -333,7 +333,7 @@ def test_a_phone_shows_the_class_networks_pick_only_after_the_vote(pool):
     p = p_white_by_hand(saved, colour)
     pick = "white" if p >= 0.5 else "black"
     phone.button(key=f"class_vote_{pick}").click().run()
-    assert f"would have picked **{pick} text** too over {colour}" in texts(phone)
+    assert f"would have picked **{pick} text** over {colour} too (P(white)" in texts(phone)
 
 
 @pytest.mark.slow
@@ -351,6 +351,7 @@ def test_the_projector_speaks_of_the_class_and_shows_only_its_colours(pool):
     assert "#3366cc" not in shown and "#3366cc" not in str([m.value for m in at.metric])
     spec = chart(at, "class_shift_chart")
     assert spec["layout"]["title"]["text"].startswith("The class's labels, before and after")
+    assert [t["name"] for t in spec["data"]][-1] == "the class's label (0 black, 1 white)"
     rows = {y for trace in spec["data"] for y in trace.get("y", [])}
     assert {row.split(". ", 1)[1] for row in rows} == {colour for colour, _ in cast}
     matched = next(m for m in at.metric if m.label == "The class's labels the network matches")

@@ -133,6 +133,6 @@ def class_change_ui(retrained: ClassRetrain, base: MLP, pool_labels: list[Label]
         change.targets,
         change.fit_before,
         change.fit_after,
-        title=f"{WHOSE.capitalize()} labels, before and after",
+        whose=WHOSE,
     )
     st.plotly_chart(figure, key="class_shift_chart", config=CHART_CONFIG)

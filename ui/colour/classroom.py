@@ -216,7 +216,7 @@ def would_have_picked(network: MLP, ack: VoteAck) -> str:
     pick = "white" if p >= 0.5 else "black"
     too = " too" if ack.text == pick else ""
     return (
-        f"The class network would have picked **{pick} text**{too} over {ack.colour} "
+        f"The class network would have picked **{pick} text** over {ack.colour}{too} "
         f"(P(white) = {p:.2f})."
     )
 
