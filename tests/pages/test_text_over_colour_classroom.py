@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import numpy as np
 import pytest
@@ -225,14 +226,14 @@ def test_the_lecturer_removes_one_students_votes_and_resets(pool):
 def test_retraining_on_the_class_reaches_the_phones(pool):
     session = pool.create_session()
     phone = open_page(**{"class": session.code})
-    for _ in range(3):
+    for _ in range(2):  # the third colour is a spread one (the fourth, an anchor, hides it)
         phone.button(key="class_vote_white").click().run()
     at = lecturer(session)
     at.checkbox(key="colour_include_document").uncheck()
     at.button(key="class_retrain").click().run()
     assert not at.exception
     saved = pool.network(session.code)
-    assert saved["labels"] == 3 and saved["include_document"] is False
+    assert saved["labels"] == 2 and saved["include_document"] is False
     assert "The class's labels the network matches" in [m.label for m in at.metric]
     phone.run()
     colour = shown_colour(phone)
@@ -334,6 +335,15 @@ def test_a_phone_shows_the_class_networks_pick_only_after_the_vote(pool):
     pick = "white" if p >= 0.5 else "black"
     phone.button(key=f"class_vote_{pick}").click().run()
     assert f"would have picked **{pick} text** over {colour} too (P(white)" in texts(phone)
+    # The fourth colour is an anchor: the whole class labels it, and it comes back to this
+    # student later, so its pick stays hidden before and after the vote.
+    anchor = colour_at(pool.seed(session.code), phone.query_params["s"], 3)
+    assert anchor.anchor is not None and shown_colour(phone) == anchor.hex
+    assert "the class network's pick for it stays hidden" in texts(phone)
+    time.sleep(1.0)  # three answers in a row are a phone's burst; then two a second
+    phone.button(key="class_vote_white").click().run()
+    assert f"Counted: white over {anchor.hex}" in phone.success[0].value
+    assert "picked **" not in texts(phone)
 
 
 @pytest.mark.slow

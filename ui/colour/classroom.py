@@ -205,9 +205,11 @@ STATUS_MESSAGES = {
 }
 
 
-def _on_vote(code: str, student: str, index: int, colour: str, text: str | None) -> None:
+def _on_vote(
+    code: str, student: str, index: int, colour: str, repeated: bool, text: str | None
+) -> None:
     result = class_pool().vote(code, student, index, colour, text)
-    keep_vote_ack(VoteAck(result.status, result.votes, colour, text))
+    keep_vote_ack(VoteAck(result.status, result.votes, colour, text, repeated))
 
 
 def would_have_picked(network: MLP, ack: VoteAck) -> str:
@@ -236,7 +238,10 @@ def _ack_ui(network: MLP | None) -> None:
     elif ack.status in STATUS_MESSAGES:
         kind, message = STATUS_MESSAGES[ack.status]
         getattr(st, kind)(message)
-    if ack.done and network is not None:  # a skipped colour is done too: it never comes back
+    # A skipped colour is done too: it never comes back. An anchor does (to everyone, and to
+    # this student 32 colours later), so its pick stays hidden: the class's agreement on it
+    # must be the students' own.
+    if ack.done and not ack.repeated and network is not None:
         st.markdown(would_have_picked(network, ack))
 
 
@@ -275,9 +280,15 @@ def phone_fragment(code: str, student: str) -> None:
         return
     issued = colour_at(view.seed, student, view.next_index)
     st.markdown(colour_card(issued.hex), unsafe_allow_html=True)
+    repeated = issued.anchor is not None
     if network is not None:  # its pick only after the answer: votes stay the student's own
-        st.caption("After your answer you see what the class network would have picked.")
-    args = (code, student, issued.index, issued.hex)
+        st.caption(
+            "Everyone labels this colour, and it comes back: the class network's pick for it "
+            "stays hidden."
+            if repeated
+            else "After your answer you see what the class network would have picked."
+        )
+    args = (code, student, issued.index, issued.hex, repeated)
     black, white = st.columns(2)
     for column, text in ((black, "black"), (white, "white")):
         column.button(

@@ -38,12 +38,14 @@ class VoteAck:
         votes: the student's votes so far.
         colour: the colour voted on, "#rrggbb".
         text: "black", "white", or None for a skip.
+        repeated: the colour is an anchor, which the whole class labels and which comes back.
     """
 
     status: str
     votes: int
     colour: str
     text: str | None
+    repeated: bool = False
 
     @property
     def done(self) -> bool:
