@@ -391,6 +391,19 @@ def test_what_retraining_changed_comes_back_after_a_reload(pool):
 
 
 @pytest.mark.slow
+def test_a_retrain_before_any_vote_says_it_learned_the_documents_colours_alone(pool):
+    session = pool.create_session()
+    at = lecturer(session)
+    at.checkbox(key="colour_include_document").check().run()
+    at.button(key="class_retrain").click().run()
+    assert not at.exception, at.exception
+    shown = retrain_section(at)
+    assert "After: retrained on the document's 10 colours alone (the class had no labels " in shown
+    assert [m.label for m in at.metric][-1] == "Agreement with WCAG"
+    assert pool.network(session.code)["trained_on"] == []
+
+
+@pytest.mark.slow
 def test_a_class_network_saved_by_an_older_version_still_shows_what_changed(pool):
     session, cast = class_with_votes(pool, {"ana": ["white", "black"]})
     saved = retrained_lecturer(pool, session)

@@ -76,11 +76,11 @@ def retrain_class_ui(
 def describe_class_retrain(retrained: ClassRetrain) -> str:
     """E.g. "retrained on the class's 55 labels and the document's 10 colours, <settings>"."""
     n = retrained.n_labels
-    what = f"retrained on {WHOSE} {n} label{'s' * (n != 1)}"
-    if retrained.include_document:
-        what += (
-            " and the document's 10 colours" if n else " (none yet) and the document's 10 colours"
-        )
+    if n == 0:
+        what = "retrained on the document's 10 colours alone (the class had no labels yet)"
+    else:
+        what = f"retrained on {WHOSE} {n} label{'s' * (n != 1)}"
+        what += " and the document's 10 colours" if retrained.include_document else ""
     return f"{what}, {retrained.settings}" if retrained.settings else what
 
 
