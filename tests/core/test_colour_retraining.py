@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from core.colour.contrast import text_ratios
+from core.colour.data import parse_colour
 from core.colour.labels import Label, teaching_set
 from core.colour.palette import agreement_colours
-from core.colour.retraining import ClassRetrain, retrain_change, unmatched_note
+from core.colour.retraining import ClassRetrain, label_colours, retrain_change, unmatched_note
 from core.mlp import MLP, train
 
 LABELS = [Label("#000000", "white"), Label("#ffffff", "black"), Label("#3366cc", "white")]
@@ -153,3 +154,14 @@ def test_a_bad_document_is_refused_by_name(change, error):
     document = ClassRetrain(MLP(), None, (), 0, True, "").payload()
     with pytest.raises(ValueError, match=error):
         ClassRetrain.from_payload({**document, **change})
+
+
+@pytest.mark.parametrize(
+    "colours",
+    [["#000000", "#ffffff", "#3366cc"], ["#3366CC", "#0a0b0c"], ["navy", "#3366cc", "rgb(1 2 3)"]],
+    ids=["stored", "upper case", "by hand"],
+)
+def test_label_colours_read_at_once_match_parse_colour(colours):
+    labels = [Label(c, "white") for c in colours]
+    expected = np.array([parse_colour(c) for c in colours])
+    np.testing.assert_array_equal(label_colours(labels), expected)
