@@ -398,17 +398,6 @@ def _projector_network(code: str, base_result) -> MLP:
     return (class_network(code, version) if version else None) or base_result.network()
 
 
-def _class_change(code: str, base_result) -> None:
-    """What the last retrain changed, from what the pool keeps: a reload shows it again."""
-    pulse = class_pool().pulse(code)
-    retrained = (
-        class_retrain(code, pulse.network_version) if pulse and pulse.network_version else None
-    )
-    if retrained is not None:
-        labels = [vote.label() for vote in pool_votes(code, pulse)]
-        class_change_ui(retrained, base_result.network(), labels)
-
-
 def join_ui(code: str) -> None:
     """The join code, link and QR code, large enough for the back of a hall."""
     link = join_link(code)
@@ -608,3 +597,17 @@ def _parting_ui(summary: ClassSummary, network: MLP) -> None:
         )
     st.markdown("**Where the class, WCAG and the network part ways** (the repeated colours)")
     st.dataframe(rows, hide_index=True, key="class_parting_table")
+
+
+# ------------------------------------------------------------------ what retraining changed
+
+
+def _class_change(code: str, base_result) -> None:
+    """What the last retrain changed, from what the pool keeps: a reload shows it again."""
+    pulse = class_pool().pulse(code)
+    retrained = (
+        class_retrain(code, pulse.network_version) if pulse and pulse.network_version else None
+    )
+    if retrained is not None:
+        labels = [vote.label() for vote in pool_votes(code, pulse)]
+        class_change_ui(retrained, base_result.network(), labels)
