@@ -7,8 +7,8 @@ starts from the URL's values. A class session keeps what must survive in its poo
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
-from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -29,7 +29,7 @@ KEEP = {"persist_state": "session"}
 CLASS_ACK = "class_ack"
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class VoteAck:
     """What the pool said to a phone's vote (``ClassPool.vote``), for the next run to show.
 
