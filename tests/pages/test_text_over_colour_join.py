@@ -64,11 +64,11 @@ def test_localhost_moves_the_link_to_this_machines_lan_address(monkeypatch, sess
     assert drawn == [link]
     [note] = at.info
     assert note.value.startswith("You opened the app at localhost")
-    assert "phones join at http://192.168.1.20:8501" in note.value
+    assert "phones join at **http://192.168.1.20:8501**, this machine" in note.value
     others = " ".join(c.value for c in at.caption)
     assert f"http://172.17.0.1:8501/text_over_colour?class={session.code}" in others
     assert f"http://[fd00::2]:8501/text_over_colour?class={session.code}" in others
-    assert not at.warning
+    assert not at.warning and not at.code
     assert qr_caption(at) == "Scan to join"
 
 
@@ -80,8 +80,10 @@ def test_a_loopback_only_server_says_phones_cannot_reach_it(monkeypatch, session
     assert shown_link(at) == f"http://127.0.0.1:8642/text_over_colour?class={session.code}"
     [warning] = at.warning
     assert warning.value.startswith("Phones cannot reach this server: it listens on 127.0.0.1")
-    assert "`streamlit run streamlit_app.py --server.address 0.0.0.0 --server.port 8642`" in (
-        warning.value
+    [command] = at.code
+    assert (
+        command.value
+        == "streamlit run streamlit_app.py --server.address 0.0.0.0 --server.port 8642"
     )
     assert not at.info
     assert qr_caption(at) == "Only this machine can open this link"
@@ -93,6 +95,7 @@ def test_no_network_address_says_so(monkeypatch, session):
     [warning] = at.warning
     assert "this machine has no network address" in warning.value
     assert "Connect it to the room's network" in warning.value
+    assert [c.value for c in at.code] == ["streamlit run streamlit_app.py --server.address 0.0.0.0"]
 
 
 @pytest.mark.slow
@@ -100,4 +103,4 @@ def test_a_real_host_name_is_kept_with_its_https(monkeypatch, session):
     opened = "https://myapp.streamlit.app/text_over_colour"
     at = projector(monkeypatch, session, opened, None, WIFI)
     assert shown_link(at) == drawn[0] == f"{opened}?class={session.code}"
-    assert not at.info and not at.warning
+    assert not at.info and not at.warning and not at.code

@@ -65,7 +65,7 @@ def join_note_ui(target: JoinTarget, code: str) -> None:
     if found.kind == "network":
         st.info(
             f"You opened the app at {opened}, which on a phone is the phone itself; phones join "
-            f"at {found.base}, this machine's address on the network.",
+            f"at **{found.base}**, this machine's address on the network.",
             icon=":material/wifi:",
         )
         if found.others:
@@ -76,17 +76,19 @@ def join_note_ui(target: JoinTarget, code: str) -> None:
         listen = target.listen or "127.0.0.1"
         st.warning(
             f"Phones cannot reach this server: it listens on {listen} only, this machine's own "
-            f"loopback address. Stop it and start it with `{found.command}`, then open this page "
+            "loopback address. Stop it and start it with the command below, then open this page "
             "again: the join link will carry this machine's network address.",
             icon=":material/wifi_off:",
         )
+        st.code(found.command, language="bash")
         return
     st.warning(
         "Phones cannot reach this server: this machine has no network address. Connect it to "
         "the room's network (the Wi-Fi the phones use) and reload this page. If the server was "
-        f"started for this machine only, start it with `{found.command}`.",
+        "started for this machine only, start it with the command below.",
         icon=":material/wifi_off:",
     )
+    st.code(found.command, language="bash")
 
 
 def qr_caption(target: JoinTarget) -> str:
