@@ -307,6 +307,18 @@ def test_link_values_that_are_changed_or_refused_are_named_until_they_no_longer_
     assert "lr=abc" in at.warning[0].value  # still the default network: still true
 
 
+def test_a_garbled_labels_link_says_the_page_starts_with_no_labels():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["labels"] = "garbage!!"
+    at.run()
+    assert not at.exception and len(at.warning) == 1
+    assert "`labels=garbage!!` is not a list of labels written by this page; using no labels" in (
+        at.warning[0].value
+    )
+    assert "using ." not in at.warning[0].value
+    assert at.session_state.colour_labels == []
+
+
 def test_a_typed_colour_out_of_range_is_clamped_and_said():
     at = run_page()
     at.text_input(key="colour_typed").input("rgb(300, 0, 0)").run()
