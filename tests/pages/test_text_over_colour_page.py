@@ -218,6 +218,24 @@ def test_uploads_merge_and_bad_ones_lose_nothing():
     assert "added 0 labels, skipped 2 already here" in at.success[-1].value
 
 
+def test_an_upload_with_bad_rows_keeps_the_good_ones_and_names_the_rest():
+    at = run_page()
+    data = b"colour,text\n#000080,white\n#ggg,white\n\n#ffff00,grey\n#ffff00,black\n"
+    at.file_uploader[0].upload("class.csv", data, "text/csv")
+    at.run()
+    assert not at.exception and not [m for m in at.success if "class.csv" in m.value]
+    assert at.session_state.colour_labels == [Label("#000080", "white"), Label("#ffff00", "black")]
+    [warning] = [w.value for w in at.warning if "class.csv" in w.value]
+    assert warning.startswith("class.csv: added 2 labels. You now have 2.")
+    assert "Left out 2 rows that are not labels: line 3: '#ggg' is not a colour" in warning
+    assert "line 5: text must be 'black' or 'white' (or 0 / 1), got 'grey'." in warning
+    again = b'colour,text\n#000080,white\n"#ffff00,black\n#123456,white\n'
+    at.file_uploader[0].upload("open.csv", again, "text/csv")
+    at.run()
+    assert "open.csv: lines 3 to 4 read as one row" in at.error[-1].value
+    assert len(at.session_state.colour_labels) == 2  # a refused file adds nothing
+
+
 def test_uses_the_network_trained_on_the_train_page():
     X, y = training_set()
     settings = TrainingSettings(iterations=300, learning_rate=1.0)
