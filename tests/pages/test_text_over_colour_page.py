@@ -11,6 +11,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from core.colour.contrast import contrast_ratio
+from core.colour.data import to_hex
 from core.colour.labels import Label, labels_from_csv, teach_colour
 from core.colour.link import MAX_LINK_LABELS, labels_from_param, labels_to_param
 from core.colour.preview import HEIGHT, PANEL_WIDTH
@@ -18,6 +19,7 @@ from core.mlp import TrainingSettings, train
 from core.mlp.data import training_set
 from tests.support.pages import address
 from ui.colour.link import PARAMS
+from ui.colour.teach import TEACH_SAMPLE
 from ui.training import TRAINED_KEY
 
 PAGE = "../../pages/text_over_colour.py"
@@ -216,6 +218,16 @@ def test_uploads_merge_and_bad_ones_lose_nothing():
     at.file_uploader[0].upload("again.csv", good, "text/csv")
     at.run()
     assert "added 0 labels, skipped 2 already here" in at.success[-1].value
+
+
+def test_teach_it_yourself_says_what_is_shown_twice_and_shows_it():
+    at = run_page()
+    [intro] = [m.value for m in at.markdown if m.value.startswith("Each colour is shown twice")]
+    assert "once with black text, once with white text" in intro
+    colour = to_hex(teach_colour(at.session_state.colour_teach_seed, 0))
+    boxes = [m.value for m in at.markdown if TEACH_SAMPLE in m.value]
+    assert [b.split("color:")[1][:7] for b in boxes] == ["#000000", "#ffffff"]
+    assert all(f"background:{colour}" in b for b in boxes)  # the same colour, twice
 
 
 def test_an_upload_with_bad_rows_keeps_the_good_ones_and_names_the_rest():
