@@ -51,6 +51,7 @@ PRIVATE_NETWORKS = tuple(
 )
 ALL_INTERFACES = ("", "0.0.0.0", "::")  # server.address values that listen everywhere
 DEFAULT_PORT = 8501
+CLOUD_FRAME = "/~/+/"  # where Community Cloud's page frames the app
 ENTRYPOINT = "streamlit_app.py"
 
 
@@ -198,6 +199,19 @@ def reach(opened_url: str, server_address: str | None, interfaces: Iterable[Inte
         return Reach("no_network", opened_base, host, command=start_command(port))
     bases = [f"{scheme}://{url_host(a)}{suffix}" for a in addresses]
     return Reach("network", bases[0], host, tuple(bases[1:]))
+
+
+def visible_path(path: str, page_path: str) -> str:
+    """The page's path as the browser's address bar shows it.
+
+    Community Cloud runs the app in a frame at ``/~/+/<page>``; the address people see and
+    share has no ``/~/+``. An empty path is the page's own.
+    """
+    for frame in (CLOUD_FRAME, CLOUD_FRAME.rstrip("/")):
+        if path.startswith(frame):
+            path = "/" + path[len(frame) :].lstrip("/")
+            break
+    return path if path.strip("/") else f"/{page_path}"
 
 
 def opened_from_headers(headers: Mapping[str, str], path: str) -> str | None:

@@ -16,6 +16,7 @@ from core.colour.addresses import (
     reach,
     start_command,
     url_host,
+    visible_path,
 )
 
 LOOPBACK = [Interface("lo", "127.0.0.1"), Interface("lo", "::1")]
@@ -236,3 +237,18 @@ def test_machine_interfaces_reads_psutil_without_sending_anything(monkeypatch):
         Interface("gone0", "10.9.9.9", False),
     ]
     assert ranked_addresses(found) == ["192.168.1.20", "fd00::2"]
+
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/text_over_colour", "/text_over_colour"),
+        ("/~/+/text_over_colour", "/text_over_colour"),
+        ("/~/+", "/text_over_colour"),
+        ("", "/text_over_colour"),
+        ("/", "/text_over_colour"),
+        ("/course/text_over_colour", "/course/text_over_colour"),
+    ],
+)
+def test_the_path_is_the_one_the_address_bar_shows(path, expected):
+    assert visible_path(path, "text_over_colour") == expected

@@ -84,12 +84,19 @@ def test_a_server_on_all_interfaces_projects_this_machines_address(
         assert page.get_by_text("Scan to join").count() == 1
         assert br.problems(page) == []
         br.screenshot(page, shots / f"join_network_{screen}.png", full_page=False)
+        page.reload(wait_until="domcontentloaded")  # the lecturer's link, opened again
+        br.wait_for_run(page, timeout=300)
+        again = page.get_by_role("link", name=re.compile(r"text_over_colour\?class=")).first
+        again.wait_for(timeout=120_000)
+        assert again.inner_text().strip() == join
     finally:
         context.close()
 
 
-def test_a_loopback_only_server_warns_that_phones_cannot_reach_it(browser, base_url, shots):
-    context = browser.new_context(viewport=br.PROJECTOR)
+@pytest.mark.parametrize("screen", ["1920", "390"])
+def test_a_loopback_only_server_warns_that_phones_cannot_reach_it(browser, base_url, shots, screen):
+    viewport, agent = br.SCREENS[screen]
+    context = browser.new_context(viewport=viewport, user_agent=agent)
     context.set_default_timeout(120_000)
     page = context.new_page()
     try:
@@ -109,6 +116,6 @@ def test_a_loopback_only_server_warns_that_phones_cannot_reach_it(browser, base_
         )
         assert page.get_by_text("Only this machine can open this link").count() == 1
         assert page.get_by_test_id("stAlertContentInfo").filter(has_text="phones join").count() == 0
-        br.screenshot(page, shots / "join_loopback_1920.png", full_page=False)
+        br.screenshot(page, shots / f"join_loopback_{screen}.png", full_page=False)
     finally:
         context.close()

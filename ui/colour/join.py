@@ -12,7 +12,13 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from core.colour.addresses import Reach, machine_interfaces, opened_from_headers, reach
+from core.colour.addresses import (
+    Reach,
+    machine_interfaces,
+    opened_from_headers,
+    reach,
+    visible_path,
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ def join_target(page_path: str) -> JoinTarget:
     if url is None:
         return JoinTarget(None, f"/{page_path}")
     listen = server_address()
-    path = urlsplit(url).path or f"/{page_path}"
+    path = visible_path(urlsplit(url).path, page_path)
     return JoinTarget(reach(url, listen, machine_interfaces()), path, listen)
 
 
@@ -80,7 +86,7 @@ def join_note_ui(target: JoinTarget, code: str) -> None:
             "again: the join link will carry this machine's network address.",
             icon=":material/wifi_off:",
         )
-        st.code(found.command, language="bash")
+        st.code(found.command, language="bash", wrap_lines=True)
         return
     st.warning(
         "Phones cannot reach this server: this machine has no network address. Connect it to "
@@ -88,7 +94,7 @@ def join_note_ui(target: JoinTarget, code: str) -> None:
         "started for this machine only, start it with the command below.",
         icon=":material/wifi_off:",
     )
-    st.code(found.command, language="bash")
+    st.code(found.command, language="bash", wrap_lines=True)
 
 
 def qr_caption(target: JoinTarget) -> str:
