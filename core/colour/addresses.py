@@ -11,7 +11,8 @@ the join link takes this machine's network address instead, with the same scheme
   IPv6 link-local (fe80::) is left out: a browser cannot open it without a zone.
 
 A server listening on loopback only, or a machine with no network address, cannot be reached
-from a phone at all: ``Reach.kind`` says so and ``Reach.command`` how to start it instead.
+from a phone at all: ``Reach.kind`` says so (and, for the first, ``Reach.command`` how to
+start the server so phones reach it).
 A browser on a real host name (``myapp.streamlit.app``) keeps it.
 """
 
@@ -75,7 +76,7 @@ class Reach:
         base: ``scheme://host[:port]`` to put before the page's path.
         opened: the host the browser used ("localhost", "127.0.0.1").
         others: further bases that may work when ``base`` does not (other interfaces).
-        command: for "loopback_only" and "no_network", how to start a server phones reach.
+        command: for "loopback_only", how to start a server phones reach.
     """
 
     kind: str
@@ -196,7 +197,7 @@ def reach(opened_url: str, server_address: str | None, interfaces: Iterable[Inte
     else:
         addresses = [listen]  # one address (or name) the server listens on: the only way in
     if not addresses:
-        return Reach("no_network", opened_base, host, command=start_command(port))
+        return Reach("no_network", opened_base, host)
     bases = [f"{scheme}://{url_host(a)}{suffix}" for a in addresses]
     return Reach("network", bases[0], host, tuple(bases[1:]))
 

@@ -76,7 +76,7 @@ def join_note_ui(target: JoinTarget, code: str) -> None:
         )
         if found.others:
             others = ", ".join(target.link(code, base) for base in found.others)
-            st.caption(f"If phones cannot open it, this machine also answers at: {others}")
+            st.caption(f"If phones cannot open it, try this machine's other addresses: {others}")
         return
     if found.kind == "loopback_only":
         listen = target.listen or "127.0.0.1"
@@ -90,11 +90,10 @@ def join_note_ui(target: JoinTarget, code: str) -> None:
         return
     st.warning(
         "Phones cannot reach this server: this machine has no network address. Connect it to "
-        "the room's network (the Wi-Fi the phones use) and reload this page. If the server was "
-        "started for this machine only, start it with the command below.",
+        "the room's network (the Wi-Fi the phones use) and reload this page: the join link "
+        "will carry its address.",
         icon=":material/wifi_off:",
     )
-    st.code(found.command, language="bash", wrap_lines=True)
 
 
 def qr_caption(target: JoinTarget) -> str:
