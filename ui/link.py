@@ -44,6 +44,8 @@ class Param:
         default: The value without the parameter; a value equal to it is left out of the URL.
         write: Value to text, exactly as the widget writes it when ``bound``.
         bound: A widget bound with ``bind="query-params"`` and ``key=name`` shows this value.
+        default_words: How a note names the default where its written form says nothing to a
+            person ("no labels" for an empty list).
     """
 
     name: str
@@ -51,6 +53,13 @@ class Param:
     default: object
     write: Callable[[object], str] = str
     bound: bool = False
+    default_words: str | None = None
+
+    def instead(self) -> str:
+        """What a note says the page uses in place of a value it cannot use."""
+        if self.default is None:
+            return "ignored"
+        return f"using {self.default_words or self.write(self.default) or 'the default'}"
 
 
 @dataclass(frozen=True)
@@ -99,9 +108,10 @@ def read_params(
         try:
             value = param.read(str(text))
         except ValueError as error:
-            instead = "ignored" if param.default is None else f"using {param.write(param.default)}"
             reason = cut_quotes(str(error))
-            notes.append(LinkNote(param.name, f"{written} {reason}; {instead}", param.default))
+            notes.append(
+                LinkNote(param.name, f"{written} {reason}; {param.instead()}", param.default)
+            )
             continue
         if isinstance(value, Changed):
             reason = cut_quotes(value.reason)

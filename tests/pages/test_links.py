@@ -55,6 +55,15 @@ def test_a_long_value_is_quoted_short():
     assert notes == [f"`n={'9' * 40}…` is outside 1 to 8; using 4"]
 
 
+def test_a_default_written_as_nothing_is_named_in_words():
+    read_tags = whole(1, 8)
+    assert read({"tags": "x"}, [Param("tags", read_tags, (), lambda v: "")])[1] == [
+        "`tags=x` is not a number; using the default"
+    ]
+    named = Param("tags", read_tags, (), lambda v: "", default_words="no tags")
+    assert read({"tags": "x"}, [named])[1] == ["`tags=x` is not a number; using no tags"]
+
+
 # Train the MLP (and the training settings on "Text over a colour").
 
 
@@ -186,6 +195,12 @@ def test_the_largest_colour_link_stays_short_and_keeps_the_first_labels():
         ({"teach": "5-4"}, "teach", None, (5, 4)),
         ({"net": "x"}, "net", "`net=x` should be base or retrained", None),
         ({"labels": "abc"}, "labels", "`labels=abc` is cut short", None),
+        (
+            {"labels": "garbage!!"},
+            "labels",
+            "`labels=garbage!!` is not a list of labels written by this page; using no labels",
+            None,
+        ),
     ],
 )
 def test_each_bad_colour_value_is_named_and_replaced(params, key, message, value):

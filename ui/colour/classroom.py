@@ -22,7 +22,6 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import segno
@@ -53,6 +52,7 @@ from core.mlp import MLP
 from core.mlp.data import normalise
 from ui.app import ROOT
 from ui.colour.class_retrain import class_change_ui, retrain_class_ui
+from ui.colour.join import join_note_ui, join_target, qr_caption
 from ui.colour.network import base_network
 from ui.colour.state import VoteAck, init_state, keep_vote_ack, last_vote_ack
 from ui.colour.views import CHART_CONFIG, text_colour_hex
@@ -347,16 +347,9 @@ def pool_votes(code: str, pulse: Pulse) -> list[Vote]:
 
 
 def join_link(code: str) -> str:
-    """The absolute link students open, from the address the lecturer's browser uses."""
-    query = urlencode({"class": code})
-    url = st.context.url
-    if url:
-        scheme, netloc, path, _, _ = urlsplit(url)
-        return urlunsplit((scheme, netloc, path, query, ""))
-    host = st.context.headers.get("Host") if st.context.headers else None
-    if host:
-        return f"http://{host}/{PAGE_PATH}?{query}"
-    return f"/{PAGE_PATH}?{query}"
+    """The absolute link students open: the browser's address, or this machine's network
+    address when the browser is on localhost (``ui.colour.join``)."""
+    return join_target(PAGE_PATH).link(code)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -400,11 +393,13 @@ def _projector_network(code: str, base_result) -> MLP:
 
 def join_ui(code: str) -> None:
     """The join code, link and QR code, large enough for the back of a hall."""
-    link = join_link(code)
+    target = join_target(PAGE_PATH)
+    link = target.link(code)
     words, picture = st.columns([3, 2], vertical_alignment="center")
     with words:
         st.markdown("#### Join the class vote: scan the code, or open")
         st.markdown(f"**{link}**")
+        join_note_ui(target, code)
         st.markdown(
             '<div style="font-size:5.5rem;font-weight:800;letter-spacing:0.3rem;line-height:1.1">'
             f"{display_code(code)}</div>",
@@ -412,7 +407,7 @@ def join_ui(code: str) -> None:
         )
         st.caption("Anonymous: students get a random id; no name, no personal data.")
     with picture:
-        st.image(qr_png(link), caption="Scan to join", width=340)
+        st.image(qr_png(link), caption=qr_caption(target), width=340)
 
 
 def controls_ui(code: str, key: str) -> None:

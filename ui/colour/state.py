@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from collections.abc import Sequence
 
 import numpy as np
 import streamlit as st
@@ -18,7 +19,7 @@ from core.colour.labels import (
     asked_at,
     make_label,
     merge_labels,
-    read_labels_csv,
+    read_labels_file,
     teach_colour,
 )
 from core.colour.link import DEFAULT_RANDOM, PageLink
@@ -162,15 +163,23 @@ def on_undo() -> None:
         state.colour_teach_index = position
 
 
-def upload_message(name: str, added: int, skipped: int, total: int, notes: list[str]) -> str:
-    """What an upload did, in one paragraph."""
+def _first_three(items: Sequence[str]) -> str:
+    return "; ".join(items[:3]) + (f" (and {len(items) - 3} more)" if len(items) > 3 else "")
+
+
+def upload_message(
+    name: str, added: int, skipped: int, total: int, notes: list[str], left_out: Sequence[str] = ()
+) -> str:
+    """What an upload did, in one paragraph: added, already here, changed, rows left out."""
     message = f"{name}: added {added} label{'s' * (added != 1)}"
     if skipped:
         message += f", skipped {skipped} already here"
     message += f". You now have {total}."
     if notes:
-        more = f" (and {len(notes) - 3} more)" if len(notes) > 3 else ""
-        message += " Changed as a browser would: " + "; ".join(notes[:3]) + more + "."
+        message += f" Changed as a browser would: {_first_three(notes)}."
+    if left_out:
+        rows = f"{len(left_out)} row{'s' * (len(left_out) != 1)}"
+        message += f" Left out {rows} that are not labels: {_first_three(left_out)}."
     return message
 
 
@@ -180,12 +189,16 @@ def on_upload(key: str) -> None:
     if uploaded is None:
         return
     try:
-        new, notes = read_labels_csv(uploaded.getvalue())
+        found = read_labels_file(uploaded.getvalue())
     except ValueError as error:
         st.session_state.colour_upload_message = ("error", f"{uploaded.name}: {error}")
     else:
-        merged, added = merge_labels(st.session_state.colour_labels, new)
+        merged, added = merge_labels(st.session_state.colour_labels, found.labels)
         st.session_state.colour_labels = merged
-        text = upload_message(uploaded.name, added, len(new) - added, len(merged), notes)
-        st.session_state.colour_upload_message = ("success", text)
+        repeats = len(found.labels) - added
+        text = upload_message(
+            uploaded.name, added, repeats, len(merged), found.notes, found.skipped
+        )
+        kind = "warning" if found.skipped else "success"
+        st.session_state.colour_upload_message = (kind, text)
     st.session_state.colour_upload_nonce += 1  # a fresh, empty uploader for the next file
