@@ -180,6 +180,8 @@ def test_the_replay_has_a_frame_per_snapshot_labelled_by_iteration(iterations, s
         next(t for t in spec["data"] if t.get("name") == "training colours")["showlegend"] is False
     )
     assert ("log-spaced" if spacing == "log" else "evenly spaced") in at.caption[1].value
+    said = "a training colour drawn as a circle wants white text (1), as a square black text (0)"
+    assert said in at.caption[1].value
 
 
 @pytest.mark.slow
