@@ -2,7 +2,7 @@
 
 Each claim a note can make is checked here against the run itself, computed from its error
 curve and its weights in this file, not read back from ``core.mlp.diagnosis``: a note saying
-"falls a thousandfold" must come with final / initial <= 1e-3, "2.40" must be the final error
+"falls a thousandfold" must come with final / initial <= 1e-3, "1.20" must be the final error
 to three figures, "6 of 10 right" must be what the network answers.
 """
 
