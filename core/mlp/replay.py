@@ -392,6 +392,7 @@ def slider_and_buttons(
         "font": {"size": FONT_SIZE - 1},  # the ticks: 16 px, read on a projector
     }
     slider["font"]["color"] = "rgba(0, 0, 0, 0)"  # its own labels skip the last: scrubber_labels
+    slider["currentvalue"]["font"]["color"] = TEXT_COLOUR  # else it takes the ticks' colour
     buttons = {
         "type": "buttons",
         "direction": "left",
@@ -414,8 +415,10 @@ def slider_and_buttons(
 # the browser, so its last label is seldom the last frame (180,503 of a 200,000 run). The
 # scrubber's labels are drawn here instead, at chosen frames, the first and the last always.
 STEP_INSET = 10  # plotly.js: the first and the last step sit 10 px inside the slider's ends
+TEXT_COLOUR = "#2a3f5f"  # Plotly's text colour, which the figure's annotations keep
+LAST_OVERHANG = 12  # px the last label may reach past its step: into the figure's margin
 TICK_DROP = 32  # plotly.js: from the current value's bottom to the labels' top (tick + 7 px)
-LABEL_GAP = {False: 0.09, True: 0.24}  # the least distance between two labels, share of width
+LABEL_GAP = {False: 0.09, True: 0.34}  # the least distance between two labels, share of width
 
 
 def scrubber_frames(iterations: np.ndarray, spacing: str, narrow: bool = False) -> list[int]:
@@ -464,19 +467,20 @@ def scrubber_labels(
     labels = []
     for index in scrubber_frames(frames.iterations, spacing, narrow):
         f = index / last
+        end = index == last  # ends at its step (a little past), not half its width past the edge
         labels.append(
             {
                 "x": f,
                 "y": top,
                 "xref": "paper",
                 "yref": "paper",
-                "xshift": STEP_INSET * (1 - 2 * f),  # steps run from 10 px in to 10 px in
+                "xshift": STEP_INSET * (1 - 2 * f) + (LAST_OVERHANG if end else 0),
                 "yshift": -(pad + value_height + TICK_DROP),
                 "yanchor": "top",
-                "xanchor": "center",
+                "xanchor": "right" if end else "center",
                 "text": f"{int(frames.iterations[index]):,}",
                 "showarrow": False,
-                "font": {"size": FONT_SIZE - 1},
+                "font": {"size": FONT_SIZE - 1, "color": TEXT_COLOUR},
                 "name": "scrubber label",
             }
         )
