@@ -395,7 +395,7 @@ def test_the_replay_sent_from_plain_frames_is_the_figure_plotly_checks():
 
 
 def test_a_preset_note_never_claims_what_the_chart_contradicts():
-    """Issue 20 item 7: "Lesson's" with 3 hidden layers ends at 1.20 (Error_total), 6 of 10 right."""
+    """Issue 20 item 7: "Lesson's" with 3 hidden layers ends at 1.20 (Error_total), 6/10 right."""
     at = open_page(hidden="5-2-4")
     assert metric(at, "Training colours right") == "6 / 10"
     note = at.info[0].value
