@@ -30,7 +30,7 @@ from core.mlp.optimizers import OPTIMIZERS
 from tests.support.keras_twin import float64_keras, keras_settings, keras_twin, lesson_weights
 
 # A learning rate per optimiser at which the lesson's network trains well.
-RATES = {"gd": 0.2, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.01, "adam": 0.01}
+RATES = {"gd": 0.2, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.05, "adam": 0.01}
 SWEEP_RATES = np.geomspace(0.001, 10, 32)
 
 

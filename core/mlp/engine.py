@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import numpy as np
 
@@ -112,15 +112,17 @@ def _run(
     snapshots_b,
     activation,
     loss,
-    rule,
+    rule_fields,
 ):
     """Steps start..stop-1; losses[i] and the snapshot slots are written in place.
 
     slot_of[i] is the first snapshot whose iteration is >= i: every step writes the weights
     there, and the last write to slot s is at i = schedule[s], the weights after that many steps.
-    masks[i] marks step i's colours (None: all of them); ``rule`` is the ``Optimizer``, and
-    state_W, state_b its state, one tuple per layer.
+    masks[i] marks step i's colours (None: all of them); ``rule_fields`` are the ``Optimizer``'s
+    (plain values, so that equal settings find the compiled program again), and state_W,
+    state_b its state, one tuple per layer.
     """
+    rule = Optimizer(*rule_fields)
 
     def body(i, W, b, state_W, state_b, losses, snapshots_W, snapshots_b):
         if snapshots_W:  # Python-level: an empty list means "keep no snapshots"
@@ -319,7 +321,7 @@ def _train_group(
             snapshots_b,
             activation,
             loss,
-            rule,
+            astuple(rule),
         )
         done = stop
         if progress is not None:
