@@ -102,7 +102,10 @@ def keras_twin(settings: TrainingSettings, X: np.ndarray, y: np.ndarray):
     def fit():
         for layer, W in zip(model.layers, start.weights, strict=True):
             layer.set_weights([W[:, :-1].T, W[:, -1]])
-        data = tf.data.Dataset.from_generator(dealt, output_signature=kinds)
+        if settings.batch_size in (None, len(X)):  # all colours, every step
+            data = tf.data.Dataset.from_tensors((X, y)).repeat()
+        else:
+            data = tf.data.Dataset.from_generator(dealt, output_signature=kinds)
         model.fit(data, epochs=1, steps_per_epoch=settings.iterations, shuffle=False, verbose=0)
         return model
 
