@@ -15,11 +15,21 @@ from collections.abc import Iterator
 import numpy as np
 
 
+def is_whole_and_positive(value: object) -> bool:
+    """True for 1, 2, 3, ... (3.0 too), False for anything else (True, 2.5, "4", None)."""
+    if isinstance(value, bool):
+        return False
+    try:
+        return int(value) == value and value >= 1
+    except (TypeError, ValueError):
+        return False
+
+
 def check_batch_size(batch_size: int | None, n: int) -> int | None:
     """The batch size for n colours: None (all colours) for None or n itself, else 1..n-1."""
     if batch_size is None:
         return None
-    if isinstance(batch_size, bool) or int(batch_size) != batch_size or not 1 <= batch_size <= n:
+    if not (is_whole_and_positive(batch_size) and batch_size <= n):
         raise ValueError(
             f"expected batch_size None (all colours) or a whole number from 1 to {n} "
             f"(the number of colours), got {batch_size!r}"

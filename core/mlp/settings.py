@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from core.mlp.batches import is_whole_and_positive
 from core.mlp.losses import LOSSES
 from core.mlp.network import (
     ACTIVATIONS,
@@ -126,11 +127,7 @@ class TrainingSettings:
             return f"activation must be one of {', '.join(ACTIVATIONS)}, not {self.activation!r}"
         if self.loss not in LOSSES:
             return f"loss must be one of {', '.join(LOSSES)}, not {self.loss!r}"
-        if self.batch_size is not None and (
-            isinstance(self.batch_size, bool)
-            or int(self.batch_size) != self.batch_size
-            or self.batch_size < 1
-        ):
+        if self.batch_size is not None and not is_whole_and_positive(self.batch_size):
             return f"batch_size must be None (all colours) or 1 or more, not {self.batch_size}"
         try:
             _ = self.update_rule  # the optimiser checks its own settings

@@ -220,6 +220,7 @@ def test_a_sweep_of_adam_rates_equals_each_rates_own_run():
         ({"batch_size": 0}, "from 1 to 10 .the number of colours., got 0"),
         ({"batch_size": 2.5}, "got 2.5"),
         ({"batch_size": True}, "got True"),
+        ({"batch_size": "four"}, "from 1 to 10 .the number of colours., got 'four'"),
     ],
 )
 @pytest.mark.parametrize("engine", ENGINES)
@@ -236,6 +237,8 @@ def test_bad_values_are_a_value_error_that_says_what_is_allowed(values, message,
         ({"beta_2": 1.0}, "expected beta_2 in [0, 1), got 1.0"),
         ({"epsilon": 0.0}, "expected epsilon > 0"),
         ({"batch_size": 0}, "batch_size must be None (all colours) or 1 or more, not 0"),
+        ({"batch_size": "4"}, "batch_size must be None (all colours) or 1 or more, not 4"),
+        ({"batch_size": 2.5}, "batch_size must be None (all colours) or 1 or more, not 2.5"),
     ],
 )
 def test_settings_name_their_problem(change, words):
