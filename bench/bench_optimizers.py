@@ -4,7 +4,7 @@ For each of gd, momentum, nesterov, rmsprop and adam, on the lesson's 3-5-2-1 ne
 10 colours (full batch, squared error):
 
 1. the NumPy reference loop with the optimiser, against the lesson's own loop (plain gradient
-   descent): what the optimiser's update costs;
+   descent at 0.2): what the optimiser's update costs;
 2. the compiled engine (XLA) against the NumPy loop with the same optimiser;
 3. the peer a user would pick, Keras ``fit`` with Keras's own optimiser (float64 Dense layers,
    the same start, the same steps; ``tests.support.keras_twin``), against the compiled engine;
@@ -12,16 +12,20 @@ For each of gd, momentum, nesterov, rmsprop and adam, on the lesson's 3-5-2-1 ne
 4. a sweep of 32 learning rates with the optimiser in one compiled run, against one compiled
    run with it. Target: at most 3x.
 
+The five runs of a row take turns within each repeat (``interleaved``), so that on a shared
+machine a busy moment slows them alike: the ratios hold better than the times.
+
 Usage: python -m bench.bench_optimizers [--quick] [--iterations N] [--repeats R]
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
+import time
 
 import numpy as np
 
-from bench.bench_mlp import median_seconds
 from bench.machine import cpu_name
 from core.mlp import TrainingSettings, train
 from core.mlp.data import training_set
@@ -34,9 +38,22 @@ RATES = {"gd": 0.2, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.05, "adam":
 SWEEP_RATES = np.geomspace(0.001, 10, 32)
 
 
-def measure(optimizer: str, iterations: int, repeats: int, lesson_ms: float) -> dict[str, float]:
+def interleaved(functions: dict[str, object], repeats: int) -> dict[str, float]:
+    """Median seconds of each function, run in turn within each repeat: a busy moment of a
+    shared machine slows them all alike, so their ratios hold where the times do not."""
+    times: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(repeats):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def measure(optimizer: str, iterations: int, repeats: int) -> dict[str, float]:
     """One optimiser's timings (ms), ratios and agreement figures."""
     X, y = training_set()
+    lesson = TrainingSettings(iterations=iterations)
     settings = keras_settings(
         TrainingSettings(optimizer=optimizer, learning_rate=RATES[optimizer], iterations=iterations)
     )
@@ -46,20 +63,23 @@ def measure(optimizer: str, iterations: int, repeats: int, lesson_ms: float) -> 
     with float64_keras():
         _, fit = keras_twin(settings, X, y)
         keras_weights = lesson_weights(fit())  # compiles; the first fit is the comparison
-        keras_s = median_seconds(fit, repeats)
-    numpy_s = median_seconds(lambda: train(X, y, settings), repeats)
-    xla_s = median_seconds(lambda: train(X, y, settings, engine="xla"), repeats)
-    sweep_s = median_seconds(lambda: sweep_learning_rates(X, y, SWEEP_RATES, settings), repeats)
+        seconds = interleaved(
+            {
+                "lesson": lambda: train(X, y, lesson),
+                "numpy": lambda: train(X, y, settings),
+                "xla": lambda: train(X, y, settings, engine="xla"),
+                "sweep": lambda: sweep_learning_rates(X, y, SWEEP_RATES, settings),
+                "keras": fit,
+            },
+            repeats,
+        )
     pairs = zip(reference.weights, keras_weights, strict=True)
     return {
-        "numpy_ms": numpy_s * 1e3,
-        "xla_ms": xla_s * 1e3,
-        "keras_ms": keras_s * 1e3,
-        "sweep_ms": sweep_s * 1e3,
-        "vs_lesson": numpy_s * 1e3 / lesson_ms,
-        "speedup": numpy_s / xla_s,
-        "keras_ratio": keras_s / xla_s,
-        "sweep_ratio": sweep_s / xla_s,
+        **{f"{name}_ms": value * 1e3 for name, value in seconds.items()},
+        "vs_lesson": seconds["numpy"] / seconds["lesson"],
+        "speedup": seconds["numpy"] / seconds["xla"],
+        "keras_ratio": seconds["keras"] / seconds["xla"],
+        "sweep_ratio": seconds["sweep"] / seconds["xla"],
         "engine_difference": float(np.max(np.abs(fast.losses - reference.losses))),
         "keras_difference": max(float(np.max(np.abs(a - b))) for a, b in pairs),
         "final_error": reference.final_loss,
@@ -69,17 +89,15 @@ def measure(optimizer: str, iterations: int, repeats: int, lesson_ms: float) -> 
 def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps and repeats, for CI")
-    parser.add_argument("--iterations", type=int, default=None, help="5,000; 1,000 with --quick")
+    parser.add_argument("--iterations", type=int, default=None, help="2,000; 1,000 with --quick")
     parser.add_argument("--repeats", type=int, default=None, help="5; 1 with --quick")
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 5)
-    iterations = args.iterations or (1_000 if args.quick else 5_000)
-    X, y = training_set()
-    lesson_ms = 1e3 * median_seconds(lambda: train(X, y, iterations=iterations), repeats)
-    figures = {name: measure(name, iterations, repeats, lesson_ms) for name in OPTIMIZERS}
+    iterations = args.iterations or (1_000 if args.quick else 2_000)
+    figures = {name: measure(name, iterations, repeats) for name in OPTIMIZERS}
 
     print(f"Optimisers on {cpu_name()}, {iterations:,} full-batch steps, medians of {repeats}")
-    print(f"the lesson's NumPy loop (gd): {lesson_ms:.1f} ms")
+    print("(each row's runs take turns; 'x lesson': its NumPy loop against the lesson's, gd)")
     print(
         f"{'optimiser':<10}{'NumPy ms':>10}{'x lesson':>10}{'XLA ms':>9}{'speedup':>9}"
         f"{'Keras ms':>10}{'Keras/XLA':>11}{'32-rate ms':>12}{'sweep/run':>11}"
