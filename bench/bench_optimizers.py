@@ -21,6 +21,7 @@ Usage: python -m bench.bench_optimizers [--quick] [--iterations N] [--repeats R]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -96,7 +97,9 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     iterations = args.iterations or (1_000 if args.quick else 2_000)
     figures = {name: measure(name, iterations, repeats) for name in OPTIMIZERS}
 
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Optimisers on {cpu_name()}, {iterations:,} full-batch steps, medians of {repeats}")
+    print(f"(load average {load:.1f} when done: above the cores' number, timings are shared)")
     print("(each row's runs take turns; 'x lesson': its NumPy loop against the lesson's, gd)")
     print(
         f"{'optimiser':<10}{'NumPy ms':>10}{'x lesson':>10}{'XLA ms':>9}{'speedup':>9}"
