@@ -108,7 +108,7 @@ def own_steps(values: dict, raw: dict) -> dict:
     if "steps" not in raw:
         values["steps"] = method.steps
     if "step" not in raw:
-        values["step"] = method.step_size
+        values["step"] = method.step_size_on(values["layer"])
     return values
 
 
@@ -243,4 +243,6 @@ def which_filters_ui(layer: str) -> tuple[str, int, tuple[int, ...], int, str]:
 def _method_changed() -> None:
     method = METHODS[st.session_state["filters_method"]]
     st.session_state["steps"] = method.steps
-    st.session_state["step"] = method.step_size
+    st.session_state["step"] = method.step_size_on(
+        st.session_state.get("layer", PAGE_DEFAULT.layer)
+    )
