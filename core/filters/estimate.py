@@ -5,7 +5,7 @@ work times this server's seconds per image-step, measured, never assumed:
 
     pace    = sum of seconds / sum of image-steps     over this server's finished renders of
                                                       the same layer, method and arithmetic
-    pace    = probe seconds / probe image-steps       else: one short step, timed once
+    pace    = probe seconds / probe image-steps       else: a few short steps, timed once
     seconds = pace * planned image-steps
 
 A layer's step costs what its depth costs (block5_conv3 runs 13 convolutions, block1_conv1
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 KEPT_RENDERS = 5  # the last few renders of a kind: the server's speed now, not last week's
 PROBE_BATCH = 4
+PROBE_STEPS = 3  # timed after the one that compiles
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def probe_pace(visualizer: Visualizer, settings: GridSettings, compute_dtype: st
     """Time one ascent step of a small batch as ``settings`` would run it.
 
     The first step compiles the method's step (kept by the visualizer, so the render that
-    follows does not compile it again) and is not timed; the second is.
+    follows does not compile it again) and is not timed; the median of the next three is.
     """
     from core.filters.ascent import make_ascent
     from core.filters.model import filter_count
@@ -148,7 +149,10 @@ def probe_pace(visualizer: Visualizer, settings: GridSettings, compute_dtype: st
     indices = np.arange(batch) % filter_count(visualizer.model, settings.layer)
     state = runner.start(indices)
     _, state = runner.step(state, indices, 0)
-    started = time.perf_counter()
-    runner.step(state, indices, 1)
-    seconds = time.perf_counter() - started
+    times = []
+    for t in range(1, 1 + PROBE_STEPS):
+        started = time.perf_counter()
+        _, state = runner.step(state, indices, t)
+        times.append(time.perf_counter() - started)
+    seconds = float(np.median(times))  # one step slowed by a neighbour does not decide
     return Pace(seconds / (batch * settings.size**2 / 128**2))  # per image-step at 128 px
