@@ -45,7 +45,10 @@ FOURIER_NOTES = {
     "0.05 drives the colours into white). Filters that never fire on its mid-grey start "
     "stay grey.",
 }
-FOURIER_DEEPER = "Its pictures are smoother, with larger patterns than the document's noise."
+FOURIER_DEEPER = (
+    "The Fourier pictures show larger patterns, in stronger colour, than the document's "
+    "grey-noise ones."
+)
 HOW_TO_LOWER = "fewer steps, a smaller image size, fewer candidates (M) or a smaller grid"
 ASKED_KEY = "filters_asked"
 
