@@ -132,25 +132,25 @@ def two_renders(quick: bool, compute: str) -> dict:
         }
         with AppServer(env=env) as server:
             server.warm()
-            from tests.support.st_client import Session
+            from tests.support.st_client import Session, run_sync
 
             async def visit() -> None:  # the filters page once: its network is loaded
                 async with Session(server.url) as session:
                     await session.run(load_test.FILTERS, timeout=600)
 
-            asyncio.run(visit())
+            run_sync(visit)
             time.sleep(SETTLE_S)
             idle = server.rss() / 2**20
             started = time.perf_counter()
             with server.memory_sampler() as sampler:
-                results = asyncio.run(_both(server.url, renders, 900))
+                results = run_sync(lambda: _both(server.url, renders, 900))
             seconds = time.perf_counter() - started
             done = server.rss() / 2**20
             time.sleep(SETTLE_S)
             after = server.rss() / 2**20
             # A second round of two new grids: memory must come back, not grow per round.
             with server.memory_sampler() as again:
-                results += asyncio.run(_both(server.url, second_round(renders), 900))
+                results += run_sync(lambda: _both(server.url, second_round(renders), 900))
             time.sleep(SETTLE_S)
             after_again = server.rss() / 2**20
     problems = [p for r in results for p in r["problems"]]

@@ -41,7 +41,7 @@ def test_offline_imagenet_offers_the_local_file_in_one_click(renders, monkeypatc
     assert not at.exception
     assert at.radio(key="filters_weights").value == "imagenet"
     assert any("could not download" in e.value for e in at.error)
-    assert title(at) == "VGG16 filters: what an untrained network (random weights) looks for"
+    assert title(at) == "VGG16 filters: what an untrained network looks for"
     [button] = [b for b in at.button if b.key == "filters_use_local"]
     assert button.label == f"Use the local weights file {LOCAL}"
     button.click().run()
@@ -60,10 +60,10 @@ def test_without_a_local_file_there_is_nothing_to_offer(renders, monkeypatch):  
     assert not at.exception
     assert any("could not download" in e.value for e in at.error)
     assert not [b for b in at.button if b.key == "filters_use_local"]
-    assert "untrained network (random weights)" in title(at)
+    assert "untrained network looks for" in title(at)
 
 
 def test_the_untrained_choice_is_never_titled_trained(renders):  # noqa: F811
     at = open_page({"weights": "untrained", "n": "2"})
     assert not at.exception
-    assert title(at) == "VGG16 filters: what an untrained network (random weights) looks for"
+    assert title(at) == "VGG16 filters: what an untrained network looks for"
