@@ -47,3 +47,16 @@ def test_deeper_layers_promise_only_larger_patterns(renders):  # noqa: F811
     said = tab_text(at)
     assert "larger patterns, in stronger colour" in said and "3x3" not in said
     assert "far less noise" not in said
+
+
+def test_the_fourier_step_follows_the_layer_unless_typed(renders):  # noqa: F811
+    at = open_page({**UNTRAINED, "n": "2", "method": "fourier"})  # block1_conv1
+    assert at.number_input(key="step").value == 0.01
+    at.selectbox(key="layer").set_value("block5_conv3").run()
+    assert at.number_input(key="step").value == 0.05
+    at.selectbox(key="layer").set_value("block1_conv1").run()
+    assert at.number_input(key="step").value == 0.01
+    at.number_input(key="step").set_value(0.03).run()
+    at.selectbox(key="layer").set_value("block3_conv3").run()
+    assert at.number_input(key="step").value == 0.03  # typed: kept
+    assert not at.exception
