@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         body = block(command, mode_here, output, seconds, datetime.date.today())
         text = replace_block(DOC.read_text(), command.name, body)
         DOC.write_text(text)  # after each command, so a stopped report keeps what it ran
-        print(f"  {seconds:.0f} s, written to {DOC.relative_to(ROOT)}", flush=True)
+        print(f"  {seconds:.0f} s, written to {DOC}", flush=True)
     if failed:
         print(f"failed (blocks kept as they were): {', '.join(failed)}")
     return 1 if failed else 0
