@@ -6,9 +6,11 @@
 
 Each command (``COMMANDS``) runs in its own process from the repository root; what it prints on
 stdout, its CPU line included, replaces the block between its two markers in docs/benchmarks.md,
-under one line naming the command as run, the date and how long it took. The prose around the
-blocks is written by hand and never touched. A command that fails leaves its block as it was
-(its stderr's end is printed here) and the report exits 1. Run it niced on a shared machine:
+under one line naming the command as run, the date, how long it took and the machine's load
+average before and after (on a shared machine, other work slows what a benchmark times). The
+prose around the blocks is written by hand and never touched. A command that fails leaves its
+block as it was (its stderr's end is printed here) and the report exits 1. Run it niced on a
+shared machine:
 ``nice -n 5 .venv/bin/python -m bench.report --quick``.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import re
 import subprocess
 import sys
@@ -75,11 +78,24 @@ def markers(name: str) -> tuple[str, str]:
     return f"<!-- bench.report begin {name} -->", f"<!-- bench.report end {name} -->"
 
 
-def block(command: Command, mode: str, output: str, seconds: float, when: datetime.date) -> str:
-    """The Markdown between a command's markers: the command as run, then its output verbatim."""
+def block(
+    command: Command,
+    mode: str,
+    output: str,
+    seconds: float,
+    when: datetime.date,
+    load: tuple[float, float] | None = None,
+) -> str:
+    """The Markdown between a command's markers: the command as run, then its output verbatim.
+
+    Args:
+        load: the machine's 1-minute load average before and after the run (a shared machine's
+            other work slows what a benchmark times).
+    """
     fence = "````" if "```" in output else "```"
+    busy = f"; load average {load[0]:.1f} before, {load[1]:.1f} after" if load else ""
     return (
-        f"`{command.shown(mode)}` printed, on {when.isoformat()} ({seconds:.0f} s):\n\n"
+        f"`{command.shown(mode)}` printed, on {when.isoformat()} ({seconds:.0f} s{busy}):\n\n"
         f"{fence}text\n{output.rstrip()}\n{fence}"
     )
 
@@ -135,13 +151,15 @@ def main(argv: list[str] | None = None) -> int:
     for command in wanted:
         mode_here = chosen if command.quick is not None else "full"
         print(f"running {command.shown(mode_here)} ...", flush=True)
+        before = os.getloadavg()[0]
         try:
             output, seconds = run(command, mode_here)
         except (RuntimeError, subprocess.TimeoutExpired) as problem:
             print(problem, flush=True)
             failed.append(command.name)
             continue
-        body = block(command, mode_here, output, seconds, datetime.date.today())
+        load = (before, os.getloadavg()[0])
+        body = block(command, mode_here, output, seconds, datetime.date.today(), load)
         text = replace_block(DOC.read_text(), command.name, body)
         DOC.write_text(text)  # after each command, so a stopped report keeps what it ran
         print(f"  {seconds:.0f} s, written to {DOC}", flush=True)
