@@ -70,7 +70,8 @@ agreement_ui(network)
 
 st.header("Teach it yourself")
 st.markdown(
-    "Each colour appears twice. Click the text you read more easily, or skip. Your labels stay "
+    "Each colour is shown twice, side by side: once with black text, once with white text. "
+    "Click the one you read more easily, or skip the colour. Your labels stay "
     "in this page's address; download them as CSV and upload a classmate's file to pool them. "
     "Then retrain the network on them and see what changes."
 )

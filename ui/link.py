@@ -11,11 +11,19 @@ Binding drops a value it cannot use without a word, and reads only its own spell
 parameter of the page itself: a value it can use but spelt otherwise is rewritten the way the
 widget writes it, and a value it cannot use becomes a ``LinkNote`` saying what the page uses
 instead. The notes show until the person changes that setting.
+
+Two rules hold for every parameter of every page. A parameter given more than once
+(``lr=0.2&lr=20``) is read from its last value, as ``st.query_params`` reads it, and a note says
+so. A link's numbers are written in ASCII: the digits 0-9, a sign, '.' and 'e'; a value with any
+other digit (``lr=٣``, a full-width ``３``, a superscript ``²``) is not read as a number, and a
+note says which digit it was and what the page uses instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +31,10 @@ import streamlit as st
 
 NOTE_LENGTH = 40  # a value is quoted in a note up to this many characters
 QUOTE = re.compile(r"(['\"`])(.*?)\1", re.DOTALL)  # what a reader's reason quotes
+REPEATS_QUOTED = 3  # a parameter given more often is quoted with its first values only
+# A number as a link writes it: ASCII digits, a sign, one '.', an exponent ("0.2", "-1e5").
+NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,8 @@ class Param:
         default: The value without the parameter; a value equal to it is left out of the URL.
         write: Value to text, exactly as the widget writes it when ``bound``.
         bound: A widget bound with ``bind="query-params"`` and ``key=name`` shows this value.
+        default_words: How a note names the default where its written form says nothing to a
+            person ("no labels" for an empty list).
     """
 
     name: str
@@ -51,6 +65,13 @@ class Param:
     default: object
     write: Callable[[object], str] = str
     bound: bool = False
+    default_words: str | None = None
+
+    def instead(self) -> str:
+        """What a note says the page uses in place of a value it cannot use."""
+        if self.default is None:
+            return "ignored"
+        return f"using {self.default_words or self.write(self.default) or 'the default'}"
 
 
 @dataclass(frozen=True)
@@ -75,38 +96,78 @@ def cut_quotes(reason: str) -> str:
     return QUOTE.sub(lambda match: f"{match[1]}{quoted(match[2])}{match[1]}", reason)
 
 
+def foreign_digit(text: str) -> str | None:
+    """The first digit of ``text`` that is not one of ASCII 0-9 ('٣', '３', '²'), else None."""
+    return next((c for c in text if not c.isascii() and c.isnumeric()), None)
+
+
+def read_value(param: Param, text: str) -> object:
+    """``param.read(text)``, refusing a value with a digit other than 0-9 first."""
+    digit = foreign_digit(text)
+    if digit is not None:
+        name = unicodedata.name(digit, "").lower() or f"U+{ord(digit):04X}"
+        raise ValueError(f"has the digit '{digit}' ({name}); a link's numbers take only 0-9")
+    return param.read(text)
+
+
+def repeat_note(param: Param, texts: Sequence[str], value: object, usable: bool) -> LinkNote:
+    """A note that ``param`` was given more than once and the last value is the one read."""
+    times = "twice" if len(texts) == 2 else f"{len(texts)} times"
+    shown = [f"`{quoted(str(t))}`" for t in texts[:REPEATS_QUOTED]]
+    listed = ", ".join(shown) + (", …" if len(texts) > REPEATS_QUOTED else "")
+    if not usable:
+        using = "reading the last"
+    elif value == param.default:  # named as a note names the default ("no labels")
+        using = f"using the last, {param.instead().removeprefix('using ')}"
+    else:
+        using = f"using the last, {param.write(value)}"
+    return LinkNote(param.name, f"`{param.name}` was given {times} ({listed}); {using}", value)
+
+
 def read_params(
-    raw: Mapping[str, str], params: Sequence[Param]
+    raw: Mapping[str, str],
+    params: Sequence[Param],
+    repeated: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[dict[str, object], list[LinkNote]]:
     """Every parameter's value from URL text: what it says, else its default, with a note.
 
     Args:
-        raw: The URL's parameters (others than ``params`` are ignored).
+        raw: The URL's parameters (others than ``params`` are ignored), each its last value.
         params: The page's parameters.
+        repeated: Every value, in order, of each parameter the URL gives more than once.
 
     Returns:
         A value for every parameter (its default when absent or unusable), and one note per
-        value that was not used as written.
+        value that was not used as written (a repeated parameter: one note for the repeat).
     """
     values: dict[str, object] = {}
     notes: list[LinkNote] = []
+    repeated = repeated or {}
     for param in params:
         values[param.name] = param.default
         text = raw.get(param.name)
         if text is None:
             continue
+        texts = repeated.get(param.name, ())
         written = f"`{param.name}={quoted(str(text))}`"
         try:
-            value = param.read(str(text))
+            value = read_value(param, str(text))
         except ValueError as error:
-            instead = "ignored" if param.default is None else f"using {param.write(param.default)}"
+            if len(texts) > 1:
+                notes.append(repeat_note(param, texts, param.default, usable=False))
             reason = cut_quotes(str(error))
-            notes.append(LinkNote(param.name, f"{written} {reason}; {instead}", param.default))
+            notes.append(
+                LinkNote(param.name, f"{written} {reason}; {param.instead()}", param.default)
+            )
             continue
         if isinstance(value, Changed):
             reason = cut_quotes(value.reason)
+            if len(texts) > 1:
+                notes.append(repeat_note(param, texts, value.value, usable=False))
             notes.append(LinkNote(param.name, f"{written} {reason}", value.value))
             value = value.value
+        elif len(texts) > 1:
+            notes.append(repeat_note(param, texts, value, usable=True))
         values[param.name] = value
     return values, notes
 
@@ -154,16 +215,18 @@ def read_url_once(
             stored["pending"] = False
             return stored["values"]
         return None
-    raw = st.query_params.to_dict()
-    values, notes = read_params(raw, params)
+    raw = st.query_params.to_dict()  # a parameter given twice: its last value
+    repeated = {p.name: texts for p in params if len(texts := st.query_params.get_all(p.name)) > 1}
+    values, notes = read_params(raw, params, repeated)
     if adjust is not None:
         values = adjust(values, raw)
     for param in params:
         if param.bound and values[param.name] != param.default:
             st.session_state[param.name] = values[param.name]
     rewritten = canonical(raw, values, params)
-    st.session_state[key] = {"values": values, "notes": notes, "pending": rewritten != raw}
-    if rewritten != raw:
+    rewrite = rewritten != raw or bool(repeated)  # a repeat leaves the URL with one value
+    st.session_state[key] = {"values": values, "notes": notes, "pending": rewrite}
+    if rewrite:
         st.query_params.from_dict(rewritten)  # no widget is bound yet on a first run
         st.rerun()
     return values
@@ -220,12 +283,14 @@ def whole(low: int, high: int) -> Callable[[str], int]:
     """A reader of whole numbers from ``low`` to ``high`` ("7", "7.0" and "1e3" are whole)."""
 
     def read(text: str) -> int:
-        try:
-            value = int(text.strip())  # exact, however long
-        except ValueError:
+        value = None
+        if WHOLE.fullmatch(text.strip()):
+            with contextlib.suppress(ValueError):  # too many digits for int: read as a float
+                value = int(text.strip())  # exact
+        if value is None:
             value = number(float("-inf"), float("inf"))(text)
             if value != int(value):
-                raise ValueError("is not a whole number") from None
+                raise ValueError("is not a whole number")
         if not low <= value <= high:
             raise ValueError(f"is outside {low:,} to {high:,}")
         return int(value)
@@ -237,10 +302,9 @@ def number(low: float, high: float) -> Callable[[str], float]:
     """A reader of finite numbers from ``low`` to ``high``."""
 
     def read(text: str) -> float:
-        try:
-            value = float(text.strip())
-        except ValueError:
-            raise ValueError("is not a number") from None
+        if not NUMBER.fullmatch(text.strip()):
+            raise ValueError("is not a number")
+        value = float(text.strip())
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError("is not a number")
         if not low <= value <= high:

@@ -123,9 +123,31 @@ def class_luminance(summary: ClassSummary, max_points: int = MAX_POINTS) -> go.F
     return style(fig, "Answer against luminance", height=520)
 
 
+WHOLE_STEPS = (1, 2, 5)  # tick steps: 1, 2, 5, 10, 20, 50, ...
+
+
+def whole_tick_step(top: int, max_ticks: int = 8) -> int:
+    """The smallest step of 1, 2, 5, 10, 20, ... that puts at most ``max_ticks`` ticks in 0..top.
+
+    An axis that counts students ticks in whole students, never 0.5.
+    """
+    if max_ticks < 1:
+        raise ValueError(f"expected max_ticks >= 1, got {max_ticks}")
+    scale = 1
+    while True:
+        for step in WHOLE_STEPS:
+            if max(top, 1) / (step * scale) <= max_ticks:
+                return step * scale
+        scale *= 10
+
+
 def anchor_split_figure(splits: list[AnchorSplit]) -> go.Figure:
     """Each repeated colour as a bar in its own colour: black text counts its black votes, white
-    text its white ones."""
+    text its white ones. The axis counts whole students.
+
+    Args:
+        splits: the colours to draw (the projector passes ``ClassSummary.repeated``).
+    """
     labels = [f"{s.colour} " for s in splits]
     fig = go.Figure()
     for text, ink in (("black", "#000000"), ("white", "#ffffff")):
@@ -147,5 +169,12 @@ def anchor_split_figure(splits: list[AnchorSplit]) -> go.Figure:
         )
     fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(title_text="students (latest answer each)")
+    top = max((s.black + s.white for s in splits), default=1)
+    fig.update_xaxes(
+        title_text="students (latest answer each)",
+        tick0=0,
+        dtick=whole_tick_step(top),
+        tickformat="d",
+        rangemode="tozero",
+    )
     return style(fig, "Repeated colours: the class's split", height=80 + 48 * max(len(splits), 1))

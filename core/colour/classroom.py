@@ -217,6 +217,29 @@ class AnchorSplit:
             return None
         return "white" if self.white > self.black else "black"
 
+    @property
+    def answers(self) -> int:
+        """How many students answered it (a skip is no answer)."""
+        return self.black + self.white
+
+
+REPEATED = 2  # answers a colour needs to count as repeated: agreement needs two raters
+
+
+def repeated_splits(splits: Sequence[AnchorSplit], at_least: int = REPEATED) -> list[AnchorSplit]:
+    """The colours the class actually answered more than once, in the order given.
+
+    An anchor that students were shown but only skipped, or that one student answered, says
+    nothing about how the class splits (nor about agreement): it is left out.
+
+    Args:
+        splits: the class's split on each anchor (``anchor_splits``).
+        at_least: the answers a colour needs (>= 1).
+    """
+    if at_least < 1:
+        raise ValueError(f"expected at_least >= 1, got {at_least}")
+    return [split for split in splits if split.answers >= at_least]
+
 
 @dataclass(frozen=True)
 class ClassSummary:
@@ -230,6 +253,11 @@ class ClassSummary:
     splits: list[AnchorSplit]
     agreement: Agreement
     wcag_agreement: float | None  # share of all labels that match WCAG's pick
+
+    @property
+    def repeated(self) -> list[AnchorSplit]:
+        """The anchors that two students or more answered (the ones the projector lists)."""
+        return repeated_splits(self.splits)
 
 
 def hex_to_rgb(hexes: Sequence[str]) -> np.ndarray:

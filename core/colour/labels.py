@@ -10,6 +10,11 @@ On reading, ``colour`` takes any form ``core.colour.data.parse_colour`` accepts 
 also be written 1 (white) or 0 (black), as in the lesson's expected outputs. A colour with commas
 should be quoted (``"rgb(0, 0, 0)",white``); when it is not, and it is the only cell with commas,
 its pieces are joined back.
+
+An upload keeps the rows it can read and names the others (``read_labels_file``): one typo
+does not cost a class its file. Two problems reject the whole file instead, because no row of
+it can be trusted: a header without ``colour`` and ``text``, and a quote left open (the lines
+after it read as one cell, so the rows it swallowed cannot be told apart).
 """
 
 from __future__ import annotations
@@ -70,8 +75,23 @@ def labels_to_csv(labels: Iterable[Label]) -> str:
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class LabelFile:
+    """What an uploaded labels file holds.
+
+    Attributes:
+        labels: the rows that are labels, in file order (at least one).
+        notes: one per colour read in another form, "line 3: 'rgb(300, 0, 0)': red 300 ...".
+        skipped: one per row left out and why, "line 4: '#ggg' is not a colour".
+    """
+
+    labels: list[Label]
+    notes: list[str]
+    skipped: list[str]
+
+
 def labels_from_csv(data: bytes | str) -> list[Label]:
-    """Read labels written by ``labels_to_csv`` (or by hand, or by a spreadsheet).
+    """Read labels written by ``labels_to_csv`` (or by hand, or by a spreadsheet), every row.
 
     Args:
         data: the file's bytes (UTF-8) or text.
@@ -85,8 +105,8 @@ def labels_from_csv(data: bytes | str) -> list[Label]:
     return read_labels_csv(data)[0]
 
 
-def _csv_rows(data: bytes | str) -> list[tuple[int, list[str]]]:
-    """The file's non-blank rows with their line numbers, the header first."""
+def _csv_rows(data: bytes | str) -> list[tuple[int, int, list[str]]]:
+    """The file's non-blank rows with their first and last line numbers, the header first."""
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
             raise ValueError(
@@ -98,13 +118,69 @@ def _csv_rows(data: bytes | str) -> list[tuple[int, list[str]]]:
             raise ValueError("the file is not UTF-8 text: upload a CSV of labels") from None
     try:
         reader = csv.reader(io.StringIO(data))
-        # Keep each row's line number in the file, so messages point at the right line.
-        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+        # Keep each row's lines in the file, as an editor or a spreadsheet numbers them.
+        rows, end = [], 0
+        for row in reader:
+            first, end = end + 1, reader.line_num
+            if any(cell.strip() for cell in row):
+                rows.append((first, end, row))
     except csv.Error as error:
         raise ValueError(f"the file is not a readable CSV: {error}") from None
     if not rows:
         raise ValueError("the file is empty: expected a header 'colour,text' and one label per row")
     return rows
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first} to {last}"
+
+
+def read_labels_file(data: bytes | str) -> LabelFile:
+    """Read an uploaded labels file: the rows that are labels, and which rows were left out.
+
+    Args:
+        data: the file's bytes (UTF-8) or text.
+
+    Returns:
+        A LabelFile with at least one label.
+
+    Raises:
+        ValueError: when the file as a whole cannot be read (not UTF-8 text, too large, no
+            ``colour,text`` header, too many rows, a quote left open) or no row is a label;
+            with a message a person can act on, naming the lines at fault.
+    """
+    rows = _csv_rows(data)
+    header = [cell.strip().lower() for cell in rows[0][2]]
+    missing = [name for name in ("colour", "text") if name not in header]
+    if missing:
+        raise ValueError(
+            f"the header {rows[0][2]!r} lacks column {missing[0]!r}: expected 'colour,text'"
+        )
+    if len(rows) == 1:
+        raise ValueError("the file has a header but no labels")
+    if len(rows) - 1 > MAX_ROWS:
+        raise ValueError(f"the file has {len(rows) - 1:,} labels; at most {MAX_ROWS:,} are read")
+    colour_at, text_at = header.index("colour"), header.index("text")
+    labels, notes, skipped = [], [], []
+    for first, last, row in rows[1:]:
+        try:
+            label, note = _row_label(row, len(header), colour_at, text_at)
+        except ValueError as error:
+            if last > first:  # no colour spans lines: a quote swallowed the lines after it
+                raise ValueError(
+                    f"{_lines(first, last)} read as one row: a quoted cell runs over several "
+                    "lines (a quote left open?), so the rows in it cannot be told apart; check "
+                    f'the quotes (") from line {first} and upload the file again'
+                ) from None
+            skipped.append(f"{_lines(first, last)}: {error}")
+            continue
+        labels.append(label)
+        if note is not None:
+            notes.append(f"{_lines(first, last)}: {note}")
+    if not labels:
+        listed = "; ".join(skipped[:3]) + (f" (and {len(skipped) - 3} more)" * (len(skipped) > 3))
+        raise ValueError(f"no row is a label: {listed}")
+    return LabelFile(labels, notes, skipped)
 
 
 def read_labels_csv(data: bytes | str) -> tuple[list[Label], list[str]]:
@@ -114,30 +190,12 @@ def read_labels_csv(data: bytes | str) -> tuple[list[Label], list[str]]:
         The labels in file order, and notes such as "line 3: 'rgb(300, 0, 0)': red 300 ...".
 
     Raises:
-        ValueError: as ``labels_from_csv``.
+        ValueError: as ``read_labels_file``, and for the first row that is not a label.
     """
-    rows = _csv_rows(data)
-    header = [cell.strip().lower() for cell in rows[0][1]]
-    missing = [name for name in ("colour", "text") if name not in header]
-    if missing:
-        raise ValueError(
-            f"the header {rows[0][1]!r} lacks column {missing[0]!r}: expected 'colour,text'"
-        )
-    if len(rows) == 1:
-        raise ValueError("the file has a header but no labels")
-    if len(rows) - 1 > MAX_ROWS:
-        raise ValueError(f"the file has {len(rows) - 1:,} labels; at most {MAX_ROWS:,} are read")
-    colour_at, text_at = header.index("colour"), header.index("text")
-    labels, notes = [], []
-    for line, row in rows[1:]:
-        try:
-            label, note = _row_label(row, len(header), colour_at, text_at)
-        except ValueError as error:
-            raise ValueError(f"line {line}: {error}") from None
-        labels.append(label)
-        if note is not None:
-            notes.append(f"line {line}: {note}")
-    return labels, notes
+    found = read_labels_file(data)
+    if found.skipped:
+        raise ValueError(found.skipped[0])
+    return found.labels, found.notes
 
 
 def _label_and_note(colour: str, text: str) -> tuple[Label, str | None]:

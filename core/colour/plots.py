@@ -174,7 +174,7 @@ def _shift_arrows(fig: go.Figure, rows: list[str], before: np.ndarray, after: np
 
 
 def _shift_markers(
-    fig: go.Figure, rows: list[str], colours: Sequence[str], targets, before, after
+    fig: go.Figure, rows: list[str], colours: Sequence[str], targets, before, after, whose: str
 ) -> None:
     """Markers for before (hollow), after (in the label's colour) and the label (a star)."""
     swatches = css([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colours])
@@ -185,7 +185,7 @@ def _shift_markers(
     for x, name, marker, what in (
         (before, "before", hollow, "before %{x:.2f}"),
         (after, "after", filled, "after %{x:.2f}"),
-        (label_x, "your label (0 black, 1 white)", star, "label %{x:.0f}"),
+        (label_x, f"{whose} label (0 black, 1 white)", star, "label %{x:.0f}"),
     ):
         hover = f"%{{y}}: {what}<extra></extra>"
         fig.add_trace(
@@ -194,7 +194,11 @@ def _shift_markers(
 
 
 def label_shift_figure(
-    colours: Sequence[str], targets: Sequence[int], before: np.ndarray, after: np.ndarray
+    colours: Sequence[str],
+    targets: Sequence[int],
+    before: np.ndarray,
+    after: np.ndarray,
+    whose: str = "your",
 ) -> go.Figure:
     """How retraining moved the network's answer on each labelled colour.
 
@@ -203,6 +207,7 @@ def label_shift_figure(
         targets: k labels, 1 = white text, 0 = black.
         before: (k,) P(white) before retraining.
         after: (k,) P(white) after retraining.
+        whose: whose labels they are, as the title and legend name them ("your", "the class's").
 
     Returns:
         One row per colour (the last MAX_SHIFT_ROWS): an arrow from before to after, and the label.
@@ -212,10 +217,12 @@ def label_shift_figure(
     rows = [f"{i + 1}. {colours[i]}" for i in range(start, len(colours))]
     fig = go.Figure()
     _shift_arrows(fig, rows, before[start:], after[start:])
-    _shift_markers(fig, rows, colours[start:], targets[start:], before[start:], after[start:])
+    _shift_markers(
+        fig, rows, colours[start:], targets[start:], before[start:], after[start:], whose
+    )
     fig.update_xaxes(title_text="P(white text)", range=[-0.05, 1.05])
     fig.update_yaxes(autorange="reversed", title_text=None, automargin=True)
-    style(fig, "Your labels, before and after", 230 + 34 * len(rows))
+    style(fig, f"{whose[0].upper()}{whose[1:]} labels, before and after", 230 + 34 * len(rows))
     # The legend sits at the bottom of the whole figure, below the axis title, at any height.
     fig.update_layout(
         legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom"},

@@ -2,6 +2,9 @@
 
 Modules, each importing only those above it:
 
+- ``losses``: the squared error and the cross-entropy, and the output delta of each;
+- ``optimizers``: gd, momentum, nesterov, rmsprop and adam, each update beside its formula;
+- ``batches``: which colours each step learns from (all, a mini-batch, or one);
 - ``network``: the forward and backward pass (``MLP``), weights, snapshots (NumPy only);
 - ``engine``: the same loop compiled with TensorFlow, K learning rates at once;
 - ``settings``: ``TrainingSettings``, everything that decides a run (the lesson's by default);
@@ -12,6 +15,7 @@ Modules, each importing only those above it:
 The names below are the public API (``core.mlp.MLP``, ``core.mlp.train``).
 """
 
+from core.mlp.losses import LOSSES
 from core.mlp.network import (
     ACTIVATIONS,
     DECISION_THRESHOLD,
@@ -33,16 +37,20 @@ from core.mlp.network import (
     snapshot_schedule,
     white_text,
 )
+from core.mlp.optimizers import OPTIMIZERS, Optimizer
 from core.mlp.settings import TrainingSettings
 from core.mlp.training import train
 
 __all__ = [
     "ACTIVATIONS",
     "DECISION_THRESHOLD",
+    "LOSSES",
     "MAX_ITERATIONS",
     "MAX_LEARNING_RATE",
     "MIN_SNAPSHOTS",
     "MLP",
+    "OPTIMIZERS",
+    "Optimizer",
     "ProgressCallback",
     "Step",
     "TrainResult",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.mlp.error import from_sum
 from core.mlp.network import MLP, TrainResult, activation_derivative, white_text
 
 PLATEAU_EDGE = 0.9  # the plateau ends once the error is 10% under its start
@@ -30,8 +31,8 @@ class RunFacts:
 
     Attributes:
         iterations: Steps taken.
-        start: The error before the first step (``losses[0]``).
-        end: The error the page calls final (``losses[-1]``).
+        start: Error_total before the first step (half ``losses[0]``, the loop's sum).
+        end: Error_total the page calls final (half ``losses[-1]``).
         peak: The highest error of the run, and ``peak_iteration`` where it was.
         plateau: Iterations before the error first falls 10% under its start (None: never).
         rises: Steps after which the error was higher than before them.
@@ -102,7 +103,7 @@ def measure(result: TrainResult, X: np.ndarray, y: np.ndarray) -> RunFacts:
     Returns:
         The run's facts.
     """
-    losses = np.asarray(result.losses, dtype=np.float64)
+    losses = from_sum(np.asarray(result.losses, dtype=np.float64))  # Error_total, as shown
     if losses.ndim != 1 or losses.size == 0 or not np.all(np.isfinite(losses)):
         raise ValueError(f"expected a finite, non-empty 1-D error curve, got {losses.shape}")
     y = np.asarray(y, dtype=np.float64).reshape(-1)

@@ -1,10 +1,13 @@
 """The training loop of ``core.mlp``, compiled: K networks, K learning rates, one XLA program.
 
-The math is the reference's, step for step (same deltas, same update, float64); only the layout
-changes so that XLA can run the whole loop without returning to Python:
+The math is the reference's, step for step (float64; the deltas of ``core.mlp.losses`` and the
+updates of ``core.mlp.optimizers``, the very same functions); only the layout changes so that
+XLA can run the whole loop without returning to Python:
 
 - every array carries the K networks in its last axis, so K learning rates train side by side;
 - the bias column is kept apart from the weights (``W[:, :-1]`` and ``b = W[:, -1]``);
+- a mini-batch is a row of 1s and 0s over the colours (``core.mlp.batches``) that masks the
+  output delta: the forward pass sees every colour, so each step's error is the error on all;
 - the loop (a ``tf.while_loop`` under ``tf.function(jit_compile=True)``) writes each step's
   error and, at the snapshot iterations, the weights into preallocated buffers.
 """
@@ -14,13 +17,15 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402
 
+from core.mlp.batches import batch_masks, check_batch_size  # noqa: E402
+from core.mlp.losses import check_loss, output_delta  # noqa: E402
 from core.mlp.network import (  # noqa: E402
     MIN_SNAPSHOTS,
     ProgressCallback,
@@ -33,6 +38,7 @@ from core.mlp.network import (  # noqa: E402
     initial_weights,
     snapshot_schedule,
 )
+from core.mlp.optimizers import Optimizer  # noqa: E402
 from core.mlp.settings import TrainingSettings, resolve_settings  # noqa: E402
 
 # Steps per compiled call: long runs come back to Python now and then to report progress.
@@ -58,11 +64,11 @@ def _derivative(z: tf.Tensor, a: tf.Tensor, activation: str) -> tf.Tensor:
     return tf.cast(z > 0, z.dtype)
 
 
-def _gradient_step(W, b, X, Y, learning_rate, activation):
-    """One full-batch step for K networks at once.
+def _gradients(W, b, X, Y, mask, activation, loss):
+    """dE/dW and dE/db for K networks at once, and the lesson's error on all the colours.
 
     Shapes: W[l] (n_out, n_in, K), b[l] (n_out, K), X (n_inputs, n, 1), Y (n_outputs, n, 1),
-    learning_rate (K,). Returns the new W, b and the error (K,) before the step.
+    mask (n,) marking this step's colours, or None for all. Returns dW, db and the error (K,).
     """
     last = len(W) - 1
     inputs, Z, A = [], [], []
@@ -75,30 +81,50 @@ def _gradient_step(W, b, X, Y, learning_rate, activation):
 
     diff = A[last] - Y
     error = tf.reduce_sum(diff * diff, axis=[0, 1])
-    delta = diff * _derivative(Z[last], A[last], "sigmoid")
-    W_new, b_new = [None] * len(W), [None] * len(W)
+    delta = output_delta(A[last], Y, loss)
+    if mask is not None:  # colours outside the batch send nothing back
+        delta = delta * mask[None, :, None]
+    dW, db = [None] * len(W), [None] * len(W)
     for l in reversed(range(len(W))):
-        dW = tf.reduce_sum(delta[:, None, :, :] * inputs[l][None], axis=2)
-        db = tf.reduce_sum(delta, axis=1)
+        dW[l] = tf.reduce_sum(delta[:, None, :, :] * inputs[l][None], axis=2)
+        db[l] = tf.reduce_sum(delta, axis=1)
         if l > 0:
             back = tf.reduce_sum(W[l][:, :, None, :] * delta[:, None, :, :], axis=0)
             delta = back * _derivative(Z[l - 1], A[l - 1], activation)
-        W_new[l] = W[l] - learning_rate * dW
-        b_new[l] = b[l] - learning_rate * db
-    return W_new, b_new, error
+    return dW, db, error
 
 
 @tf.function(jit_compile=True)
 def _run(
-    W, b, X, Y, learning_rate, start, stop, slot_of, losses, snapshots_W, snapshots_b, activation
+    W,
+    b,
+    state_W,
+    state_b,
+    X,
+    Y,
+    masks,
+    learning_rate,
+    start,
+    stop,
+    slot_of,
+    losses,
+    snapshots_W,
+    snapshots_b,
+    activation,
+    loss,
+    rule_fields,
 ):
     """Steps start..stop-1; losses[i] and the snapshot slots are written in place.
 
     slot_of[i] is the first snapshot whose iteration is >= i: every step writes the weights
     there, and the last write to slot s is at i = schedule[s], the weights after that many steps.
+    masks[i] marks step i's colours (None: all of them); ``rule_fields`` are the ``Optimizer``'s
+    (plain values, so that equal settings find the compiled program again), and state_W,
+    state_b its state, one tuple per layer.
     """
+    rule = Optimizer(*rule_fields)
 
-    def body(i, W, b, losses, snapshots_W, snapshots_b):
+    def body(i, W, b, state_W, state_b, losses, snapshots_W, snapshots_b):
         if snapshots_W:  # Python-level: an empty list means "keep no snapshots"
             slot = slot_of[i]
             snapshots_W = [
@@ -109,14 +135,28 @@ def _run(
                 tf.tensor_scatter_nd_update(s, [[slot]], v[None])
                 for s, v in zip(snapshots_b, b, strict=True)
             ]
-        W, b, error = _gradient_step(W, b, X, Y, learning_rate, activation)
+        mask = None if masks is None else masks[i]
+        dW, db, error = _gradients(W, b, X, Y, mask, activation, loss)
+        t = tf.cast(i + 1, tf.float64)
+        new_W = [
+            rule.update(*args, t, learning_rate, tf.sqrt)
+            for args in zip(W, dW, state_W, strict=True)
+        ]
+        new_b = [
+            rule.update(*args, t, learning_rate, tf.sqrt)
+            for args in zip(b, db, state_b, strict=True)
+        ]
+        W, state_W = [w for w, _ in new_W], [s for _, s in new_W]
+        b, state_b = [v for v, _ in new_b], [s for _, s in new_b]
         losses = tf.tensor_scatter_nd_update(losses, [[i]], error[None])
-        return i + 1, W, b, losses, snapshots_W, snapshots_b
+        return i + 1, W, b, state_W, state_b, losses, snapshots_W, snapshots_b
 
-    _, W, b, losses, snapshots_W, snapshots_b = tf.while_loop(
-        lambda i, *_: i < stop, body, (start, W, b, losses, snapshots_W, snapshots_b)
+    _, W, b, state_W, state_b, losses, snapshots_W, snapshots_b = tf.while_loop(
+        lambda i, *_: i < stop,
+        body,
+        (start, W, b, state_W, state_b, losses, snapshots_W, snapshots_b),
     )
-    return W, b, losses, snapshots_W, snapshots_b
+    return W, b, state_W, state_b, losses, snapshots_W, snapshots_b
 
 
 def _bucket(iterations: int) -> int:
@@ -176,6 +216,11 @@ def train_many(
     activation: str = "sigmoid",
     progress: ProgressCallback | None = None,
     snapshots: bool = True,
+    *,
+    optimizer: Optimizer | None = None,
+    loss: str = "squared_error",
+    batch_size: int | None = None,
+    seed: int = 0,
 ) -> Sweep:
     """Train K copies of a network, each with its own learning rate, in one compiled loop.
 
@@ -185,11 +230,17 @@ def train_many(
         X: inputs (n, n_inputs); y: targets (n, n_outputs), or (n,) for one output.
         weights: the starting weights, one (n_out, n_in + 1) matrix per layer.
         learning_rates: K learning rates, each in (0, 100].
-        iterations: full-batch steps, 1..200,000.
+        iterations: steps, 1..200,000.
         activation: hidden activation, as in ``core.mlp``.
         progress: called as progress(done, iterations) after each compiled chunk, from the
             calling thread.
         snapshots: record the weights at the snapshot schedule (a sweep may skip them).
+        optimizer: the update rule (``core.mlp.optimizers``); None is the lesson's gradient
+            descent.
+        loss: "squared_error" or "cross_entropy" (``core.mlp.losses``).
+        batch_size: colours per step, None for all (``core.mlp.batches``); every network of
+            the sweep sees the same batches.
+        seed: decides the order of the colours in the mini-batches.
 
     Returns:
         A Sweep; without snapshots, its snapshot fields are empty.
@@ -201,10 +252,19 @@ def train_many(
     if rates.size == 0:
         raise ValueError("expected at least one learning rate, got none")
     iterations = check_iterations(iterations)
+    rule = Optimizer() if optimizer is None else optimizer
+    loss = check_loss(loss)
+    batch_size = check_batch_size(batch_size, len(X))
+    masks = None
+    if batch_size is not None:  # bucketed, like the losses
+        masks = batch_masks(len(X), batch_size, iterations, seed, _bucket(iterations))
     start_weights = [np.array(W, dtype=np.float64) for W in weights]
 
     def run(group: np.ndarray, report: ProgressCallback | None):
-        return _train_group(X, y, start_weights, group, iterations, activation, report, snapshots)
+        return _train_group(
+            X, y, start_weights, group, iterations, activation, report, snapshots,
+            rule, loss, masks,
+        )  # fmt: skip
 
     if rates.size >= PARALLEL_MIN_RATES and (os.cpu_count() or 1) >= 2:
         first, second = np.array_split(rates, 2)
@@ -220,7 +280,9 @@ def train_many(
     return Sweep(rates, losses, final, start_weights, schedule, kept, layers, activation)
 
 
-def _train_group(X, y, start_weights, rates, iterations, activation, progress, snapshots):
+def _train_group(
+    X, y, start_weights, rates, iterations, activation, progress, snapshots, rule, loss, masks
+):
     """Run the compiled loop for one group of rates; returns losses, weights, snapshots."""
     K = rates.size
     schedule = snapshot_schedule(iterations)
@@ -228,22 +290,28 @@ def _train_group(X, y, start_weights, rates, iterations, activation, progress, s
     slot_of[:iterations] = np.searchsorted(schedule, np.arange(iterations))
     W = [tf.constant(np.repeat(M[:, :-1, None], K, axis=2)) for M in start_weights]
     b = [tf.constant(np.repeat(M[:, -1, None], K, axis=1)) for M in start_weights]
+    state_W = [tuple(tf.zeros_like(w) for _ in range(rule.slots)) for w in W]
+    state_b = [tuple(tf.zeros_like(v) for _ in range(rule.slots)) for v in b]
     losses = tf.zeros((_bucket(iterations), K), tf.float64)
     # Without snapshots the buffers are empty lists, and the loop writes nothing.
     snapshots_W = [tf.zeros((SNAPSHOT_SLOTS, *w.shape), tf.float64) for w in W] if snapshots else []
     snapshots_b = [tf.zeros((SNAPSHOT_SLOTS, *v.shape), tf.float64) for v in b] if snapshots else []
     X_in = tf.constant(X.T[:, :, None])
     Y_in = tf.constant(y.T[:, :, None])
+    masks_in = None if masks is None else tf.constant(masks)
     rates_in = tf.constant(rates)
 
     done = 0
     while done < iterations:
         stop = min(done + CHUNK, iterations)
-        W, b, losses, snapshots_W, snapshots_b = _run(
+        W, b, state_W, state_b, losses, snapshots_W, snapshots_b = _run(
             W,
             b,
+            state_W,
+            state_b,
             X_in,
             Y_in,
+            masks_in,
             rates_in,
             tf.constant(done),
             tf.constant(stop),
@@ -252,6 +320,8 @@ def _train_group(X, y, start_weights, rates, iterations, activation, progress, s
             snapshots_W,
             snapshots_b,
             activation,
+            loss,
+            astuple(rule),
         )
         done = stop
         if progress is not None:
@@ -280,9 +350,9 @@ def sweep_learning_rates(
 ) -> Sweep:
     """Train the settings' network once per learning rate, all in one compiled run.
 
-    The settings (or keyword arguments, as in ``core.mlp.train``) give the network, its start
-    and the iterations; their learning rate is ignored. Only the losses and final weights are
-    kept (no snapshots): what a sweep plot needs.
+    The settings (or keyword arguments, as in ``core.mlp.train``) give the network, its start,
+    the iterations, the optimiser, the loss and the batches; their learning rate is ignored.
+    Only the losses and final weights are kept (no snapshots): what a sweep plot needs.
     """
     settings, layers = resolve_settings(settings, X, y, **values)
     start = initial_weights(layers, settings.seed, settings.init_scale)
@@ -295,4 +365,8 @@ def sweep_learning_rates(
         settings.activation,
         progress,
         snapshots=False,
+        optimizer=settings.update_rule,
+        loss=settings.loss,
+        batch_size=settings.batch_size,
+        seed=settings.seed,
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.mlp.error import ERROR_TEXT, from_sum
 from core.mlp.network import TrainResult, check_activation, check_layers
 from core.mlp.settings import TrainingSettings, resolve_settings
 
@@ -22,7 +23,7 @@ JSON_LAYOUT = "each W has shape (n_out, n_in + 1), bias in the last column"
 
 
 def weights_json(result: TrainResult, settings: dict) -> str:
-    """The run as JSON: its settings, the final weights, and the best and final errors.
+    """The run as JSON: its settings, the final weights, and the best and final Error_total.
 
     Args:
         result: the run.
@@ -38,8 +39,9 @@ def weights_json(result: TrainResult, settings: dict) -> str:
         "layout": JSON_LAYOUT,
         "weights": {f"W{k + 1}": W.tolist() for k, W in enumerate(result.weights)},
         "best_iteration": result.best_iteration,
-        "best_error": result.best_loss,
-        "final_error": result.final_loss,
+        "error": ERROR_TEXT,
+        "best_error": from_sum(result.best_loss),
+        "final_error": from_sum(result.final_loss),
     }
     return json.dumps(document, indent=2)
 
@@ -105,7 +107,8 @@ def keras_bytes(layers: Sequence[int], weights: Sequence[np.ndarray], activation
 
 SCRIPT = '''"""Reproduce a "Train the MLP" run with NumPy only: {describe}.
 
-Run it with `python {file_name}`; it prints the final error, which the page shows too.
+Run it with `python {file_name}`; it prints the final error, which the page shows too:
+Error_total = 1/2 * sum((output - expected)^2), whose gradient the deltas below are.
 """
 
 import numpy as np
@@ -160,7 +163,7 @@ for iteration in range(ITERATIONS):
     for W_l, name in zip(W, names):
         Z.append(W_l @ with_ones(A[-1]))
         A.append(f(Z[-1], name))
-    error = float(np.sum((A[-1] - y.T) ** 2))  # measured before the step
+    error = 0.5 * float(np.sum((A[-1] - y.T) ** 2))  # Error_total, before the step
     delta = (A[-1] - y.T) * f_prime(Z[-1], A[-1], "sigmoid")
     gradients = [None] * len(W)
     for l in reversed(range(len(W))):
@@ -183,7 +186,7 @@ def numpy_script(
 ) -> str:
     """A standalone Python script (NumPy only) that repeats this run and prints its final error.
 
-    The final error is the one ``core.mlp.train`` reports: the error before the last step.
+    The final error is the one the page reports, Error_total before the last step.
 
     Args:
         X: inputs (n, n_inputs); y: targets (n, n_outputs) or (n,).

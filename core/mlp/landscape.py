@@ -6,7 +6,7 @@ through weight space is
 
     theta(alpha, beta) = centre + alpha * d1 + beta * d2
 
-and the surface is the training error ``Error_total = sum((A_L - y)^2)`` over a grid of
+and the surface is the training error ``Error_total = 1/2 sum((A_L - y)^2)`` over a grid of
 (alpha, beta), every grid point in one batched forward pass (the weights batched on a leading
 axis). Two planes:
 
@@ -96,7 +96,7 @@ def batch_sigmoid(z: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class TrainingError:
-    """``Error_total = sum((A_L - y)^2)`` on (X, y), for many weight vectors at once.
+    """``Error_total = 1/2 sum((A_L - y)^2)`` on (X, y), for many weight vectors at once.
 
     Calling it with ``theta`` of shape (N, P) runs the lesson's forward pass with the weights
     batched on a leading axis, ``Z_k = W_k[:, :, :-1] @ A_{k-1} + W_k[:, :, -1:]``, and returns
@@ -141,7 +141,7 @@ class TrainingError:
             A = batch_sigmoid(Z) if self.activation == "sigmoid" else activate(Z, self.activation)
             Z = W[:, :, :-1] @ A + W[:, :, -1:]  # Z_k = W_k . [A_{k-1}; 1], (N, n_out, n)
         A_L = batch_sigmoid(Z) if self.output == "sigmoid" else Z
-        return np.sum((A_L - self.y.T) ** 2, axis=(1, 2))
+        return 0.5 * np.sum((A_L - self.y.T) ** 2, axis=(1, 2))  # core.mlp.error's definition
 
 
 @dataclass(frozen=True, eq=False)

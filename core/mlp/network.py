@@ -9,10 +9,10 @@ in the last column, and a layer's values are columns, one per example:
 
 Error_total = 1/2 * sum((A3 - y)^2), and backpropagation walks the same equations in reverse:
 
-    delta3 = (A3 - y) * sigmoid'(Z3)
+    delta3 = (A3 - y) * sigmoid'(Z3)        (A3 - y for the cross-entropy: ``core.mlp.losses``)
     delta2 = (W3[:, :-1]^T . delta3) * f'(Z2)
     dE/dW  = delta . [A_previous; 1]^T
-    W_new  = W_old - learning_rate * dE/dW
+    W_new  = W_old - learning_rate * dE/dW   (or another rule: ``core.mlp.optimizers``)
 
 This module is the readable reference; ``core.mlp.engine`` runs the same math compiled, and
 ``core.mlp.training.train`` switches between the two.
@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from core.mlp.losses import check_loss, output_delta
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 MAX_ITERATIONS = 200_000
@@ -224,16 +226,35 @@ class MLP:
         _, A = self.forward_pass(X)
         return A[-1].T
 
-    def step(self, X: np.ndarray, y: np.ndarray, learning_rate: float = 0.2) -> Step:
-        """Compute one full-batch gradient step without applying it, keeping every value."""
+    def error(self, X: np.ndarray, y: np.ndarray) -> float:
+        """The lesson's error sum((output - y)^2) on the colours X, whatever the loss trains."""
+        X, y = check_data(X, y, self.layers[0], self.layers[-1])
+        _, A = self.forward_pass(X)
+        return float(np.sum((A[-1] - y.T) ** 2))
+
+    def step(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        learning_rate: float = 0.2,
+        loss: str = "squared_error",
+    ) -> Step:
+        """Compute one gradient step on the colours X without applying it, keeping every value.
+
+        Args:
+            X: inputs (n, n_inputs); y: targets (n, n_outputs), or (n,) for one output.
+            learning_rate: the step size of ``W_new = W - learning_rate * dE/dW``.
+            loss: "squared_error" (the lesson's) or "cross_entropy": decides delta3
+                (``core.mlp.losses``).
+        """
         learning_rate = check_learning_rate(learning_rate)
+        loss = check_loss(loss)
         X, y = check_data(X, y, self.layers[0], self.layers[-1])
         Z, A = self.forward_pass(X)
         inputs = [X.T, *A[:-1]]
 
-        diff = A[-1] - y.T  # dE/dA_L for E = 1/2 sum(diff^2)
-        error = float(np.sum(diff**2))
-        delta = [diff * activation_derivative(Z[-1], A[-1], "sigmoid")]
+        error = float(np.sum((A[-1] - y.T) ** 2))
+        delta = [output_delta(A[-1], y.T, loss)]
         for i in reversed(range(len(self.weights) - 1)):
             back = self.weights[i + 1][:, :-1].T @ delta[0]  # the bias column sends nothing back
             delta.insert(0, back * activation_derivative(Z[i], A[i], self.layer_activation(i)))
@@ -252,9 +273,14 @@ class MLP:
             W_new,
         )
 
-    def gradients(self, X: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
-        """dE/dW for E = 1/2 * sum((output - y)^2), one array per weight matrix."""
-        return self.step(X, y).gradients
+    def gradients(
+        self, X: np.ndarray, y: np.ndarray, loss: str = "squared_error"
+    ) -> list[np.ndarray]:
+        """dE/dW, one array per weight matrix, for E = 1/2 * sum((output - y)^2) by default.
+
+        ``loss="cross_entropy"``: E = -sum(y log(output) + (1 - y) log(1 - output)).
+        """
+        return self.step(X, y, loss=loss).gradients
 
     def backprop(self, X: np.ndarray, y: np.ndarray, learning_rate: float = 0.2) -> float:
         """One full-batch gradient-descent step, W -= learning_rate * dE/dW.

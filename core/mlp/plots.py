@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from core.mlp.error import ERROR_TEXT, from_sum
 from core.mlp.network import DECISION_THRESHOLD, white_text
 from core.plot_style import BLACK_TEXT, NEGATIVE, POSITIVE, WHITE_TEXT, style, under_toolbar
 from core.plot_style import hex_colour as to_hex
@@ -24,7 +25,14 @@ def thin(length: int, keep: int | None = None) -> np.ndarray:
 
 
 def loss_figure(losses: np.ndarray, best_iteration: int, log_y: bool = True) -> go.Figure:
-    """The error at every iteration, with the minimum marked."""
+    """Error_total at every iteration, with the minimum marked.
+
+    Args:
+        losses: (iterations,) the training loop's sums of squares (``TrainResult.losses``).
+        best_iteration: the iteration of the smallest.
+        log_y: log error axis.
+    """
+    losses = from_sum(losses)
     index = thin(len(losses), best_iteration)
     fig = go.Figure(
         go.Scatter(
@@ -47,7 +55,7 @@ def loss_figure(losses: np.ndarray, best_iteration: int, log_y: bool = True) -> 
         )
     )
     fig.update_xaxes(title="iteration")
-    fig.update_yaxes(title="error  Σ(output − expected)²", type="log" if log_y else "linear")
+    fig.update_yaxes(title=f"error  {ERROR_TEXT}", type="log" if log_y else "linear")
     if log_y:
         fig.update_yaxes(tickvals=log_ticks(losses), exponentformat="power")
     fig.update_layout(
@@ -393,6 +401,32 @@ def spread_points(points: np.ndarray, distance: float = SPREAD) -> np.ndarray:
     return points
 
 
+# The training colours' shapes and outlines by label: circle for white text, square for black.
+TRAINING_SYMBOLS = {True: "circle", False: "square"}
+TRAINING_OUTLINES = {True: WHITE_TEXT, False: BLACK_TEXT}
+TRAINING_NAMES = {True: "training colour, white text (1)", False: "training colour, black text (0)"}
+
+
+def training_legend() -> list[go.Scatter]:
+    """Legend entries for the training colours: circle = white text, square = black text."""
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=TRAINING_NAMES[white],
+            marker={
+                "size": 16,
+                "symbol": TRAINING_SYMBOLS[white],
+                "color": "#d0d0d0",  # a neutral fill: each point is filled with its own colour
+                "line": {"width": 3, "color": TRAINING_OUTLINES[white]},
+            },
+            hoverinfo="skip",
+        )
+        for white in (True, False)
+    ]
+
+
 def training_points(colours: np.ndarray, labels: np.ndarray, free: list[int]) -> go.Scatter:
     """The training colours at their two free channels, filled with their own colour."""
     rgb = np.asarray(colours) * 255
@@ -407,9 +441,10 @@ def training_points(colours: np.ndarray, labels: np.ndarray, free: list[int]) ->
         marker={
             "size": 18,
             "color": [to_hex(tuple(int(round(v)) for v in c)) for c in rgb],
-            "line": {"width": 3, "color": [WHITE_TEXT if t else BLACK_TEXT for t in labels]},
-            "symbol": ["circle" if t else "square" for t in labels],
+            "line": {"width": 3, "color": [TRAINING_OUTLINES[bool(t)] for t in labels]},
+            "symbol": [TRAINING_SYMBOLS[bool(t)] for t in labels],
         },
+        showlegend=False,  # its two shapes have their own entries: ``training_legend``
         customdata=np.column_stack([rgb, labels]),
         hovertemplate="rgb(%{customdata[0]:.0f}, %{customdata[1]:.0f}, %{customdata[2]:.0f})"
         "<br>expected: %{customdata[3]:.0f} (1 = white)<extra></extra>",
@@ -431,6 +466,7 @@ def decision_map(
             output_heatmap(axis, outputs, free),
             boundary_contour(axis, outputs),
             training_points(colours, labels, free),
+            *training_legend(),
         ]
     )
     fig.update_xaxes(title=f"{CHANNELS[free[0]]} (0-255)", range=AXIS_RANGE)
@@ -493,7 +529,11 @@ def predictions_table(
 def sweep_figure(
     learning_rates: np.ndarray, final_losses: np.ndarray, best_losses: np.ndarray, current: float
 ) -> go.Figure:
-    """Final and best error against the learning rate, the current rate marked."""
+    """Final and best Error_total against the learning rate, the current rate marked.
+
+    The losses are the training loop's sums of squares (a sweep's ``final_losses``).
+    """
+    final_losses, best_losses = from_sum(final_losses), from_sum(best_losses)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -528,7 +568,9 @@ def sweep_figure(
         font={"size": 15},
     )
     fig.update_xaxes(title="learning rate", type="log")
-    fig.update_yaxes(title="error after training", type="log", exponentformat="power")
+    fig.update_yaxes(
+        title=f"error after training  {ERROR_TEXT}", type="log", exponentformat="power"
+    )
     fig.update_yaxes(tickvals=log_ticks(np.concatenate([final_losses, best_losses])))
     fig.update_layout(legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0})
     title = "Learning-rate sweep<br><sup>same start, same iterations</sup>"
@@ -547,11 +589,13 @@ def compare_figure(
         current: (label, losses) of the run on the page, drawn thick.
         pinned: (label, losses) of up to five pinned runs, drawn dashed.
         log_y: log error axis.
+
+    The losses are the training loop's sums of squares; the curves are Error_total.
     """
     fig = go.Figure()
-    curves = [(f"now: {current[0]}", current[1], POSITIVE, "solid", 4)]
+    curves = [(f"now: {current[0]}", from_sum(current[1]), POSITIVE, "solid", 4)]
     curves += [
-        (f"pinned: {label}", losses, COMPARE_COLOURS[k % len(COMPARE_COLOURS)], "dash", 3)
+        (f"pinned: {label}", from_sum(losses), COMPARE_COLOURS[k % len(COMPARE_COLOURS)], "dash", 3)
         for k, (label, losses) in enumerate(pinned)
     ]
     for label, losses, colour, dash, width in curves:
@@ -567,7 +611,7 @@ def compare_figure(
             )
         )
     fig.update_xaxes(title="iteration")
-    fig.update_yaxes(title="error  Σ(output − expected)²", type="log" if log_y else "linear")
+    fig.update_yaxes(title=f"error  {ERROR_TEXT}", type="log" if log_y else "linear")
     if log_y:
         every = np.concatenate([np.asarray(losses) for _, losses, *_ in curves])
         fig.update_yaxes(tickvals=log_ticks(every), exponentformat="power")
@@ -604,7 +648,7 @@ def neuron_map(
         hovertemplate=f"{CHANNELS[free[0]]} %{{x:.0f}}, {CHANNELS[free[1]]} %{{y:.0f}}"
         "<br>output %{z:.3f}<extra></extra>",
     )
-    fig = go.Figure([heatmap, training_points(colours, labels, free)])
+    fig = go.Figure([heatmap, training_points(colours, labels, free), *training_legend()])
     fig.update_xaxes(title=f"{CHANNELS[free[0]]} (0-255)", range=AXIS_RANGE)
     fig.update_yaxes(title=f"{CHANNELS[free[1]]} (0-255)", range=AXIS_RANGE)
     fig.update_layout(legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})

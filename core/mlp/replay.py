@@ -19,6 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.mlp.contour import level_line
+from core.mlp.error import ERROR_TEXT, error_total, from_sum
 from core.mlp.network import DECISION_THRESHOLD, MLP, TrainResult, frame_indices
 from core.mlp.plots import (
     AXIS_RANGE,
@@ -35,6 +36,7 @@ from core.mlp.plots import (
     neuron_names,
     neuron_trace,
     thin,
+    training_legend,
     training_points,
 )
 from core.mlp.replay_pictures import grid_extent, map_sources, placed
@@ -89,14 +91,15 @@ def neuron_range(activation: str, maps: Sequence[np.ndarray]) -> tuple[float, fl
 
 
 def loss_trace(losses: np.ndarray, log_x: bool) -> go.Scatter:
-    """The error curve; on a log iteration axis, points spaced evenly on that axis."""
+    """The Error_total curve (from the loop's ``losses``); on a log iteration axis, points
+    spaced evenly on that axis."""
     if log_x:
         index = np.unique(np.geomspace(1, len(losses) - 1, 2_000).round().astype(int))
     else:
         index = thin(len(losses))
     return go.Scatter(
         x=index,
-        y=np.maximum(losses[index], 1e-300),
+        y=np.maximum(from_sum(losses)[index], 1e-300),
         mode="lines",
         line={"width": 3, "color": POSITIVE},
         name="error",
@@ -117,7 +120,7 @@ class ReplayFrames:
 
     Attributes:
         iterations: (F,) the iteration of each frame.
-        errors: (F,) the error of the weights of each frame on the training set.
+        errors: (F,) Error_total of the weights of each frame on the training set.
         outputs: (F, R, R) the network's output over the plane.
         neurons: per hidden layer, (F, n_neurons, r, r) each neuron's output over the plane.
         weights: per layer, (F, n_out, n_in + 1).
@@ -157,7 +160,7 @@ def replay_frames(
     errors, outputs, neurons = [], [], []
     for s in index:
         net = MLP(result.layers, activation=result.activation, weights=result.snapshot_weights(s))
-        errors.append(float(np.sum((net.forward(X) - y) ** 2)))
+        errors.append(error_total(net.forward(X), y))
         outputs.append(net.forward(colours)[:, 0].reshape(MAP_RESOLUTION, MAP_RESOLUTION))
         neurons.append(layer_maps(net, small_colours, small)[:-1])
     return ReplayFrames(
@@ -388,6 +391,8 @@ def slider_and_buttons(
         },
         "font": {"size": FONT_SIZE - 1},  # the ticks: 16 px, read on a projector
     }
+    slider["font"]["color"] = "rgba(0, 0, 0, 0)"  # its own labels skip the last: scrubber_labels
+    slider["currentvalue"]["font"]["color"] = TEXT_COLOUR  # else it takes the ticks' colour
     buttons = {
         "type": "buttons",
         "direction": "left",
@@ -404,6 +409,82 @@ def slider_and_buttons(
         ],
     }
     return {"sliders": [slider], "updatemenus": [buttons]}
+
+
+# Plotly labels every k-th step of a scrubber from the first, k fitted to the width it finds in
+# the browser, so its last label is seldom the last frame (180,503 of a 200,000 run). The
+# scrubber's labels are drawn here instead, at chosen frames, the first and the last always.
+STEP_INSET = 10  # plotly.js: the first and the last step sit 10 px inside the slider's ends
+TEXT_COLOUR = "#2a3f5f"  # Plotly's text colour, which the figure's annotations keep
+LAST_OVERHANG = 12  # px the last label may reach past its step: into the figure's margin
+TICK_DROP = 32  # plotly.js: from the current value's bottom to the labels' top (tick + 7 px)
+LABEL_GAP = {False: 0.09, True: 0.34}  # the least distance between two labels, share of width
+
+
+def scrubber_frames(iterations: np.ndarray, spacing: str, narrow: bool = False) -> list[int]:
+    """Which frames the scrubber labels: the first, the last, and round iterations between.
+
+    Args:
+        iterations: (F,) the frames' iterations, ascending.
+        spacing: "log" (powers of ten between) or "even" (quarters between).
+        narrow: a phone's width: fewer labels, further apart.
+
+    Returns:
+        Frame indices, ascending, 0 and F - 1 included.
+    """
+    iterations = np.asarray(iterations)
+    last = len(iterations) - 1
+    if last <= 0:
+        return [0]
+    if spacing == "log":
+        decades = np.log10(np.maximum(iterations, 1))  # the frame nearest each power of ten
+        between = [int(np.argmin(np.abs(decades - k))) for k in range(1, int(decades[-1]) + 1)]
+    else:
+        between = [
+            int(np.argmin(np.abs(iterations - q * iterations[-1]))) for q in (0.25, 0.5, 0.75)
+        ]
+    gap = LABEL_GAP[bool(narrow)] * last
+    kept = [0]
+    for index in between:
+        if index - kept[-1] >= gap and last - index >= gap:
+            kept.append(index)
+    return [*kept, last]
+
+
+def scrubber_labels(
+    frames: ReplayFrames, spacing: str, top: float, pad: int, narrow: bool = False
+) -> list[dict]:
+    """The scrubber's labels as annotations under its ticks, the last iteration always last.
+
+    Args:
+        frames: anything with the frames' ``iterations``.
+        spacing: "log" or "even".
+        top: paper y under which the controls sit; pad: pixels from it to the scrubber.
+        narrow: a phone's width (the current value on two lines, fewer labels).
+    """
+    last = max(len(frames.iterations) - 1, 1)
+    value_height = (2 if narrow else 1) * round(1.25 * (FONT_SIZE + 1)) + 10
+    labels = []
+    for index in scrubber_frames(frames.iterations, spacing, narrow):
+        f = index / last
+        end = index == last  # ends at its step (a little past), not half its width past the edge
+        labels.append(
+            {
+                "x": f,
+                "y": top,
+                "xref": "paper",
+                "yref": "paper",
+                "xshift": STEP_INSET * (1 - 2 * f) + (LAST_OVERHANG if end else 0),
+                "yshift": -(pad + value_height + TICK_DROP),
+                "yanchor": "top",
+                "xanchor": "right" if end else "center",
+                "text": f"{int(frames.iterations[index]):,}",
+                "showarrow": False,
+                "font": {"size": FONT_SIZE - 1, "color": TEXT_COLOUR},
+                "name": "scrubber label",
+            }
+        )
+    return labels
 
 
 def replay_figure(
@@ -452,7 +533,7 @@ def replay_parts(
     # puts them back in order, so a still trace between two of them would end up underneath.
     data = [boundary_trace(frames, 0), hover_grid(frames, plane)]
     data += [training_points(X, y, plane.free), *edges, bias_trace(frames, positions)]
-    data += [*static_network(result.layers, positions)]
+    data += [*static_network(result.layers, positions), *training_legend()]
     data += [loss_trace(result.losses, log_x), marker_trace(frames, log_x)]
     moving = [0, 1, *range(3, 4 + len(edges)), len(data) - 1]
     fig = replay_layout(go.Figure(data), frames, result, plane, spacing, stacked)
@@ -498,8 +579,9 @@ def replay_layout(
 ) -> go.Figure:
     """Axes, titles, headers and controls of the replay; returns the figure."""
     fig.update_layout(**replay_axes(frames, result, plane, spacing, stacked))
-    annotations = replay_headers(result, plane, stacked)
     top, pads = CONTROLS[bool(stacked)]
+    annotations = replay_headers(result, plane, stacked)
+    annotations += scrubber_labels(frames, spacing, top, pads[1], stacked)
     fig.update_layout(
         annotations=annotations, **slider_and_buttons(frames, spacing, top, pads, stacked)
     )
@@ -571,7 +653,7 @@ def replay_headers(result: TrainResult, plane: Slice, stacked) -> list[dict]:
             (net_x[0] + net_x[1]) / 2,
             net_y[1],
         ),
-        ("Error", (loss_x[0] + loss_x[1]) / 2, loss_y[1]),
+        (f"Error  {ERROR_TEXT}", (loss_x[0] + loss_x[1]) / 2, loss_y[1]),
     ]
     for text, x, y in titles:
         headers.append(

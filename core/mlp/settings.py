@@ -12,11 +12,14 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from core.mlp.batches import is_whole_and_positive
+from core.mlp.losses import LOSSES
 from core.mlp.network import (
     ACTIVATIONS,
     MAX_ITERATIONS,
     MAX_LEARNING_RATE,
 )
+from core.mlp.optimizers import Optimizer
 
 MAX_SEED = 9_999
 MAX_HIDDEN_LAYERS, MAX_NEURONS = 3, 8
@@ -33,13 +36,24 @@ LIMITS = {
 class TrainingSettings:
     """A training run: the lesson's 3-5-2-1 sigmoid network at learning rate 0.2 by default.
 
+    The lesson's run is plain gradient descent on the squared error, all colours every step;
+    the optimiser's settings carry Keras's names and defaults and matter only to their own
+    optimiser (``core.mlp.optimizers``).
+
     Attributes:
-        learning_rate: Step size of gradient descent.
-        iterations: Full-batch steps.
-        seed: Decides the initial weights (and nothing else).
+        learning_rate: Step size (eta) of the update rule.
+        iterations: Steps (one step = one update of the weights).
+        seed: Decides the initial weights and, with mini-batches, the order of the colours.
         init_scale: Standard deviation of the normal initial weights.
         hidden: Neurons per hidden layer.
         activation: Hidden activation (the output is always sigmoid).
+        optimizer: "gd" (the lesson's), "momentum", "nesterov", "rmsprop" or "adam".
+        momentum: momentum and nesterov's decay of the velocity, in [0, 1).
+        rho: rmsprop's decay of the mean square, in [0, 1).
+        beta_1, beta_2: adam's decays of the mean and of the mean square, in [0, 1).
+        epsilon: rmsprop's and adam's guard against dividing by zero, > 0.
+        batch_size: colours per step: None for all of them (the lesson's), or 1 to their number.
+        loss: "squared_error" (the lesson's, 1/2 sum of squares) or "cross_entropy".
     """
 
     learning_rate: float = 0.2
@@ -48,6 +62,21 @@ class TrainingSettings:
     init_scale: float = 0.15
     hidden: tuple[int, ...] = (5, 2)
     activation: str = "sigmoid"
+    optimizer: str = "gd"
+    momentum: float = 0.9
+    rho: float = 0.9
+    beta_1: float = 0.9
+    beta_2: float = 0.999
+    epsilon: float = 1e-7
+    batch_size: int | None = None
+    loss: str = "squared_error"
+
+    @property
+    def update_rule(self) -> Optimizer:
+        """The optimiser with these settings (raises ValueError naming a bad one)."""
+        return Optimizer(
+            self.optimizer, self.momentum, self.rho, self.beta_1, self.beta_2, self.epsilon
+        )
 
     @property
     def layers(self) -> tuple[int, ...]:
@@ -64,9 +93,18 @@ class TrainingSettings:
         return "-".join(str(n) for n in self.layers) + f" {self.activation}"
 
     def describe(self) -> str:
+        """The run in words; what the lesson's run leaves at its default is not named."""
+        extra = ""
+        if self.optimizer != "gd":
+            extra += f", {self.optimizer}"
+        if self.batch_size is not None:
+            extra += f", batches of {self.batch_size}"
+        if self.loss != "squared_error":
+            extra += f", {self.loss.replace('_', '-')} loss"
         return (
             f"{self.network_name}, learning rate {self.learning_rate:g}, "
             f"{self.iterations:,} iterations, seed {self.seed}, init scale {self.init_scale:g}"
+            f"{extra}"
         )
 
     def as_dict(self) -> dict:
@@ -87,6 +125,14 @@ class TrainingSettings:
             )
         if self.activation not in ACTIVATIONS:
             return f"activation must be one of {', '.join(ACTIVATIONS)}, not {self.activation!r}"
+        if self.loss not in LOSSES:
+            return f"loss must be one of {', '.join(LOSSES)}, not {self.loss!r}"
+        if self.batch_size is not None and not is_whole_and_positive(self.batch_size):
+            return f"batch_size must be None (all colours) or 1 or more, not {self.batch_size}"
+        try:
+            _ = self.update_rule  # the optimiser checks its own settings
+        except ValueError as error:
+            return str(error)
         return ""
 
 

@@ -75,7 +75,10 @@ def shoot(base_url: str, code: str, key: str, out: Path) -> None:
 
         phone.reload()
         br.wait_for_run(phone)
-        phone.get_by_text(re.compile("The class network picks")).wait_for(timeout=20_000)
+        phone.get_by_text("After your answer you see what the class network").wait_for()
+        phone.get_by_role("button", name="Black reads better").click()  # its pick after the vote
+        phone.get_by_text(re.compile("would have picked")).wait_for(timeout=20_000)
+        br.wait_for_run(phone)
         br.screenshot(phone, out / "classroom_phone_network.png", full_page=False)
         problems = br.problems(phone) + br.problems(projector)
         browser.close()

@@ -2,6 +2,7 @@
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 
 from core.colour.class_plots import (
     MAX_POINTS,
@@ -9,6 +10,7 @@ from core.colour.class_plots import (
     class_cube,
     class_luminance,
     fast_figure,
+    whole_tick_step,
 )
 from core.colour.classroom import Vote, colour_at, summarise
 from core.colour.contrast import relative_luminance
@@ -55,6 +57,26 @@ def test_the_split_bars_count_each_students_latest_answer():
     black, white = (np.asarray(t.x) for t in figure.data)
     assert black.sum() + white.sum() == 5
     assert [s.black for s in summary.splits] == list(black)
+
+
+@pytest.mark.parametrize(
+    "top, step",
+    [(0, 1), (1, 1), (3, 1), (8, 1), (9, 2), (16, 2), (17, 5), (40, 5), (41, 10), (200, 50)],
+)
+def test_the_split_axis_ticks_whole_students(top, step):
+    assert whole_tick_step(top) == step
+    ticks = np.arange(0, top + 1, step)
+    assert len(ticks) <= 9  # 0 and at most 8 steps
+
+
+def test_the_split_chart_counts_whole_students_on_its_axis():
+    votes = [v for v in hall(students=3, each=4) if v.anchor is not None]  # 3 answers, 1 colour
+    summary = summarise(votes, 3)
+    figure = anchor_split_figure(summary.repeated)
+    axis = figure.layout.xaxis
+    assert (axis.tick0, axis.dtick, axis.tickformat) == (0, 1, "d")
+    assert [y.strip() for y in figure.data[0].y] == [s.colour for s in summary.repeated]
+    assert len(summary.repeated) < len(summary.splits)  # the 8 anchors, not all answered
 
 
 def test_fast_figure_skips_plotlys_checks_and_keeps_the_values():

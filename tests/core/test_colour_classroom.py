@@ -16,6 +16,7 @@ from core.colour.classroom import (
     colour_at,
     fleiss_kappa,
     kappa_words,
+    repeated_splits,
     summarise,
 )
 from core.colour.contrast import wcag_text_colour
@@ -175,6 +176,40 @@ def test_summary_counts_each_students_latest_answer_on_an_anchor():
     agree = 1 + sum(v.text == wcag_text_colour(a0.hex) for v in votes[:3])
     assert summary.wcag_agreement == pytest.approx(agree / 4)
     assert summary.agreement.subjects == 1 and summary.agreement.kappa is None  # all white
+
+
+def test_repeated_colours_are_the_anchors_two_students_answered_not_the_skipped_ones():
+    seed = 4
+    issued = {f"s{k}": colour_at(seed, f"s{k}", 3) for k in range(20)}  # each an anchor
+    by_anchor: dict[int, list[str]] = {}
+    for student, colour in issued.items():
+        by_anchor.setdefault(colour.anchor, []).append(student)
+    twice = next(a for a, who in by_anchor.items() if len(who) >= 2)
+    s1, s2 = by_anchor[twice][:2]
+    once = colour_at(seed, s1, 7)  # s1's next anchor: only s1 answers it
+    # The pool keeps no row for a skip: an anchor students were shown and skipped has no
+    # answers, as one never shown. s1 answers their first anchor twice (it comes back).
+    votes = [
+        Vote(s1, 3, issued[s1].hex, "black", twice),
+        Vote(s2, 3, issued[s2].hex, "white", twice),
+        Vote(s1, 35, issued[s1].hex, "white", twice),
+        Vote(s1, 7, once.hex, "white", once.anchor),
+    ]
+    summary = summarise(votes, seed)
+    assert [s.anchor for s in summary.repeated] == [twice]
+    assert (summary.repeated[0].black, summary.repeated[0].white) == (0, 2)  # latest answers
+    # Every other anchor was skipped, answered once, or never shown: none is listed.
+    answered = {s.anchor: s.answers for s in summary.splits}
+    assert answered[once.anchor] == 1 and sum(answered.values()) == 3
+    assert [s.anchor for s in repeated_splits(summary.splits, at_least=1)] == sorted(
+        {twice, once.anchor}
+    )
+    assert summarise([], seed).repeated == []
+
+
+def test_repeated_splits_refuse_a_threshold_below_one():
+    with pytest.raises(ValueError, match="at_least >= 1"):
+        repeated_splits([], at_least=0)
 
 
 def test_the_class_rate_makes_a_step_on_a_big_pool_the_lessons_step():

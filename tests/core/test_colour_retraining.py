@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 from core.colour.contrast import text_ratios
+from core.colour.data import parse_colour
 from core.colour.labels import Label, teaching_set
 from core.colour.palette import agreement_colours
-from core.colour.retraining import retrain_change, unmatched_note
-from core.mlp import train
+from core.colour.retraining import ClassRetrain, label_colours, retrain_change, unmatched_note
+from core.mlp import MLP, train
 
 LABELS = [Label("#000000", "white"), Label("#ffffff", "black"), Label("#3366cc", "white")]
 
@@ -99,3 +100,68 @@ def test_a_long_list_of_missed_labels_is_cut_short():
     change = retrain_change(always(0.0), always(0.9), "navy", labels)
     note = unmatched_note(change, [label.colour for label in labels], include_document=False)
     assert "misses #000000, #000001, #000002, #000003, #000004 and 3 more:" in note
+
+
+def test_without_a_colour_on_show_only_the_pick_is_left_out():
+    change = retrain_change(always(0.0), always(1.0), None, LABELS)
+    assert (change.p_before, change.p_after) == (None, None)
+    assert (change.matched_before, change.matched_after) == (1, 2)
+    assert change.agreement_after == pytest.approx(wcag_white_share())
+
+
+def test_the_note_names_whose_labels_they_are():
+    change = retrain_change(always(0.0), always(0.9), "navy", [*LABELS, Label("#fefefe", "black")])
+    assert "learn the class's alone" in unmatched_note(change, ["a"] * 4, True, whose="the class's")
+
+
+def test_a_class_retrain_comes_back_from_its_json_document_unchanged():
+    import json
+
+    before, after = MLP(seed=1), MLP(seed=2)
+    retrained = ClassRetrain(after, before, tuple(LABELS), 3, False, "settings in words")
+    back = ClassRetrain.from_payload(json.loads(json.dumps(retrained.payload())))
+    assert back.labels == tuple(LABELS) and back.n_labels == 3 and not back.include_document
+    assert back.settings == "settings in words"
+    X = np.random.default_rng(0).uniform(size=(20, 3))
+    np.testing.assert_array_equal(back.network.forward(X), after.forward(X))
+    np.testing.assert_array_equal(back.before.forward(X), before.forward(X))
+
+
+def test_a_document_of_an_older_version_has_no_network_before_nor_labels():
+    network = MLP(seed=3)
+    old = {
+        "layers": [3, 5, 2, 1],
+        "activation": "sigmoid",
+        "weights": [W.tolist() for W in network.weights],
+        "labels": 55,
+        "include_document": True,
+    }
+    back = ClassRetrain.from_payload(old)
+    assert (back.before, back.labels, back.n_labels, back.settings) == (None, None, 55, "")
+
+
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ({"weights": None}, "class network document"),
+        ({"layers": [3, 4, 1]}, "weight shapes"),
+        ({"trained_on": [["#000000", "grey"]]}, "neither black nor white"),
+        ({"trained_on": [["#000000"]]}, "class network document"),
+    ],
+    ids=["no weights", "wrong shapes", "bad label", "short label"],
+)
+def test_a_bad_document_is_refused_by_name(change, error):
+    document = ClassRetrain(MLP(), None, (), 0, True, "").payload()
+    with pytest.raises(ValueError, match=error):
+        ClassRetrain.from_payload({**document, **change})
+
+
+@pytest.mark.parametrize(
+    "colours",
+    [["#000000", "#ffffff", "#3366cc"], ["#3366CC", "#0a0b0c"], ["navy", "#3366cc", "rgb(1 2 3)"]],
+    ids=["stored", "upper case", "by hand"],
+)
+def test_label_colours_read_at_once_match_parse_colour(colours):
+    labels = [Label(c, "white") for c in colours]
+    expected = np.array([parse_colour(c) for c in colours])
+    np.testing.assert_array_equal(label_colours(labels), expected)

@@ -1,5 +1,6 @@
 """A person's labels: CSV round trip, validation, merging, and retraining towards them."""
 
+import contextlib
 import re
 
 import numpy as np
@@ -19,6 +20,7 @@ from core.colour.labels import (
     make_label,
     merge_labels,
     read_labels_csv,
+    read_labels_file,
     teach_colour,
     teaching_set,
 )
@@ -178,6 +180,87 @@ def test_any_file_gives_labels_or_a_clear_message(data):
         return
     assert labels and all(re.fullmatch(r"#[0-9a-f]{6}", label.colour) for label in labels)
     assert all(label.text in ("black", "white") for label in labels)
+
+
+# Issue 25 item 7: one bad row no longer costs a class its whole file.
+@pytest.mark.parametrize(
+    "data, labels, skipped",
+    [
+        (
+            "colour,text\n#fff,black\n#ggg,white\n#000,white\n",
+            [Label("#ffffff", "black"), Label("#000000", "white")],
+            ["line 3: '#ggg' is not a colour"],
+        ),
+        (
+            "colour,text\n\nnavy,1\n\n#fff,grey\n#fff\n#123,0\n",
+            [Label("#000080", "white"), Label("#112233", "black")],
+            ["line 5: text must be 'black' or 'white'", "line 6: expected a colour and a text"],
+        ),
+        (
+            "name,colour,text\nann,rgb(0,0,0,white\nbob,rgb(0,0,0),white\n",
+            [Label("#000000", "white")],
+            ["line 2: ", "a colour with commas must be quoted"],
+        ),
+    ],
+)
+def test_an_upload_keeps_its_good_rows_and_names_the_others(data, labels, skipped):
+    found = read_labels_file(data)
+    assert found.labels == labels
+    assert len(found.skipped) == sum(s.startswith("line") for s in skipped)
+    for piece in skipped:
+        assert any(piece in line for line in found.skipped), (piece, found.skipped)
+    with pytest.raises(ValueError, match=re.escape(found.skipped[0])):
+        labels_from_csv(data)  # a strict reader still refuses the file, naming the first row
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ("colour,text\n#ggg,white\nnope,1\n", "no row is a label: line 2: '#ggg' is not a"),
+        (
+            "colour,text\n" + "x,white\n" * 5,
+            "line 4: 'x' is not a colour: try #aabbcc, navy, rgb(51 102 204), hsl(210 50% 40%) "
+            "or oklch(0.6 0.12 250) (and 2 more)",
+        ),
+        (
+            'colour,text\n#fff,black\n"#000,white\n#111,black\n',
+            "lines 3 to 4 read as one row: a quoted cell runs over several lines",
+        ),
+        ("colour,label\n#fff,black\n", "lacks column 'text'"),
+    ],
+)
+def test_a_file_is_refused_whole_where_keeping_rows_would_be_wrong(data, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read_labels_file(data)
+
+
+label_rows = st.tuples(
+    st.sampled_from(["#fff", "navy", "#3366cc", '"rgb(1, 2, 3)"']),
+    st.sampled_from(["white", "black", "1", "0"]),
+).map(",".join)
+bad_rows = st.one_of(
+    st.sampled_from(["#ggg,white", "#fff,grey", "#fff", "navy,purple,"]),
+    st.text(alphabet="abcxyz#0123 ", min_size=1, max_size=10).map(lambda t: f"{t},white"),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(label_rows, bad_rows), min_size=1, max_size=12))
+def test_good_rows_are_kept_in_order_and_each_skipped_row_is_named_by_its_line(rows):
+    data = "\n".join(["colour,text", *rows]) + "\n"
+    lines = dict(enumerate(rows, start=2))  # line 1 is the header, as an editor counts
+    readable = {}
+    for n, row in lines.items():
+        with contextlib.suppress(ValueError):
+            readable[n] = labels_from_csv(f"colour,text\n{row}\n")[0]
+    if not readable:
+        with pytest.raises(ValueError, match="no row is a label"):
+            read_labels_file(data)
+        return
+    found = read_labels_file(data)
+    assert found.labels == list(readable.values())  # each row read as it is read alone
+    named = [int(re.match(r"line (\d+): ", s)[1]) for s in found.skipped]
+    assert named == [n for n in lines if n not in readable]
 
 
 def test_an_undone_label_is_found_where_the_sequence_asked_it():

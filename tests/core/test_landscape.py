@@ -32,7 +32,7 @@ LESSON = (3, 5, 2, 1)
 def reference_error(layers, activation, weights, X=X, y=Y) -> float:
     """Error_total of the reference network, one forward pass."""
     net = MLP(layers, activation=activation, weights=weights)
-    return float(np.sum((net.forward(X) - np.asarray(y).reshape(len(X), -1)) ** 2))
+    return 0.5 * float(np.sum((net.forward(X) - np.asarray(y).reshape(len(X), -1)) ** 2))
 
 
 def test_flatten_is_row_by_row_first_matrix_first_and_unflatten_inverts_it():
@@ -91,14 +91,14 @@ def test_any_weights_give_the_reference_error(values):
 
 
 def test_on_a_planted_quadratic_the_surface_is_the_closed_form():
-    """One linear layer: E(w) = |X1 w - y|^2, Hessian H = 2 X1^T X1, minimum w* by least squares.
+    """One linear layer: E(w) = 1/2 |X1 w - y|^2, Hessian H = X1^T X1, minimum w* by least squares.
 
     On any plane centred at w*, E(w* + a d1 + b d2) = E(w*) + 1/2 [a b] D H D^T [a b]^T.
     """
     X1 = np.hstack([X, np.ones((len(X), 1))])
-    H = 2 * X1.T @ X1
+    H = X1.T @ X1
     w_star = np.linalg.lstsq(X1, Y[:, 0], rcond=None)[0]
-    E_star = float(np.sum((X1 @ w_star - Y[:, 0]) ** 2))
+    E_star = 0.5 * float(np.sum((X1 @ w_star - Y[:, 0]) ** 2))
     error = TrainingError((3, 1), "sigmoid", X, Y, output="linear")
     rng = np.random.default_rng(5)
     walk = w_star + np.cumsum(rng.normal(size=(30, 4)) * [1.0, 0.5, 0.2, 0.1], axis=0)
@@ -125,7 +125,7 @@ def test_a_one_layer_sigmoid_network_matches_its_error_written_out_along_the_pla
             expected = 0.0
             for (r, g, bl), t in zip(X, Y[:, 0], strict=True):
                 z = w[0] * r + w[1] * g + w[2] * bl + w[3]
-                expected += (1 / (1 + math.exp(-z)) - t) ** 2
+                expected += 0.5 * (1 / (1 + math.exp(-z)) - t) ** 2
             assert s.errors[j, i] == pytest.approx(expected, rel=1e-12)
 
 
@@ -137,7 +137,7 @@ def test_a_two_snapshot_run_lies_on_its_plane_and_the_surface_reads_the_recorded
     landscape = run_landscape([one], X, Y, "pca", centre, resolution=5)
     path = landscape.paths[0]
     np.testing.assert_allclose(path.residuals, 0, atol=1e-12)
-    recorded = [one.losses[0], two.losses[1]]
+    recorded = [one.losses[0] / 2, two.losses[1] / 2]  # the loop records the sum, no 1/2
     np.testing.assert_allclose(path.surface_errors, recorded, rtol=1e-12)
     for (a, b), expected in zip(path.coords, recorded, strict=True):
         at_point = surface(landscape.plane, landscape.error, [a], [b]).errors[0, 0]

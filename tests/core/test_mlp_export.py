@@ -67,14 +67,16 @@ def test_the_script_prints_the_final_error_of_the_run(
     done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     printed = float(re.search(r"final error (\S+)", done.stdout).group(1))
-    assert printed == pytest.approx(run.final_loss, rel=1e-9)
+    assert printed == pytest.approx(run.final_loss / 2, rel=1e-9)  # Error_total: half the sum
 
 
 def test_the_json_holds_the_weights_and_reads_back():
     run = train(X_DOC, Y_DOC, iterations=50, seed=1)
     text = weights_json(run, {"learning_rate": 0.2})
     document = json.loads(text)
-    assert document["layers"] == [3, 5, 2, 1] and document["final_error"] == run.final_loss
+    assert document["layers"] == [3, 5, 2, 1] and document["final_error"] == run.final_loss / 2
+    assert document["best_error"] == run.best_loss / 2
+    assert document["error"] == "½·Σ(output − expected)²"
     for a, b in zip(weights_from_json(text), run.weights, strict=True):
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="weights"):

@@ -22,7 +22,9 @@ def test_a_nearly_flat_error_curve_still_has_labelled_ticks():
     run = train(X_DOC, Y_DOC, learning_rate=0.01, iterations=10_000, engine="xla")
     assert run.losses.max() / run.losses.min() < 1.1  # flat: inside one decade
     fig = mlp_plots.loss_figure(run.losses, run.best_iteration)
-    assert len(ticks_inside(fig, run.losses)) >= 2
+    assert len(ticks_inside(fig, run.losses / 2)) >= 2  # drawn: Error_total, half the sum
+    np.testing.assert_allclose(fig.data[0].y, run.losses[fig.data[0].x] / 2)
+    assert fig.layout.yaxis.title.text == "error  ½·Σ(output − expected)²"
 
 
 @pytest.mark.parametrize("low, high", [(2.397, 2.53), (1e-5, 2.5), (0.3, 2.5), (3.99, 4.0)])

@@ -3,12 +3,13 @@
 import base64
 import io
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from core.mlp import MLP, log_frames, train
+from core.mlp import MLP, even_frames, log_frames, train
 from core.mlp.data import training_set
 from core.mlp.plots import EDGE_SCALE, edge_width
 from core.mlp.replay import (
@@ -16,7 +17,10 @@ from core.mlp.replay import (
     Slice,
     replay_figure,
     replay_frames,
+    scrubber_frames,
+    scrubber_labels,
 )
+from core.plot_style import BLACK_TEXT, WHITE_TEXT
 
 X_DOC, Y_DOC = training_set()
 
@@ -34,9 +38,10 @@ def test_frames_hold_the_weights_error_and_maps_of_their_iteration(run):
     plane = Slice(channel=0, value=0.25)
     frames = replay_frames(run, X_DOC, Y_DOC, plane, "log")
     np.testing.assert_array_equal(frames.iterations, log_frames(1_500))
-    # The error of frame f is the loss recorded before step iterations[f] (the last: after all).
+    # The error of frame f is Error_total before step iterations[f] (the last: after all): half
+    # the sum of squares the training loop records.
     inside = frames.iterations < 1_500
-    np.testing.assert_allclose(frames.errors[inside], run.losses[frames.iterations[inside]])
+    np.testing.assert_allclose(frames.errors[inside], run.losses[frames.iterations[inside]] / 2)
     # The map, by hand: red held at 0.25, green along x, blue along y.
     f = 40
     W1, W2, W3 = (W[f] for W in frames.weights)
@@ -216,3 +221,73 @@ def test_the_map_names_the_frames_output_under_the_pointer(run):
     np.testing.assert_allclose(
         frame["data"][1]["customdata"], net.forward(colours)[:, 0], atol=6e-4
     )
+
+
+def test_the_replay_shows_the_lessons_error_half_the_sum_of_squares(run):
+    plane = Slice()
+    frames = replay_frames(run, X_DOC, Y_DOC, plane, "log")
+    fig = json.loads(replay_figure(frames, run, X_DOC, Y_DOC, plane, "log").to_json())
+    f = 30  # Error_total of a frame, by hand: 1/2 sum over the ten colours of (A3 - y)^2
+    W1, W2, W3 = (W[f] for W in frames.weights)
+    A1 = logistic(W1[:, :-1] @ X_DOC.T + W1[:, -1:])
+    A3 = logistic(W3[:, :-1] @ logistic(W2[:, :-1] @ A1 + W2[:, -1:]) + W3[:, -1:])
+    assert frames.errors[f] == pytest.approx(0.5 * np.sum((A3 - Y_DOC.T) ** 2), rel=1e-12)
+    curve = next(t for t in fig["data"] if t.get("name") == "error")
+    x, y = array(curve["x"]).astype(int), array(curve["y"])
+    np.testing.assert_allclose(y, run.losses[x] / 2, rtol=1e-12)
+    frame = fig["frames"][f]["data"][-1]  # the marker sits on the curve
+    assert frame["y"][0] == pytest.approx(frames.errors[f])
+    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "<b>Error  ½·Σ(output − expected)²</b>" in titles
+
+
+def test_the_legend_says_circle_is_white_text_and_square_is_black(run):
+    plane = Slice()
+    frames = replay_frames(run, X_DOC, Y_DOC, plane, "even")
+    fig = json.loads(replay_figure(frames, run, X_DOC, Y_DOC, plane, "even").to_json())
+    entries = {t["name"]: t for t in fig["data"] if t.get("showlegend", True) and "name" in t}
+    white = entries["training colour, white text (1)"]["marker"]
+    black = entries["training colour, black text (0)"]["marker"]
+    assert (white["symbol"], white["line"]["color"]) == ("circle", WHITE_TEXT)
+    assert (black["symbol"], black["line"]["color"]) == ("square", BLACK_TEXT)
+    points = next(t for t in fig["data"] if t.get("name") == "training colours")
+    assert points["showlegend"] is False  # no third, one-colour entry
+    shapes = {"circle": WHITE_TEXT, "square": BLACK_TEXT}
+    expected = ["circle" if t else "square" for t in Y_DOC[:, 0]]
+    assert points["marker"]["symbol"] == expected
+    assert points["marker"]["line"]["color"] == [shapes[s] for s in expected]
+
+
+@pytest.mark.parametrize("iterations", [100, 1_500, 10_000, 200_000])
+@pytest.mark.parametrize("spacing", ["log", "even"])
+@pytest.mark.parametrize("narrow", [False, True])
+def test_the_scrubbers_labels_run_from_0_to_the_last_iteration(iterations, spacing, narrow):
+    its = log_frames(iterations) if spacing == "log" else even_frames(iterations)
+    frames = SimpleNamespace(iterations=its)
+    labels = scrubber_labels(frames, spacing, top=0.0, pad=100, narrow=narrow)
+    texts = [a["text"] for a in labels]
+    assert texts[0] == "0" and texts[-1] == f"{iterations:,}"  # 180,503 was last for 200,000
+    chosen = scrubber_frames(its, spacing, narrow)
+    assert texts == [f"{int(its[i]):,}" for i in chosen]
+    last = len(its) - 1
+    for a, i in zip(labels[:-1], chosen, strict=False):  # under the step: 10 px in from the ends
+        assert a["x"] == pytest.approx(i / last) and a["xanchor"] == "center"
+        assert a["xshift"] == pytest.approx(10 * (1 - 2 * i / last))
+    end = labels[-1]  # the last ends at its step, 10 px in, not past the figure's edge
+    assert (end["x"], end["xanchor"], end["xshift"]) == (1, "right", -10 + 12)
+    gaps = np.diff([a["x"] for a in labels])
+    assert np.all(gaps >= (0.34 if narrow else 0.09) - 1e-9), gaps  # labels never overlap
+    if spacing == "log" and iterations >= 10_000 and not narrow:
+        assert texts[1:4] == [f"{int(its[i]):,}" for i in chosen[1:4]] and len(texts) >= 4
+
+
+def test_the_figure_labels_its_own_scrubber_and_hides_plotlys(run):
+    plane = Slice()
+    frames = replay_frames(run, X_DOC, Y_DOC, plane, "log")
+    layout = replay_figure(frames, run, X_DOC, Y_DOC, plane, "log").to_plotly_json()["layout"]
+    labels = [a for a in layout["annotations"] if a.get("name") == "scrubber label"]
+    assert [a["text"] for a in labels] == ["0", "10", "100", "1,500"]
+    slider = layout["sliders"][0]
+    assert slider["font"]["color"] == "rgba(0, 0, 0, 0)"  # its own labels skip the last
+    assert slider["currentvalue"]["font"]["color"] == labels[0]["font"]["color"] == "#2a3f5f"
+    assert labels[0]["y"] == slider["y"] and labels[0]["yshift"] < -slider["pad"]["t"]

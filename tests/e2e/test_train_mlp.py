@@ -35,6 +35,26 @@ REPLAY_STATE = """() => {
           slider: gd.layout.sliders[0].currentvalue.prefix};
 }"""
 
+# The scrubber's labels as a person sees them: the page's own (Plotly's are drawn see-through,
+# as Plotly labels every k-th step and so seldom the last), left to right, and whether they fit.
+SCRUBBER = """() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => g._transitionData && g._transitionData._frames.length);
+  const rail = gd.querySelector('.slider-rail-rect').getBoundingClientRect();
+  const box = gd.getBoundingClientRect();
+  const shown = [...gd.querySelectorAll('.annotation')]
+    .map(a => [a.textContent, a.getBoundingClientRect()])
+    .filter(([t, r]) => r.top > rail.bottom && /^[0-9,]+$/.test(t))
+    .sort((a, b) => a[1].left - b[1].left);
+  const texts = [...gd.querySelectorAll('.slider-label')];  // the current value, then the ticks'
+  const own = texts.filter(e => !e.textContent.startsWith('iteration'));
+  const value = texts.filter(e => e.textContent.startsWith('iteration'));
+  return {labels: shown.map(([t]) => t), fits: shown.every(([, r]) => r.right <= box.right + 1),
+          apart: shown.every(([, r], i) => i === 0 || shown[i - 1][1].right < r.left),
+          ownHidden: own.length > 0 && own.every(e => getComputedStyle(e).fillOpacity === '0'),
+          valueShown: value.length === 1 && getComputedStyle(value[0]).fillOpacity === '1'};
+}"""
+
 
 def test_learning_rate_slider_retrains(page, base_url, shots):
     flows.train_page(page, base_url, "lr=0.2&iterations=1000&seed=0")
@@ -75,6 +95,10 @@ def test_the_replay_plays_in_the_browser_and_steps_by_hand(browser, base_url, sh
         state = page.evaluate(REPLAY_STATE)
         assert len(state["frames"]) == 101 and state["frames"][-1] == "10000"
         assert "101 log-spaced frames" in state["slider"]
+        scrubber = page.evaluate(SCRUBBER)  # from 0 to the last iteration, apart, on screen
+        assert scrubber["labels"][0] == "0" and scrubber["labels"][-1] == "10,000", scrubber
+        assert scrubber["fits"] and scrubber["apart"] and scrubber["ownHidden"], scrubber
+        assert scrubber["valueShown"], scrubber
         chart = page.get_by_test_id("stPlotlyChart").first
         chart.evaluate(SCROLL_TO)
         for label, name in (("start", "0"), ("middle", "1000"), ("end", "10000")):
@@ -85,6 +109,7 @@ def test_the_replay_plays_in_the_browser_and_steps_by_hand(browser, base_url, sh
 
         page.get_by_role("tab", name="Step by step").click()
         br.wait_for_run(page, 120)
+        assert re.search(r"Iteration\s+0\s", br.main_text(page))
         page.get_by_role("button", name="+10 steps").click()
         br.wait_for_run(page, 120)
         assert "step=10" in page.url

@@ -20,7 +20,7 @@ from core.mlp.settings import MAX_SEED
 from ui.colour.link import PARAMS as COLOUR_PARAMS
 from ui.colour.link import link_values
 from ui.filters.controls import PAGE_DEFAULT, link_params, own_steps
-from ui.link import Changed, Param, canonical, exact, query_of, read_params, whole
+from ui.link import Changed, Param, canonical, exact, number, query_of, read_params, whole
 from ui.train.controls import PARAMS as TRAIN_PARAMS
 from ui.training import TRAINING_PARAMS, settings_of, values_of
 
@@ -53,6 +53,15 @@ def test_defaults_are_left_out_and_other_parameters_kept():
 def test_a_long_value_is_quoted_short():
     _, notes = read({"n": "9" * 500}, [Param("n", whole(1, 8), 4)])
     assert notes == [f"`n={'9' * 40}…` is outside 1 to 8; using 4"]
+
+
+def test_a_default_written_as_nothing_is_named_in_words():
+    read_tags = whole(1, 8)
+    assert read({"tags": "x"}, [Param("tags", read_tags, (), lambda v: "")])[1] == [
+        "`tags=x` is not a number; using the default"
+    ]
+    named = Param("tags", read_tags, (), lambda v: "", default_words="no tags")
+    assert read({"tags": "x"}, [named])[1] == ["`tags=x` is not a number; using no tags"]
 
 
 # Train the MLP (and the training settings on "Text over a colour").
@@ -186,6 +195,12 @@ def test_the_largest_colour_link_stays_short_and_keeps_the_first_labels():
         ({"teach": "5-4"}, "teach", None, (5, 4)),
         ({"net": "x"}, "net", "`net=x` should be base or retrained", None),
         ({"labels": "abc"}, "labels", "`labels=abc` is cut short", None),
+        (
+            {"labels": "garbage!!"},
+            "labels",
+            "`labels=garbage!!` is not a list of labels written by this page; using no labels",
+            None,
+        ),
     ],
 )
 def test_each_bad_colour_value_is_named_and_replaced(params, key, message, value):
@@ -358,3 +373,119 @@ def test_every_pages_notes_quote_at_most_40_characters_of_a_value(page):
             for note in notes:
                 assert quotes_at_most(40, note, value), (param.name, value[:12], note[:300])
                 assert len(note) < 400, (param.name, value[:12], note[:300])
+
+
+# Issue 25, item 7: a parameter given twice reads its last value and says so; a number is
+# written in ASCII, and any other digit ('٣', '３', '²') is refused with a note, on every page.
+
+OTHER_DIGITS = ["٣", "３", "²", "৭", "Ⅻ", "𝟕"]
+
+
+def test_a_parameter_given_twice_reads_the_last_and_says_so():
+    values, notes = read_params({"lr": "20"}, TRAIN_PARAMS, {"lr": ["0.2", "20"]})
+    assert values["lr"] == 20.0
+    assert [n.text for n in notes] == ["`lr` was given twice (`0.2`, `20`); using the last, 20"]
+    assert notes[0].value == 20.0  # the note goes once the rate is changed
+    _, notes = read_params({"lr": "abc"}, TRAIN_PARAMS, {"lr": ["0.2", "x", "abc"]})
+    assert [n.text for n in notes] == [
+        "`lr` was given 3 times (`0.2`, `x`, `abc`); reading the last",
+        "`lr=abc` is not a number; using 0.2",
+    ]
+    many = [str(i) for i in range(1, 9)]
+    _, notes = read_params({"seed": "8"}, TRAIN_PARAMS, {"seed": many})
+    assert [n.text for n in notes] == [
+        "`seed` was given 8 times (`1`, `2`, `3`, …); using the last, 8"
+    ]
+
+
+# One parameter of each page with two usable values, and what the page makes of the last.
+REPEATS = [
+    ("train", "lr", ["0.2", "20"], 20.0, "20"),
+    ("train", "iterations", ["1e3", "2000"], 2_000, "2000"),
+    ("train", "hidden", ["5-2", "8"], (8,), "8"),
+    ("colour", "random", ["5", "7"], 7, "7"),
+    ("colour", "bg", ["ff0000", "00ff00"], "#00ff00", "00ff00"),
+    ("filters", "steps", ["20", "30"], 30, "30"),
+    ("filters", "layer", ["block1_conv1", "block3_conv1"], "block3_conv1", "block3_conv1"),
+]
+
+
+@pytest.mark.parametrize("page, name, texts, value, written", REPEATS)
+def test_every_page_reads_a_repeated_parameter_from_its_last_value(
+    page, name, texts, value, written
+):
+    values, notes = read_params({name: texts[-1]}, PAGES[page], {name: texts})
+    assert values[name] == value
+    quoted = ", ".join(f"`{t}`" for t in texts)
+    assert [n.text for n in notes] == [
+        f"`{name}` was given twice ({quoted}); using the last, {written}"
+    ]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("digit", OTHER_DIGITS)
+def test_every_pages_parameters_refuse_digits_other_than_0_to_9(page, digit):
+    params = PAGES[page]
+    for param in params:
+        for text in (digit, f"1{digit}", f"0.{digit}", f"{digit}-2"):
+            values, notes = read({param.name: text}, params)
+            assert values[param.name] == param.default, (param.name, text)
+            assert len(notes) == 1 and f"has the digit '{digit}'" in notes[0], (param.name, notes)
+            assert "a link's numbers take only 0-9" in notes[0]
+            assert notes[0].endswith(param.instead()), notes[0]
+
+
+ASCII_NUMBER = st.from_regex(
+    r"\A[+-]?([0-9]{1,6}(\.[0-9]{0,6})?|\.[0-9]{1,6})([eE][+-]?[0-9]{1,2})?\Z"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=ASCII_NUMBER)
+def test_a_number_in_ascii_reads_as_python_reads_it(text):
+    read = number(float("-inf"), float("inf"))
+    assert read(text) == float(text)
+    assert read(f" {text} ") == float(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=16))
+def test_whatever_a_number_reader_accepts_is_written_in_ascii(text):
+    for reader in (number(-1e300, 1e300), whole(-(10**9), 10**9)):
+        try:
+            value = reader(text)
+        except ValueError:
+            continue
+        assert set(text.strip()) <= set("0123456789+-.eE"), (text, value)
+        assert value == float(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=ASCII_NUMBER,
+    digit=st.characters(categories=["Nd", "No", "Nl"]).filter(lambda c: not c.isascii()),
+    at=st.integers(0, 8),
+)
+def test_any_other_digit_in_any_parameter_is_named_and_the_default_used(text, digit, at):
+    text = text[:at] + digit + text[at:]
+    for page, params in PAGES.items():
+        for param in params:
+            values, notes = read({param.name: text}, params)
+            assert values[param.name] == param.default, (page, param.name, text)
+            assert len(notes) == 1 and "has the digit" in notes[0], (page, param.name, notes)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    texts=st.lists(st.text(max_size=8), min_size=2, max_size=6), page=st.sampled_from(list(PAGES))
+)
+def test_any_repeat_reads_as_its_last_value_alone_with_one_more_note(texts, page):
+    params = PAGES[page]
+    for param in params:
+        alone, alone_notes = read({param.name: texts[-1]}, params)
+        values, notes = read_params({param.name: texts[-1]}, params, {param.name: texts})
+        assert values == alone
+        said = [n.text for n in notes]
+        assert said[0].startswith(f"`{param.name}` was given ")  # the repeat comes first
+        assert said[1:] == alone_notes
+        assert len(said[0]) < 400

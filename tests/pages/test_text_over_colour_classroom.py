@@ -7,7 +7,10 @@ through its own engine, as a second server would.
 from __future__ import annotations
 
 import io
+import json
+import time
 
+import numpy as np
 import pytest
 import segno
 import sqlalchemy as sa
@@ -179,7 +182,8 @@ def test_the_projector_shows_the_join_code_link_qr_and_counts(pool):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Labels"] == "2" and metrics["Students"] == "2"
     assert metrics["Labels agreeing with WCAG"].endswith("%")
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 2  # no colour answered twice yet: no split chart
+    assert "the class's split shows once two students have answered one" in shown
 
 
 @pytest.mark.slow
@@ -222,17 +226,196 @@ def test_the_lecturer_removes_one_students_votes_and_resets(pool):
 def test_retraining_on_the_class_reaches_the_phones(pool):
     session = pool.create_session()
     phone = open_page(**{"class": session.code})
-    for _ in range(3):
+    for _ in range(2):  # the third colour is a spread one (the fourth, an anchor, hides it)
         phone.button(key="class_vote_white").click().run()
     at = lecturer(session)
     at.checkbox(key="colour_include_document").uncheck()
     at.button(key="class_retrain").click().run()
     assert not at.exception
     saved = pool.network(session.code)
-    assert saved["labels"] == 3 and saved["include_document"] is False
-    assert "Your labels the network matches" in [m.label for m in at.metric]
+    assert saved["labels"] == 2 and saved["include_document"] is False
+    assert "The class's labels the network matches" in [m.label for m in at.metric]
     phone.run()
-    assert "The class network picks" in texts(phone)
+    colour = shown_colour(phone)
+    assert f"picked **white text** over {colour}" not in texts(phone)  # not before the vote
+    assert f"picked **black text** over {colour}" not in texts(phone)
+    phone.button(key="class_vote_black").click().run()
+    assert f"The class network would have picked **white text** over {colour}" in texts(phone)
+
+
+def p_white_by_hand(saved: dict, colour: str) -> float:
+    """The saved network's P(white) for a colour, by the lesson's formulas (sigmoid layers)."""
+    a = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    assert saved["activation"] == "sigmoid"
+    for W in saved["weights"]:
+        a = 1 / (1 + np.exp(-(np.array(W) @ np.append(a, 1.0))))
+    return float(a[0])
+
+
+def class_with_votes(pool, answers: dict[str, list[str | None]]):
+    """A session where each named student answers their first colours (None: a skip).
+
+    At most three answers each: a phone's burst before the pool's rate limit.
+    """
+    session = pool.create_session()
+    seed = pool.seed(session.code)
+    cast = []
+    for name, given in answers.items():
+        student = f"{name}-{'x' * 8}"
+        pool.join(session.code, student)
+        for index, text in enumerate(given):
+            colour = colour_at(seed, student, index).hex
+            result = pool.vote(session.code, student, index, colour, text)
+            assert result.status == ("skipped" if text is None else "counted")
+            if text is not None:
+                cast.append((colour, text))
+    return session, cast
+
+
+def retrained_lecturer(pool, session) -> AppTest:
+    at = lecturer(session)
+    at.checkbox(key="colour_include_document").uncheck()
+    at.button(key="class_retrain").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def in_order(node):
+    """Every element under a block, in the order the page draws them."""
+    for child in node.children.values():
+        if getattr(child, "children", None):
+            yield from in_order(child)
+        else:
+            yield child
+
+
+def retrain_section(at: AppTest) -> str:
+    """The projector's texts from "What retraining changed" on, in the order drawn."""
+    shown = [v for e in in_order(at.main) if isinstance(v := getattr(e, "value", None), str)]
+    assert "What retraining changed" in shown, shown
+    return "\n".join(shown[shown.index("What retraining changed") :])
+
+
+def chart(at: AppTest, key: str) -> dict:
+    [found] = [c for c in at.get("plotly_chart") if c.proto.id.endswith(key)]
+    return json.loads(found.proto.spec)
+
+
+@pytest.mark.slow
+def test_a_phone_shows_the_class_networks_pick_only_after_the_vote(pool):
+    session, _ = class_with_votes(pool, {"ana": ["white", "white", "black"]})
+    phone = open_page(**{"class": session.code})
+    assert "would have picked" not in texts(phone)  # no class network yet: no caption either
+    retrained_lecturer(pool, session)
+    saved = pool.network(session.code)
+    phone.run()  # the phone's next refresh: the class network is there now
+    before = texts(phone)
+    assert "picked **" not in before and "picks" not in before  # no pick before the vote
+    assert "After your answer you see what the class network would have picked" in before
+    colour = shown_colour(phone)
+    p = p_white_by_hand(saved, colour)
+    pick = "white" if p >= 0.5 else "black"
+    other = "black" if pick == "white" else "white"
+    phone.button(key=f"class_vote_{other}").click().run()
+    assert (
+        f"The class network would have picked **{pick} text** over {colour} (P(white) = {p:.2f})."
+    ) in texts(phone)
+    assert f"Counted: {other} over {colour}" in phone.success[0].value
+    colour = shown_colour(phone)  # the next colour: a skip is done with it too
+    p = p_white_by_hand(saved, colour)
+    phone.button(key="class_skip").click().run()
+    after_skip = texts(phone)
+    assert f"Skipped {colour}." in after_skip
+    assert f"would have picked **{'white' if p >= 0.5 else 'black'} text** over {colour}" in (
+        after_skip
+    )
+    assert after_skip.count("would have picked") == 2  # the skip's line, and the caption
+    colour = shown_colour(phone)
+    p = p_white_by_hand(saved, colour)
+    pick = "white" if p >= 0.5 else "black"
+    phone.button(key=f"class_vote_{pick}").click().run()
+    assert f"would have picked **{pick} text** over {colour} too (P(white)" in texts(phone)
+    # The fourth colour is an anchor: the whole class labels it, and it comes back to this
+    # student later, so its pick stays hidden before and after the vote.
+    anchor = colour_at(pool.seed(session.code), phone.query_params["s"], 3)
+    assert anchor.anchor is not None and shown_colour(phone) == anchor.hex
+    assert "the class network's pick for it stays hidden" in texts(phone)
+    time.sleep(1.0)  # three answers in a row are a phone's burst; then two a second
+    phone.button(key="class_vote_white").click().run()
+    assert f"Counted: white over {anchor.hex}" in phone.success[0].value
+    assert "picked **" not in texts(phone)
+
+
+@pytest.mark.slow
+def test_the_projector_speaks_of_the_class_and_shows_only_its_colours(pool):
+    session, cast = class_with_votes(
+        pool, {"ana": ["white", None, "black"], "ben": ["black", "white"]}
+    )
+    at = retrained_lecturer(pool, session)
+    shown = retrain_section(at)
+    assert "After: retrained on the class's 4 labels, " in shown
+    assert "your" not in shown.lower()
+    labels = [m.label for m in at.metric]
+    assert labels[-2:] == ["Agreement with WCAG", "The class's labels the network matches"]
+    assert not any(label.startswith("Pick for") for label in labels)
+    assert "#3366cc" not in shown and "#3366cc" not in str([m.value for m in at.metric])
+    spec = chart(at, "class_shift_chart")
+    assert spec["layout"]["title"]["text"].startswith("The class's labels, before and after")
+    assert [t["name"] for t in spec["data"]][-1] == "the class's label (0 black, 1 white)"
+    rows = {y for trace in spec["data"] for y in trace.get("y", [])}
+    assert {row.split(". ", 1)[1] for row in rows} == {colour for colour, _ in cast}
+    matched = next(m for m in at.metric if m.label == "The class's labels the network matches")
+    saved = pool.network(session.code)
+    by_hand = sum((p_white_by_hand(saved, c) >= 0.5) == (t == "white") for c, t in cast)
+    assert matched.value == f"{by_hand} of 4"
+
+
+@pytest.mark.slow
+def test_what_retraining_changed_comes_back_after_a_reload(pool):
+    session, cast = class_with_votes(pool, {"ana": ["white", "black", "white"], "ben": ["black"]})
+    first = retrained_lecturer(pool, session)
+    metrics = {m.label: (m.value, m.delta) for m in first.metric}
+    chart_before = chart(first, "class_shift_chart")
+    again = lecturer(session)  # a fresh session on the same lecturer link: a reload
+    shown = retrain_section(again)
+    assert "After: retrained on the class's 4 labels, " in shown
+    assert "have changed since" not in shown
+    assert {m.label: (m.value, m.delta) for m in again.metric} == metrics
+    assert chart(again, "class_shift_chart")["data"] == chart_before["data"]
+    student = "cid-xxxxxxxx"
+    pool.join(session.code, student)
+    pool.vote(session.code, student, 0, colour_at(pool.seed(session.code), student, 0).hex, "white")
+    shown = retrain_section(lecturer(session))
+    assert "The class's labels have changed since: 5 labels now. Retrain to include" in shown
+    assert "After: retrained on the class's 4 labels, " in shown
+
+
+@pytest.mark.slow
+def test_a_retrain_before_any_vote_says_it_learned_the_documents_colours_alone(pool):
+    session = pool.create_session()
+    at = lecturer(session)
+    at.checkbox(key="colour_include_document").check().run()
+    at.button(key="class_retrain").click().run()
+    assert not at.exception, at.exception
+    shown = retrain_section(at)
+    assert "After: retrained on the document's 10 colours alone (the class had no labels " in shown
+    assert [m.label for m in at.metric][-1] == "Agreement with WCAG"
+    assert pool.network(session.code)["trained_on"] == []
+
+
+@pytest.mark.slow
+def test_a_class_network_saved_by_an_older_version_still_shows_what_changed(pool):
+    session, cast = class_with_votes(pool, {"ana": ["white", "black"]})
+    saved = retrained_lecturer(pool, session)
+    document = pool.network(session.code)
+    old = {k: document[k] for k in ("layers", "activation", "weights", "labels")}
+    pool.save_network(session.code, session.key, {**old, "include_document": False})
+    at = lecturer(session)
+    shown = retrain_section(at)
+    assert "After: retrained on the class's 2 labels." in shown  # no settings kept then
+    metric = next(m for m in at.metric if m.label == "The class's labels the network matches")
+    assert metric.value.endswith("of 2")
+    assert saved.metric  # the first view drew its metrics too
 
 
 # ------------------------------------------------------------------ pieces

@@ -11,6 +11,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from core.colour.contrast import contrast_ratio
+from core.colour.data import to_hex
 from core.colour.labels import Label, labels_from_csv, teach_colour
 from core.colour.link import MAX_LINK_LABELS, labels_from_param, labels_to_param
 from core.colour.preview import HEIGHT, PANEL_WIDTH
@@ -18,6 +19,7 @@ from core.mlp import TrainingSettings, train
 from core.mlp.data import training_set
 from tests.support.pages import address
 from ui.colour.link import PARAMS
+from ui.colour.teach import TEACH_SAMPLE
 from ui.training import TRAINED_KEY
 
 PAGE = "../../pages/text_over_colour.py"
@@ -218,6 +220,34 @@ def test_uploads_merge_and_bad_ones_lose_nothing():
     assert "added 0 labels, skipped 2 already here" in at.success[-1].value
 
 
+def test_teach_it_yourself_says_what_is_shown_twice_and_shows_it():
+    at = run_page()
+    [intro] = [m.value for m in at.markdown if m.value.startswith("Each colour is shown twice")]
+    assert "once with black text, once with white text" in intro
+    colour = to_hex(teach_colour(at.session_state.colour_teach_seed, 0))
+    boxes = [m.value for m in at.markdown if TEACH_SAMPLE in m.value]
+    assert [b.split("color:")[1][:7] for b in boxes] == ["#000000", "#ffffff"]
+    assert all(f"background:{colour}" in b for b in boxes)  # the same colour, twice
+
+
+def test_an_upload_with_bad_rows_keeps_the_good_ones_and_names_the_rest():
+    at = run_page()
+    data = b"colour,text\n#000080,white\n#ggg,white\n\n#ffff00,grey\n#ffff00,black\n"
+    at.file_uploader[0].upload("class.csv", data, "text/csv")
+    at.run()
+    assert not at.exception and not [m for m in at.success if "class.csv" in m.value]
+    assert at.session_state.colour_labels == [Label("#000080", "white"), Label("#ffff00", "black")]
+    [warning] = [w.value for w in at.warning if "class.csv" in w.value]
+    assert warning.startswith("class.csv: added 2 labels. You now have 2.")
+    assert "Left out 2 rows that are not labels: line 3: '#ggg' is not a colour" in warning
+    assert "line 5: text must be 'black' or 'white' (or 0 / 1), got 'grey'." in warning
+    again = b'colour,text\n#000080,white\n"#ffff00,black\n#123456,white\n'
+    at.file_uploader[0].upload("open.csv", again, "text/csv")
+    at.run()
+    assert "open.csv: lines 3 to 4 read as one row" in at.error[-1].value
+    assert len(at.session_state.colour_labels) == 2  # a refused file adds nothing
+
+
 def test_uses_the_network_trained_on_the_train_page():
     X, y = training_set()
     settings = TrainingSettings(iterations=300, learning_rate=1.0)
@@ -305,6 +335,18 @@ def test_link_values_that_are_changed_or_refused_are_named_until_they_no_longer_
     at.button(key="colour_teach_white").click().run()
     assert "random=999" not in at.warning[0].value and "labels=abc" not in at.warning[0].value
     assert "lr=abc" in at.warning[0].value  # still the default network: still true
+
+
+def test_a_garbled_labels_link_says_the_page_starts_with_no_labels():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["labels"] = "garbage!!"
+    at.run()
+    assert not at.exception and len(at.warning) == 1
+    assert "`labels=garbage!!` is not a list of labels written by this page; using no labels" in (
+        at.warning[0].value
+    )
+    assert "using ." not in at.warning[0].value
+    assert at.session_state.colour_labels == []
 
 
 def test_a_typed_colour_out_of_range_is_clamped_and_said():

@@ -86,7 +86,7 @@ def test_start_from_here_sets_the_step_tab_at_those_weights_and_says_the_error()
     at.number_input(key="train_landscape_alpha").set_value(-3.5)
     at.number_input(key="train_landscape_beta").set_value(0.75).run()
     weights = unflatten(landscape.plane.points(np.array([-3.5, 0.75])), (3, 5, 2, 1))
-    error = float(np.sum((MLP(weights=weights).forward(X) - Y) ** 2))
+    error = 0.5 * float(np.sum((MLP(weights=weights).forward(X) - Y) ** 2))
     assert metric(at, "Error at this point") == f"{error:.4e}"
     next(b for b in at.button if b.label == "Start the Step tab here").click().run()
     assert not at.exception, at.exception

@@ -52,6 +52,13 @@ def click(at: AppTest, label: str) -> float:
     return time.perf_counter() - start
 
 
+def slider_iteration(at: AppTest) -> str:
+    """The iteration the step tab's slider shows, as the page writes it."""
+    slider = at.select_slider(key="train_step_frame")
+    assert slider.label.startswith("Iteration"), slider.label
+    return f"{slider.value:,}"
+
+
 def figure(at: AppTest, key_part: str) -> dict:
     """The Plotly figure of the chart whose element id names key_part."""
     chart = next(c for c in at.get("plotly_chart") if key_part in c.proto.id)
@@ -70,7 +77,11 @@ def test_the_lessons_run_separates_all_ten_colours_and_reports_its_minimum():
     expected = train(X, Y)
     assert metric(at, "Training colours right") == "10 / 10"
     assert metric(at, "Reached at iteration") == f"{expected.best_iteration:,}"
-    assert metric(at, "Final error") == f"{expected.final_loss:.2e}"
+    # Error_total = 1/2 sum((A3 - y)^2): half the sum of squares the training loop records
+    assert metric(at, "Final error") == f"{expected.final_loss / 2:.2e}"
+    assert metric(at, "Minimum error") == f"{expected.best_loss / 2:.2e}"
+    error_caption = "Error_total = ½·Σ(output − expected)², summed over the ten colours"
+    assert error_caption in at.caption[0].value
     assert address(at, PARAMS) == {}  # the lesson's run: a clean address
     stored = at.session_state["trained_network"]
     np.testing.assert_allclose(stored["result"].losses, expected.losses, atol=1e-9)
@@ -99,7 +110,7 @@ def test_every_control_retrains_and_lands_in_the_url():
         "activation": "tanh",
     }
     expected = train(X, Y, TrainingSettings(1.0, 1_000, 3, 0.5, (4, 2, 2), "tanh"))
-    assert metric(at, "Final error") == f"{expected.final_loss:.2e}"
+    assert metric(at, "Final error") == f"{expected.final_loss / 2:.2e}"
     assert "3-4-2-2-1 tanh" in at.caption[0].value
     intro = at.markdown[0].value
     assert "3-4-2-2-1 tanh" in intro and "3-5-2-1" not in intro  # the intro follows the network
@@ -126,7 +137,7 @@ def test_a_shared_link_opens_the_same_run_even_between_slider_stops():
     assert at.select_slider(key="iterations").value == 1_234
     assert at.slider(key="train_depth").value == 1
     expected = train(X, Y, TrainingSettings(0.33, 1_234, 7, 0.15, (3,), "relu"))
-    assert metric(at, "Final error") == f"{expected.final_loss:.2e}"
+    assert metric(at, "Final error") == f"{expected.final_loss / 2:.2e}"
     assert address(at, PARAMS)["lr"] == "0.33" and address(at, PARAMS)["iterations"] == "1234"
 
 
@@ -155,32 +166,51 @@ def test_the_replay_has_a_frame_per_snapshot_labelled_by_iteration(iterations, s
     assert labels[0] == "0" and labels[-1] == f"{iterations:,}"
     if spacing == "log":
         assert labels == [f"{i:,}" for i in log_frames(iterations)]
+    # What the scrubber shows under its ticks: from 0 to the run's last iteration
+    shown = [a for a in spec["layout"]["annotations"] if a.get("name") == "scrubber label"]
+    assert shown[0]["text"] == "0" and shown[-1]["text"] == f"{iterations:,}"
+    assert shown[-1]["x"] == 1 and len(shown) >= 3
+    legend = [t["name"] for t in spec["data"] if "training colour" in t.get("name", "")]
+    assert legend == [
+        "training colours",  # the points, out of the legend
+        "training colour, white text (1)",
+        "training colour, black text (0)",
+    ]
+    assert (
+        next(t for t in spec["data"] if t.get("name") == "training colours")["showlegend"] is False
+    )
     assert ("log-spaced" if spacing == "log" else "evenly spaced") in at.caption[1].value
+    said = "a training colour drawn as a circle wants white text (1), as a square black text (0)"
+    assert said in at.caption[1].value
 
 
 @pytest.mark.slow
 def test_step_buttons_take_the_steps_core_mlp_takes():
     at = open_page(seed="4", lr="0.5", iterations="1000")
     show_tab(at, "Step by step")
-    assert metric(at, "Iteration") == "0"
+    assert metric(at, "Iteration") == "0" == slider_iteration(at)
+    assert not any("Server time" in c.value for c in at.caption)  # no click yet: no timing
     seconds = [click(at, f"+{n} step{'s' * (n > 1)}") for n in (1, 10, 100)]
-    assert metric(at, "Iteration") == "111"
+    assert metric(at, "Iteration") == "111" == slider_iteration(at)
     net = MLP((3, 5, 2, 1), seed=4, init_scale=0.15)
     for _ in range(110):
         net.backprop(X, Y, 0.5)
     step = net.step(X, Y, 0.5)  # the 111th step, the one "just taken"
     after = MLP((3, 5, 2, 1), weights=step.W_new)
     assert float(metric(at, "Error now")) == pytest.approx(
-        float(np.sum((after.forward(X) - Y) ** 2)), abs=1e-6
+        0.5 * float(np.sum((after.forward(X) - Y) ** 2)), abs=1e-6
     )
     check_step_numbers(at, step)
-    server_ms = float(metric(at, "Server time of the last click").split()[0])
+    assert "Server time of the last click" not in [m.label for m in at.metric]  # not a headline
+    timing = next(c.value for c in at.caption if c.value.startswith("Server time"))
+    server_ms = float(re.search(r"click: (\S+) ms", timing).group(1))
     assert server_ms < 500, server_ms
     print(f"step reruns took {[round(s, 3) for s in seconds]} s; server {server_ms} ms for 100")
     assert at.query_params["step"] == "111"
 
     click(at, "Reset to the initial weights")
-    assert metric(at, "Iteration") == "0" and "step" not in at.query_params
+    assert metric(at, "Iteration") == "0" == slider_iteration(at)
+    assert "step" not in at.query_params
 
 
 def check_step_numbers(at: AppTest, step) -> None:
@@ -202,18 +232,29 @@ def check_step_numbers(at: AppTest, step) -> None:
         check(f"A_{k + 1}", step.A[k], 4)
         check(rf"\delta_{k + 1}", step.delta[k], 6)
         check(rf"W_{k + 1}^{{new}}", step.W_new[k], 6)
-        check(rf"\frac{{\partial E}}{{\partial W_{k + 1}}}", step.gradients[k], 6)
-    error = next(e.value for e in at.latex if "Error_{total}" in e.value)
-    assert float(re.search(r"= (\d+\.\d+)", error).group(1)) == pytest.approx(step.error, abs=1e-6)
+        check(rf"\frac{{\partial Error_{{total}}}}{{\partial W_{k + 1}}}", step.gradients[k], 6)
+    # One error, the document's: Error_total = 1/2 sum (A3 - y)^2, and its delta the gradient
+    formulas = [e.value.strip("$ \n") for e in at.latex]
+    error = next(f for f in formulas if f.startswith("Error_{total}"))
+    assert error.startswith(r"Error_{total} = \tfrac{1}{2}\sum (A_3 - y)^2 = ")
+    assert float(error.split("= ")[-1]) == pytest.approx(step.error / 2, abs=1e-6)
+    delta = next(f for f in formulas if f.startswith(r"\delta_3"))
+    assert delta.startswith(
+        r"\delta_3 = \frac{\partial Error_{total}}{\partial Z_3} = (A_3 - y)\odot A_3\odot(1 - A_3)"
+    )
+    A3, y = step.A[-1], step.y  # the delta of 1/2 sum, not of the sum (that would be twice)
+    np.testing.assert_allclose(step.delta[-1], (A3 - y) * A3 * (1 - A3), rtol=1e-12)
+    every = " ".join(formulas)
+    assert every.count(r"\sum") == 1 and r"\tfrac12" not in every
 
 
 def test_stepping_from_a_replay_frame_and_a_reload_at_a_step():
     at = open_page(iterations="1000")
     show_tab(at, "Step by step")
     frame = int(log_frames(1_000)[70])
-    at.select_slider(key="train_step_frame").set_value(frame).run()
-    click(at, "Start from this frame")
-    assert metric(at, "Iteration") == f"{frame}"
+    at.select_slider(key="train_step_frame").set_value(frame).run()  # moving it moves the step
+    assert not at.exception, at.exception
+    assert metric(at, "Iteration") == f"{frame}" == slider_iteration(at)
     net = MLP()
     for _ in range(frame):
         net.backprop(X, Y, 0.2)
@@ -223,7 +264,7 @@ def test_stepping_from_a_replay_frame_and_a_reload_at_a_step():
 
     again = open_page(iterations="1000", step="25")  # a reload of a link at step 25
     show_tab(again, "Step by step")
-    assert metric(again, "Iteration") == "25"
+    assert metric(again, "Iteration") == "25" == slider_iteration(again)  # 25 is no frame
     net = MLP()
     for _ in range(25):
         net.backprop(X, Y, 0.2)
@@ -244,8 +285,8 @@ def test_pinned_runs_are_compared_and_can_be_unpinned():
     assert list(table["run"]) == ["now: lr 0.05", "pinned: lr 0.2", "pinned: lr 2"]
     for row, rate in zip(table.itertuples(), (0.05, 0.2, 2.0), strict=True):
         run = train(X, Y, learning_rate=rate, iterations=2_000)
-        assert row[2] == pytest.approx(run.final_loss, rel=1e-6)  # final error
-        assert row[3] == pytest.approx(run.best_loss, rel=1e-6)  # minimum error
+        assert row[2] == pytest.approx(run.final_loss / 2, rel=1e-6)  # final Error_total
+        assert row[3] == pytest.approx(run.best_loss / 2, rel=1e-6)  # minimum Error_total
     reach = list(table["iterations to reach target"])
     assert reach[0] == "not reached" and reach[2] != "not reached"
     names = [t["name"] for t in figure(at, "train_compare_chart")["data"]]
@@ -278,6 +319,9 @@ def test_exports_offer_four_files_and_the_script_repeats_the_run(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     printed = float(re.search(r"final error (\S+)", done.stdout).group(1))
     assert printed == pytest.approx(shown, rel=1e-6)
+    run = train(X, Y, learning_rate=0.7, iterations=3_000, seed=2)
+    assert shown == pytest.approx(run.final_loss / 2, rel=1e-6)  # Error_total, half the sum
+    assert "Error_total = ½·Σ(output − expected)²" in at.markdown[1].value
     assert next(c.value for c in at.code if "ITERATIONS = 3000" in c.value)
 
 
@@ -351,14 +395,14 @@ def test_the_replay_sent_from_plain_frames_is_the_figure_plotly_checks():
 
 
 def test_a_preset_note_never_claims_what_the_chart_contradicts():
-    """Issue 20 item 7: "Lesson's" with 3 hidden layers ends at 2.40, 6 of 10 right."""
+    """Issue 20 item 7: "Lesson's" with 3 hidden layers ends at 1.20 (Error_total), 6/10 right."""
     at = open_page(hidden="5-2-4")
     assert metric(at, "Training colours right") == "6 / 10"
     note = at.info[0].value
     assert note.startswith("**Lesson's learning rate (0.2)**")
     assert "error falls a thousandfold" not in note and "plateau for about" not in note
     assert "on the lesson's 3-5-2-1 sigmoid network" in note and "this run does not" in note
-    assert "from 2.94 to 2.40" in note and "it has not learned them" in note
+    assert "from 1.47 to 1.20" in note and "it has not learned them" in note  # Error_total
 
 
 def reload(at: AppTest) -> AppTest:
@@ -386,7 +430,7 @@ def test_counts_in_the_compare_table_have_thousands_separators():
     table = at.dataframe[0].value
     assert list(table["minimum at iteration"]) == ["9,999"]
     assert list(table["iterations to reach target"]) == [
-        f"{int(train(X, Y).losses.__le__(0.01).argmax()):,}"
+        f"{int((train(X, Y).losses / 2 <= 0.01).argmax()):,}"  # Error_total reaches 0.01
     ]
 
 
@@ -411,7 +455,8 @@ def test_pinned_runs_come_back_after_a_reload():
     assert rows == list(at.dataframe[0].value["run"])
     final = again.dataframe[0].value["final error"]
     assert final[2] == pytest.approx(
-        train(X, Y, learning_rate=2.0, iterations=2_000, activation="tanh").final_loss, rel=1e-6
+        train(X, Y, learning_rate=2.0, iterations=2_000, activation="tanh").final_loss / 2,
+        rel=1e-6,
     )
     click(again, "Unpin lr 0.2, sigmoid")
     assert address(again, PARAMS)["pins"] == "lr2_it2000_tanh"

@@ -20,9 +20,8 @@ from __future__ import annotations
 import io
 import os
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import segno
@@ -32,8 +31,8 @@ from core.colour.class_plots import anchor_split_figure, class_cube, class_lumin
 from core.colour.classroom import (
     ClassSummary,
     Vote,
-    class_learning_rate,
     colour_at,
+    hex_to_rgb,
     kappa_words,
     summarise,
 )
@@ -44,17 +43,18 @@ from core.colour.pool import (
     CODE_LENGTH,
     STUDENT_PATTERN,
     ClassPool,
-    LecturerKeyError,
     Pulse,
     new_student_id,
     normalise_code,
 )
+from core.colour.retraining import ClassRetrain, network_from_record
 from core.mlp import MLP
 from core.mlp.data import normalise
 from ui.app import ROOT
-from ui.colour.network import base_network, retrain
-from ui.colour.state import KEEP, init_state
-from ui.colour.teach import change_ui
+from ui.colour.class_retrain import class_change_ui, retrain_class_ui
+from ui.colour.join import join_note_ui, join_target, qr_caption
+from ui.colour.network import base_network
+from ui.colour.state import VoteAck, init_state, keep_vote_ack, last_vote_ack
 from ui.colour.views import CHART_CONFIG, text_colour_hex
 
 DATA_DIR_ENV = "CLASSROOM_DATA_DIR"
@@ -64,7 +64,6 @@ PROJECTOR_EVERY = 1.5  # seconds between the projector's refreshes of the counts
 CHARTS_EVERY = 6.0  # and of the charts, which cost more to draw
 STUDENTS_EVERY = 10.0  # the lecturer's list of students
 PHONE_EVERY = 5.0  # a phone looks for pause, close and the class network this often
-ACK_KEY = "class_ack"
 
 # ------------------------------------------------------------------ the database
 
@@ -176,12 +175,25 @@ def student_ui(code_text: str) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def class_network(code: str, version: int) -> MLP | None:
-    """The class network the lecturer last saved (NumPy only: no TensorFlow on this path)."""
+    """The class network the lecturer last saved (NumPy only: no TensorFlow on this path).
+
+    Only the network is read, not the labels it learned (100,000 of them take 0.6 s).
+    """
     saved = class_pool().network(code)
-    if saved is None:
+    try:
+        return None if saved is None else network_from_record(saved)
+    except (KeyError, TypeError, ValueError):
+        return None  # a document this version cannot read: as if there were no class network
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def class_retrain(code: str, version: int) -> ClassRetrain | None:
+    """The last retrain with what it learned from (the projector's "What retraining changed")."""
+    saved = class_pool().network(code)
+    try:
+        return None if saved is None else ClassRetrain.from_payload(saved)
+    except ValueError:
         return None
-    weights = [np.array(W) for W in saved["weights"]]
-    return MLP(saved["layers"], activation=saved["activation"], weights=weights)
 
 
 STATUS_MESSAGES = {
@@ -195,25 +207,44 @@ STATUS_MESSAGES = {
 }
 
 
-def _on_vote(code: str, student: str, index: int, colour: str, text: str | None) -> None:
+def _on_vote(
+    code: str, student: str, index: int, colour: str, repeated: bool, text: str | None
+) -> None:
     result = class_pool().vote(code, student, index, colour, text)
-    st.session_state[ACK_KEY] = (result.status, result.votes, colour, text)
+    keep_vote_ack(VoteAck(result.status, result.votes, colour, text, repeated))
 
 
-def _ack_ui() -> None:
-    ack = st.session_state.pop(ACK_KEY, None)
+def would_have_picked(network: MLP, ack: VoteAck) -> str:
+    """The class network's pick for a colour the student is done with, in one sentence."""
+    p = float(network.forward(normalise([hex_to_rgb([ack.colour])[0]]))[0, 0])
+    pick = "white" if p >= 0.5 else "black"
+    too = " too" if ack.text == pick else ""
+    return (
+        f"The class network would have picked **{pick} text** over {ack.colour}{too} "
+        f"(P(white) = {p:.2f})."
+    )
+
+
+def _ack_ui(network: MLP | None) -> None:
+    """The answer to the last vote; then, and only then, the class network's pick for it."""
+    ack = last_vote_ack()
     if ack is None:
         return
-    status, count, colour, text = ack
-    if status == "counted":
+    if ack.status == "counted":
         st.success(
-            f"Counted: {text} over {colour}. Your answers: {count}.", icon=":material/check:"
+            f"Counted: {ack.text} over {ack.colour}. Your answers: {ack.votes}.",
+            icon=":material/check:",
         )
-    elif status == "skipped":
-        st.caption(f"Skipped {colour}.")
-    elif status in STATUS_MESSAGES:
-        kind, message = STATUS_MESSAGES[status]
+    elif ack.status == "skipped":
+        st.caption(f"Skipped {ack.colour}.")
+    elif ack.status in STATUS_MESSAGES:
+        kind, message = STATUS_MESSAGES[ack.status]
         getattr(st, kind)(message)
+    # A skipped colour is done too: it never comes back. An anchor does (to everyone, and to
+    # this student 32 colours later), so its pick stays hidden: the class's agreement on it
+    # must be the students' own.
+    if ack.done and not ack.repeated and network is not None:
+        st.markdown(would_have_picked(network, ack))
 
 
 def colour_card(colour: str, height: str = "38vh") -> str:
@@ -238,7 +269,9 @@ def phone_fragment(code: str, student: str) -> None:
     view = pool.student_view(code, student)
     if view is not None and view.next_index < 0 and view.status != "closed":
         view = pool.join(code, student)  # the lecturer reset the session
-    _ack_ui()
+    version = 0 if view is None else view.network_version
+    network = class_network(code, version) if version else None
+    _ack_ui(network)
     if view is None or view.status == "closed":
         st.info("This class session has ended. Thank you for taking part!", icon=":material/done:")
         return
@@ -249,12 +282,15 @@ def phone_fragment(code: str, student: str) -> None:
         return
     issued = colour_at(view.seed, student, view.next_index)
     st.markdown(colour_card(issued.hex), unsafe_allow_html=True)
-    network = class_network(code, view.network_version) if view.network_version else None
-    if network is not None:
-        p = float(network.forward(normalise([issued.rgb]))[0, 0])
-        pick = "white" if p >= 0.5 else "black"
-        st.markdown(f"The class network picks **{pick} text** here (P(white) = {p:.2f}).")
-    args = (code, student, issued.index, issued.hex)
+    repeated = issued.anchor is not None
+    if network is not None:  # its pick only after the answer: votes stay the student's own
+        st.caption(
+            "Everyone labels this colour, and it comes back: the class network's pick for it "
+            "stays hidden."
+            if repeated
+            else "After your answer you see what the class network would have picked."
+        )
+    args = (code, student, issued.index, issued.hex, repeated)
     black, white = st.columns(2)
     for column, text in ((black, "black"), (white, "white")):
         column.button(
@@ -311,16 +347,9 @@ def pool_votes(code: str, pulse: Pulse) -> list[Vote]:
 
 
 def join_link(code: str) -> str:
-    """The absolute link students open, from the address the lecturer's browser uses."""
-    query = urlencode({"class": code})
-    url = st.context.url
-    if url:
-        scheme, netloc, path, _, _ = urlsplit(url)
-        return urlunsplit((scheme, netloc, path, query, ""))
-    host = st.context.headers.get("Host") if st.context.headers else None
-    if host:
-        return f"http://{host}/{PAGE_PATH}?{query}"
-    return f"/{PAGE_PATH}?{query}"
+    """The absolute link students open: the browser's address, or this machine's network
+    address when the browser is on localhost (``ui.colour.join``)."""
+    return join_target(PAGE_PATH).link(code)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -351,9 +380,8 @@ def lecturer_ui(code_text: str, key: str) -> None:
     controls_ui(code, key)
     network = _projector_network(code, base_result)
     projector_ui(code, network)
-    retrain_class_ui(code, key, settings)
-    if st.session_state.colour_retrained is not None:
-        change_ui(base_result, st.session_state.colour_background)
+    retrain_class_ui(pool, code, key, settings, base_result)
+    _class_change(code, base_result)
 
 
 def _projector_network(code: str, base_result) -> MLP:
@@ -365,11 +393,13 @@ def _projector_network(code: str, base_result) -> MLP:
 
 def join_ui(code: str) -> None:
     """The join code, link and QR code, large enough for the back of a hall."""
-    link = join_link(code)
+    target = join_target(PAGE_PATH)
+    link = target.link(code)
     words, picture = st.columns([3, 2], vertical_alignment="center")
     with words:
         st.markdown("#### Join the class vote: scan the code, or open")
         st.markdown(f"**{link}**")
+        join_note_ui(target, code)
         st.markdown(
             '<div style="font-size:5.5rem;font-weight:800;letter-spacing:0.3rem;line-height:1.1">'
             f"{display_code(code)}</div>",
@@ -377,7 +407,7 @@ def join_ui(code: str) -> None:
         )
         st.caption("Anonymous: students get a random id; no name, no personal data.")
     with picture:
-        st.image(qr_png(link), caption="Scan to join", width=340)
+        st.image(qr_png(link), caption=qr_caption(target), width=340)
 
 
 def controls_ui(code: str, key: str) -> None:
@@ -502,15 +532,21 @@ def live_charts_fragment(code: str, network: MLP) -> None:
     with right:
         figure = class_figure("cube", version, summary)
         st.plotly_chart(figure, key="class_cube_chart", config=CHART_CONFIG)
-    splits = class_figure("splits", version, summary)
-    st.plotly_chart(splits, key="class_split_chart", config=CHART_CONFIG)
+    if summary.repeated:
+        splits = class_figure("splits", version, summary)
+        st.plotly_chart(splits, key="class_split_chart", config=CHART_CONFIG)
+    else:
+        st.caption(
+            "Repeated colours: every fourth colour on the phones is one of 8 the whole class "
+            "labels; the class's split shows once two students have answered one."
+        )
     _parting_ui(summary, network)
 
 
 FIGURES = {
     "luminance": class_luminance,
     "cube": class_cube,
-    "splits": lambda summary: anchor_split_figure(summary.splits),
+    "splits": lambda summary: anchor_split_figure(summary.repeated),
 }
 
 
@@ -533,7 +569,7 @@ def _summary(code: str, pulse: Pulse) -> ClassSummary:
 
 def _parting_ui(summary: ClassSummary, network: MLP) -> None:
     """Where the class, WCAG and the network give different answers on the repeated colours."""
-    rated = [s for s in summary.splits if s.black + s.white]
+    rated = summary.repeated
     if not rated:
         return
     picks = compare(
@@ -558,46 +594,15 @@ def _parting_ui(summary: ClassSummary, network: MLP) -> None:
     st.dataframe(rows, hide_index=True, key="class_parting_table")
 
 
-# ------------------------------------------------------------------ retraining on the class
+# ------------------------------------------------------------------ what retraining changed
 
 
-def retrain_class_ui(code: str, key: str, settings) -> None:
-    """Retrain on the pool (with or without the document's ten), then tell the phones."""
-    st.header("Retrain on the class")
-    include_document = st.checkbox(
-        "Also train on the document's 10 colours", key="colour_include_document", **KEEP
+def _class_change(code: str, base_result) -> None:
+    """What the last retrain changed, from what the pool keeps: a reload shows it again."""
+    pulse = class_pool().pulse(code)
+    retrained = (
+        class_retrain(code, pulse.network_version) if pulse and pulse.network_version else None
     )
-    st.caption(
-        f"Training settings (the base network's): {settings.describe()}; the learning rate is "
-        "scaled by 10 / (number of colours), because the lesson's error is a sum over the "
-        "colours: a class's hundreds of labels would otherwise take steps far too long."
-    )
-    if not st.button(
-        "Retrain on the class's labels",
-        type="primary",
-        key="class_retrain",
-        icon=":material/model_training:",
-    ):
-        return
-    labels = [v.label() for _, v in class_pool().votes(code)]
-    if not labels and not include_document:
-        st.error("No labels yet: wait for the first votes, or include the document's colours.")
-        return
-    n_colours = len(labels) + 10 * include_document
-    rate = class_learning_rate(settings.learning_rate, n_colours)
-    retrain(replace(settings, learning_rate=rate), labels, include_document)
-    st.session_state.colour_labels = labels  # the change view compares against these
-    result = st.session_state.colour_retrained["result"]
-    network = {
-        "layers": list(result.layers),
-        "activation": result.activation,
-        "weights": [W.tolist() for W in result.weights],
-        "labels": len(labels),
-        "include_document": include_document,
-    }
-    try:
-        class_pool().save_network(code, key, network)
-    except LecturerKeyError:
-        st.error("The lecturer key no longer matches; the class network was not saved.")
-        return
-    st.rerun()
+    if retrained is not None:
+        labels = [vote.label() for vote in pool_votes(code, pulse)]
+        class_change_ui(retrained, base_result.network(), labels)

@@ -65,7 +65,13 @@ def _net(text: str) -> bool:
 
 PARAMS: tuple[Param, ...] = (
     Param("bg", _background, DEFAULT_COLOUR, lambda colour: colour.lstrip("#")),
-    Param("labels", _labels, (), lambda labels: labels_to_param(labels[:MAX_LINK_LABELS])),
+    Param(
+        "labels",
+        _labels,
+        (),
+        lambda labels: labels_to_param(labels[:MAX_LINK_LABELS]),
+        default_words="no labels",
+    ),
     Param("doc", flag, True, write_flag, bound=True),
     Param("random", whole(0, MAX_RANDOM), DEFAULT_RANDOM, bound=True),
     Param("pseed", whole(0, MAX_SEED), 0, bound=True),

@@ -102,6 +102,18 @@ def unlearned_ui(result: TrainResult, settings: TrainingSettings) -> None:
     )
 
 
+def train_on_labels(
+    settings: TrainingSettings, labels: list[Label], include_document: bool
+) -> TrainResult:
+    """Train afresh on the labels (and the document's 10 colours), with a progress bar.
+
+    Raises:
+        ValueError: when there is nothing to train on.
+    """
+    X, y = teaching_set(labels, include_document)
+    return _train_with_progress(settings, X, y, what=f"on {len(y)} colours")
+
+
 def retrain(settings: TrainingSettings, labels: list[Label], include_document: bool) -> None:
     """Train afresh on the labels with the base network's settings; keep the result.
 
@@ -111,8 +123,7 @@ def retrain(settings: TrainingSettings, labels: list[Label], include_document: b
     stored = st.session_state.colour_retrained
     if stored is not None and stored["key"] == (settings, tuple(labels), include_document):
         return
-    X, y = teaching_set(labels, include_document)
-    result = _train_with_progress(settings, X, y, what=f"on {len(y)} colours")
+    result = train_on_labels(settings, labels, include_document)
     st.session_state.colour_retrained = {
         "key": (settings, tuple(labels), include_document),
         "result": result,

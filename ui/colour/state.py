@@ -1,12 +1,15 @@
 """Session state of "Text over a colour": its keys, first values, and the widgets' callbacks.
 
-Every key starts with ``colour_``. Values that must survive a reload also go into the URL
-(``ui.colour.link``); the first run of a session starts from the URL's values.
+Every key starts with ``colour_``, but a class session's, which start with ``class_``. Values
+that must survive a reload also go into the URL (``ui.colour.link``); the first run of a session
+starts from the URL's values. A class session keeps what must survive in its pool (SQL), not here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
+from collections.abc import Sequence
 
 import numpy as np
 import streamlit as st
@@ -16,13 +19,58 @@ from core.colour.labels import (
     asked_at,
     make_label,
     merge_labels,
-    read_labels_csv,
+    read_labels_file,
     teach_colour,
 )
 from core.colour.link import DEFAULT_RANDOM, PageLink
 
 # Widgets keep their values when the person visits another page and comes back.
 KEEP = {"persist_state": "session"}
+# The pool's answer to a phone's last vote (a VoteAck), for the voting view to show.
+CLASS_ACK = "class_ack"
+
+
+@dataclasses.dataclass(frozen=True)
+class VoteAck:
+    """What the pool said to a phone's vote (``ClassPool.vote``), for the next run to show.
+
+    Attributes:
+        status: the pool's answer: "counted", "skipped", "duplicate", "paused", ...
+        votes: the student's votes so far.
+        colour: the colour voted on, "#rrggbb".
+        text: "black", "white", or None for a skip.
+        repeated: the colour is an anchor, which the whole class labels and which comes back.
+    """
+
+    status: str
+    votes: int
+    colour: str
+    text: str | None
+    repeated: bool = False
+
+    @property
+    def done(self) -> bool:
+        """The student is done with the colour: they answered it or skipped it, for good."""
+        return self.status in ("counted", "skipped")
+
+
+def keep_vote_ack(ack: VoteAck) -> None:
+    st.session_state[CLASS_ACK] = ack
+
+
+def last_vote_ack() -> VoteAck | None:
+    """The answer to the phone's last vote.
+
+    A counted or skipped colour stays on show until the next vote (the phone refreshes itself
+    every few seconds, and the student is reading it); a refusal ("paused", "duplicate", ...)
+    shows once, since it stops being true.
+    """
+    ack = st.session_state.get(CLASS_ACK)
+    if not isinstance(ack, VoteAck):
+        return None
+    if not ack.done:
+        del st.session_state[CLASS_ACK]
+    return ack
 
 
 def init_state(link: PageLink) -> None:
@@ -115,15 +163,23 @@ def on_undo() -> None:
         state.colour_teach_index = position
 
 
-def upload_message(name: str, added: int, skipped: int, total: int, notes: list[str]) -> str:
-    """What an upload did, in one paragraph."""
+def _first_three(items: Sequence[str]) -> str:
+    return "; ".join(items[:3]) + (f" (and {len(items) - 3} more)" if len(items) > 3 else "")
+
+
+def upload_message(
+    name: str, added: int, skipped: int, total: int, notes: list[str], left_out: Sequence[str] = ()
+) -> str:
+    """What an upload did, in one paragraph: added, already here, changed, rows left out."""
     message = f"{name}: added {added} label{'s' * (added != 1)}"
     if skipped:
         message += f", skipped {skipped} already here"
     message += f". You now have {total}."
     if notes:
-        more = f" (and {len(notes) - 3} more)" if len(notes) > 3 else ""
-        message += " Changed as a browser would: " + "; ".join(notes[:3]) + more + "."
+        message += f" Changed as a browser would: {_first_three(notes)}."
+    if left_out:
+        rows = f"{len(left_out)} row{'s' * (len(left_out) != 1)}"
+        message += f" Left out {rows} that are not labels: {_first_three(left_out)}."
     return message
 
 
@@ -133,12 +189,16 @@ def on_upload(key: str) -> None:
     if uploaded is None:
         return
     try:
-        new, notes = read_labels_csv(uploaded.getvalue())
+        found = read_labels_file(uploaded.getvalue())
     except ValueError as error:
         st.session_state.colour_upload_message = ("error", f"{uploaded.name}: {error}")
     else:
-        merged, added = merge_labels(st.session_state.colour_labels, new)
+        merged, added = merge_labels(st.session_state.colour_labels, found.labels)
         st.session_state.colour_labels = merged
-        text = upload_message(uploaded.name, added, len(new) - added, len(merged), notes)
-        st.session_state.colour_upload_message = ("success", text)
+        repeats = len(found.labels) - added
+        text = upload_message(
+            uploaded.name, added, repeats, len(merged), found.notes, found.skipped
+        )
+        kind = "warning" if found.skipped else "success"
+        st.session_state.colour_upload_message = (kind, text)
     st.session_state.colour_upload_nonce += 1  # a fresh, empty uploader for the next file

@@ -103,7 +103,7 @@ def labels_io_ui(labels: list[Label]) -> None:
     message = st.session_state.colour_upload_message
     if message is not None:
         kind, text = message
-        (st.error if kind == "error" else st.success)(text)
+        {"error": st.error, "warning": st.warning}.get(kind, st.success)(text)
 
 
 def retrain_ui(settings: TrainingSettings, labels: list[Label]) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 from core.mlp import ACTIVATIONS, TrainingSettings, TrainResult
 from core.mlp import plots as mlp_plots
 from core.mlp.compare import run_summary
+from core.mlp.error import from_sum
 from ui.link import Changed, Param, quoted
 from ui.training import FIELDS, LESSON, TRAINING_PARAMS, train_cached
 
@@ -174,9 +175,9 @@ def compare_ui(result: TrainResult, settings: TrainingSettings) -> None:
         format="%g",
         key="train_target",
     )
-    rows = [{"run": f"now: {labels[-1]}", **run_summary(result.losses, target)}]
+    rows = [{"run": f"now: {labels[-1]}", **run_summary(from_sum(result.losses), target)}]
     rows += [
-        {"run": f"pinned: {label}", **run_summary(run["losses"], target)}
+        {"run": f"pinned: {label}", **run_summary(from_sum(run["losses"]), target)}
         for label, run in zip(labels, pinned, strict=False)
     ]
     table = pd.DataFrame(rows)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.mlp import TrainingSettings, TrainResult
 from core.mlp.data import training_set
+from core.mlp.error import ERROR_TEXT, from_sum
 from core.mlp.export import keras_bytes, numpy_script, weights_json
 
 SCRIPT_NAME = "train_mlp_run.py"
@@ -24,9 +25,12 @@ def export_ui(result: TrainResult, settings: TrainingSettings) -> None:
         "Take the run with you: the error history and weights for a spreadsheet, the trained "
         "network as a **Keras** model (`keras.models.load_model`), or a **NumPy-only script** "
         f"that repeats this run from its settings and prints its final error "
-        f"(**{result.final_loss:.6e}** here)."
+        f"(**{from_sum(result.final_loss):.6e}** here). Every error here is the page's "
+        f"Error_total = {ERROR_TEXT}."
     )
-    history = pd.DataFrame({"iteration": np.arange(len(result.losses)), "error": result.losses})
+    history = pd.DataFrame(
+        {"iteration": np.arange(len(result.losses)), "error": from_sum(result.losses)}
+    )
     a, b = st.columns(2)
     a.download_button(
         "Download the error history (CSV)",

@@ -9,6 +9,7 @@ import streamlit as st
 from core.mlp import TrainingSettings, TrainResult, frame_indices
 from core.mlp import landscape_plots as lp
 from core.mlp.data import training_set
+from core.mlp.error import ERROR_TEXT
 from core.mlp.landscape import Landscape, run_landscape, unflatten
 from ui.app import on_a_phone
 from ui.train.compare import MAX_PINNED, differences, pinned_runs
@@ -131,7 +132,8 @@ def plane_caption(landscape: Landscape, choice: dict) -> str:
 def landscape_ui(result: TrainResult, settings: TrainingSettings) -> None:
     """The whole tab: controls, the map, start from a point, honesty, runs side by side."""
     st.markdown(
-        f"The training error of the {settings.network_name} network over a plane through its "
+        f"The training error Error_total = {ERROR_TEXT} of the {settings.network_name} "
+        "network over a plane through its "
         f"{sum(W.size for W in result.weights)} weights, and the path gradient descent took "
         "on it. Low is dark. Press ▶ Play to walk the path with the replay's frames; click "
         "the map (or type α and β) to start the Step tab from there."

@@ -94,7 +94,8 @@ def replay_ui(result: TrainResult, settings: TrainingSettings) -> None:
     st.caption(
         f"{count} frames from iteration 0 to {settings.iterations:,}, "
         f"{'log-spaced' if spacing == 'log' else 'evenly spaced'}; press ▶ Play or drag the "
-        "scrubber. Black to white: the output (0 black text, 1 white text); each hidden neuron "
+        "scrubber. Black to white: the output (0 black text, 1 white text); a training colour "
+        "drawn as a circle wants white text (1), as a square black text (0); each hidden neuron "
         "is drawn as a map of its own output over the same plane. The animation runs in your "
         "browser."
     )

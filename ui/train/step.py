@@ -12,11 +12,13 @@ import streamlit as st
 from core.mlp import MLP, Step, TrainingSettings, TrainResult, log_frames
 from core.mlp import plots as mlp_plots
 from core.mlp.data import training_set
-from core.mlp.latex import latex_matrix
+from core.mlp.error import error_total, from_sum
+from core.mlp.latex import error_latex, latex_matrix, output_delta_latex
 from ui.app import on_a_phone
 from ui.train.controls import MAX_STEPS_PAST_RUN
 
 STEP_KEY = "train_stepper"
+FRAME_KEY = "train_step_frame"  # the iteration slider
 STEP_SIZES = (1, 10, 100)
 LATEX_NAMES = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}"}
 
@@ -75,7 +77,7 @@ def current_stepper(result: TrainResult, settings: TrainingSettings) -> Stepper:
 
 
 def buttons_ui(result: TrainResult, stepper: Stepper) -> None:
-    """Reset, +1, +10, +100, and jump to a replay frame."""
+    """Reset, +1, +10, +100, and the iteration slider over the replay's frames."""
     columns = st.columns(len(STEP_SIZES) + 1)
     if columns[0].button(
         "Reset to the initial weights",
@@ -90,18 +92,35 @@ def buttons_ui(result: TrainResult, stepper: Stepper) -> None:
     for column, n in zip(columns[1:], STEP_SIZES, strict=True):
         if column.button(f"+{n} step{'s' * (n > 1)}", key=f"train_step_{n}", width="stretch"):
             take_steps(stepper, n)
-    frames = [int(i) for i in log_frames(stepper.settings.iterations)]
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = left.select_slider(
-        "Or start from a frame of the replay (iteration, log-spaced)",
-        frames,
-        value=frames[len(frames) // 2],
+    iteration_slider_ui(result, stepper)
+
+
+def slider_iterations(settings: TrainingSettings, iteration: int) -> list[int]:
+    """The iteration slider's stops: the replay's log-spaced frames and where stepping stands."""
+    return sorted({int(i) for i in log_frames(settings.iterations)} | {int(iteration)})
+
+
+def _jump(result: TrainResult, settings: TrainingSettings) -> None:
+    """The slider moved: stepping stands at the iteration it shows (a replay frame)."""
+    st.session_state[STEP_KEY] = start_at(result, settings, st.session_state[FRAME_KEY])
+
+
+def iteration_slider_ui(result: TrainResult, stepper: Stepper) -> None:
+    """The iteration stepping stands at, on a slider: drag it to start from a replay frame.
+
+    The slider always shows the stepper's iteration (after a step, a reset, a link's step=N),
+    and moving it moves the stepper, so the slider and the "Iteration" figure never disagree.
+    """
+    st.session_state[FRAME_KEY] = stepper.iteration
+    st.select_slider(
+        "Iteration: drag to start from a frame of the replay (log-spaced), or step with the "
+        "buttons",
+        slider_iterations(stepper.settings, stepper.iteration),
         format_func=lambda i: f"{i:,}",
-        key="train_step_frame",
+        key=FRAME_KEY,
+        on_change=_jump,
+        args=(result, stepper.settings),
     )
-    if right.button("Start from this frame", key="train_step_jump", width="stretch"):
-        st.session_state[STEP_KEY] = start_at(result, stepper.settings, chosen)
-        st.rerun()
 
 
 def step_ui(result: TrainResult, settings: TrainingSettings) -> Stepper:
@@ -115,12 +134,13 @@ def step_ui(result: TrainResult, settings: TrainingSettings) -> Stepper:
     buttons_ui(result, stepper)
     X, y = training_set()
     net = MLP(settings.layers, activation=settings.activation, weights=stepper.weights)
-    error_now = float(np.sum((net.forward(X) - y) ** 2))
-    c1, c2, c3 = st.columns(3)
+    error_now = error_total(net.forward(X), y)
+    c1, c2 = st.columns(2)
     c1.metric("Iteration", f"{stepper.iteration:,}")
-    delta = None if stepper.last is None else f"{error_now - stepper.last.error:+.3e}"
+    delta = None if stepper.last is None else f"{error_now - from_sum(stepper.last.error):+.3e}"
     c2.metric("Error now", f"{error_now:.6f}", delta=delta, delta_color="inverse")
-    c3.metric("Server time of the last click", f"{stepper.seconds * 1e3:.1f} ms")
+    if stepper.last is not None:
+        st.caption(f"Server time of the last click: {stepper.seconds * 1e3:.1f} ms.")
     left, right = st.columns([2, 3])
     with left:
         figure = mlp_plots.network_diagram(settings.layers, stepper.weights)
@@ -186,12 +206,12 @@ def step_latex(step: Step, activation: str) -> None:
             + m(step.Z[k])
         )
         st.latex(rf"A_{k + 1} = {f}(Z_{k + 1}) = " + m(step.A[k]))
-    st.latex(
-        rf"Error_{{total}} = \sum (A_{L} - y)^2 = {step.error:.6f}"
-        rf"\quad\text{{(the gradient is of }}\tfrac12\sum(A_{L}-y)^2\text{{)}}"
+    st.latex(error_latex(L) + f" = {from_sum(step.error):.6f}")
+    st.markdown(
+        "**Backward pass**: the deltas, from the output back to the first layer. The output's "
+        "delta is the gradient of this error with respect to $Z$."
     )
-    st.markdown("**Backward pass**: the deltas, from the output back to the first layer.")
-    st.latex(rf"\delta_{L} = (A_{L} - y)\odot A_{L}\odot(1 - A_{L}) = " + m(step.delta[-1], 6))
+    st.latex(output_delta_latex(L) + " = " + m(step.delta[-1], 6))
     for k in reversed(range(L - 1)):
         st.latex(
             rf"\delta_{k + 1} = (W_{k + 2}^{{\,T}}\,\delta_{k + 2})_{{\text{{no bias}}}}"
@@ -204,7 +224,7 @@ def step_latex(step: Step, activation: str) -> None:
     for k in range(L):
         below = "INPUT" if k == 0 else f"A_{k}"
         st.latex(
-            rf"\frac{{\partial E}}{{\partial W_{k + 1}}} = \delta_{k + 1}\cdot"
+            rf"\frac{{\partial Error_{{total}}}}{{\partial W_{k + 1}}} = \delta_{k + 1}\cdot"
             rf"\begin{{bmatrix}}{below}\\ 1\end{{bmatrix}}^T = " + m(step.gradients[k], 6)
         )
         st.latex(rf"W_{k + 1}^{{new}} = " + m(step.W_new[k], 6))

@@ -9,6 +9,7 @@ from core.mlp import TrainingSettings, TrainResult, white_text
 from core.mlp import plots as mlp_plots
 from core.mlp.data import held_out_set, training_set
 from core.mlp.engine import sweep_learning_rates
+from core.mlp.error import ERROR_TEXT, from_sum
 from ui.train.controls import LEARNING_RATES
 from ui.train.step import heatmaps_ui
 
@@ -45,11 +46,13 @@ def metrics_ui(result: TrainResult, settings: TrainingSettings) -> None:
     X, y = training_set()
     right_now = int((white_text(result.network().forward(X)) == (y == 1)).sum())
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Final error", f"{result.final_loss:.2e}")
-    c2.metric("Minimum error", f"{result.best_loss:.2e}")
+    c1.metric("Final error", f"{from_sum(result.final_loss):.2e}")
+    c2.metric("Minimum error", f"{from_sum(result.best_loss):.2e}")
     c3.metric("Reached at iteration", f"{result.best_iteration:,}")
     c4.metric("Training colours right", f"{right_now} / {len(X)}")
     st.caption(
+        f"Error: the document's Error_total = {ERROR_TEXT}, summed over the ten colours; "
+        "gradient descent follows its gradient. "
         f"Settings: {settings.describe()}. Initial weights are decided by seed {settings.seed} "
         "alone, so another learning rate starts from the same weights. Bookmark the URL to come "
         "back to this run."
