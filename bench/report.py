@@ -59,6 +59,7 @@ class Command:
 
 COMMANDS = (
     Command("bench_mlp", "bench.bench_mlp", ("--quick",)),
+    Command("bench_optimizers", "bench.bench_optimizers", ("--quick",)),
     Command("bench_landscape", "bench.bench_landscape", ("--quick",)),
     Command("bench_replay", "bench.bench_replay", ("--quick",)),
     Command("bench_filters", "bench.bench_filters", ("--quick",)),
