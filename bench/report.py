@@ -63,12 +63,20 @@ COMMANDS = (
     Command("bench_landscape", "bench.bench_landscape", ("--quick",)),
     Command("bench_replay", "bench.bench_replay", ("--quick",)),
     Command("bench_filters", "bench.bench_filters", ("--quick",)),
+    Command("bench_fourier", "bench.bench_fourier", ("--quick",)),
     Command("bench_features", "bench.bench_features", ("--quick",)),
     Command("bench_numbers", "bench.bench_numbers", ("--quick",)),
     Command("bench_renders", "bench.bench_renders", ("--quick",)),
     Command("bench_classroom", "bench.bench_classroom", ("--quick",)),
     Command("bench_reruns", "bench.bench_reruns", ("--quick",)),
     Command("bench_memory", "bench.bench_memory", ("--quick",)),
+    # The same module, measuring two visitors' renders at once instead of the load test.
+    Command(
+        "bench_memory_two_renders",
+        "bench.bench_memory",
+        ("--two-renders", "--quick"),
+        ("--two-renders",),
+    ),
     Command("load_test", "scripts.load_test", ("--quick",)),
     # Builds venvs from the package index: no short mode, so only --full (or --only) runs it.
     Command("bench_install", "bench.bench_install", None, ("--repeats", "1")),
