@@ -101,42 +101,62 @@ CHARTS_JS = r"""<script>
         }
       }
     }
-    (L.annotations || []).forEach((_, i) => out.push([`annotations[${i}].font.size`, 'text']));
+    (L.annotations || []).forEach((a, i) =>
+      out.push([`annotations[${i}].font.size`, a.name === 'title' ? 'title' : 'text']));
     (L.sliders || []).forEach((_, i) => out.push(
-      [`sliders[${i}].font.size`, 'tick'], [`sliders[${i}].currentvalue.font.size`, 'text']));
+      [`sliders[${i}].font.size`, 'steps'], [`sliders[${i}].currentvalue.font.size`, 'text']));
+    out.push(['margin.t', 'room']);
+    if (L.showlegend && L.legend && L.legend.orientation === 'h' && L.legend.y >= 1) {
+      out.push(['legend.y', 'top'], ['legend.yref', 'top'], ['legend.yanchor', 'top']);
+    }
     (L.updatemenus || []).forEach((_, i) => out.push([`updatemenus[${i}].font.size`, 'text']));
     return out;
   };
-  const grow = (size, kind) =>
-    Math.round(Math.max(size * TYPE.scale, kind === 'title' ? TYPE.title : TYPE.tick));
+  // Titles and ticks grow to their floors; a slider's many steps only to the tick floor (more
+  // would crowd them); the top margin grows with the type; a legend over the plot goes to the
+  // figure's top edge, above the titles.
+  const TOP = {'legend.y': 1, 'legend.yref': 'container', 'legend.yanchor': 'top'};
+  const grow = (size, kind, path) => {
+    if (kind === 'top') return TOP[path];
+    if (kind === 'room') return Math.round(size * TYPE.scale);
+    if (kind === 'steps') return Math.max(size, TYPE.tick);
+    return Math.round(Math.max(size * TYPE.scale, kind === 'title' ? TYPE.title : TYPE.tick));
+  };
+  // The figure's own sizes and the state applied travel with its layout object: Streamlit may
+  // redraw a chart with that object (sizes already grown), or with a fresh one from the server.
   const fit = gd => {
-    if (!gd._fullLayout || gd.appBusy) return;
-    if (gd.layout !== gd.appLayout) {  // a figure not seen yet: read its own sizes
-      gd.appLayout = gd.layout;
-      gd.appKey = null;
-      gd.appBase = fonts(gd._fullLayout).map(([path, kind]) =>
-        [path, kind, get(gd._fullLayout, path)]).filter(([, , size]) => size > 0);
+    const L = gd.layout;
+    if (!gd._fullLayout || !L || gd.appBusy) return;
+    if (!L.appBase) {
+      L.appBase = fonts(gd._fullLayout).map(([path, kind]) =>
+        [path, kind, get(gd._fullLayout, path)]).filter(([, , v]) => v !== undefined && v !== '');
+      L.appKey = null;
     }
-    const ways = gd.layout.meta && gd.layout.meta.arrangements;
-    const way = ways ? (window.innerWidth < gd.layout.meta.narrow_below ? 'narrow' : 'wide') : '';
+    const ways = L.meta && L.meta.arrangements;
+    const way = ways ? (window.innerWidth < L.meta.narrow_below ? 'narrow' : 'wide') : '';
     const big = projector();
     const key = `${way}|${big}`;
-    if (gd.appKey === key) return;
+    if (L.appKey === key) return;
     const patch = ways ? structuredClone(ways[way]) : {};
     const whole = Array.isArray(patch.annotations);
-    for (const [path, kind, size] of gd.appBase) {
+    for (const [path, kind, size] of L.appBase) {
       if (whole && path.startsWith('annotations[')) continue;
-      patch[path] = big ? grow(size, kind) : size;
+      if (path in patch) {  // the arrangement's own value, grown as the figure's would be
+        if (big && typeof patch[path] === 'number') patch[path] = grow(patch[path], kind, path);
+        continue;
+      }
+      patch[path] = big ? grow(size, kind, path) : size;
     }
     if (whole && big) {
       const base = gd._fullLayout.font.size;
       patch.annotations.forEach(a => {
-        a.font = Object.assign({}, a.font, {size: grow((a.font && a.font.size) || base, 'text')});
+        const size = grow((a.font && a.font.size) || base, a.name === 'title' ? 'title' : 'text');
+        a.font = Object.assign({}, a.font, {size});
       });
     }
     gd.appBusy = true;
     Promise.resolve(window.Plotly.relayout(gd, patch))
-      .then(() => { gd.appKey = key; gd.appLayout = gd.layout; })
+      .then(() => { gd.layout.appBase = L.appBase; gd.layout.appKey = key; })
       .catch(() => {})
       .finally(() => { gd.appBusy = false; });
   };

@@ -603,6 +603,7 @@ def replay_headers(result: TrainResult, plane: Slice, stacked) -> list[dict]:
                 "showarrow": False,
                 "yanchor": "bottom",
                 "font": {"size": 16},
+                "name": "title",  # a panel's title: the projector view sizes it as one
             }
         )
     return headers
