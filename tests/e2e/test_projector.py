@@ -187,13 +187,18 @@ TABS_HIDDEN = """() => [...document.querySelectorAll('[data-testid="stTabs"] [ro
 def test_on_a_phone_targets_toolbars_and_tabs(browser, base_url, path, query):
     with opened(browser, base_url, br.PHONE, path, query, br.PHONE_AGENT) as page:
         if path == flows.TRAIN_PATH:
-            page.get_by_test_id("stSidebarCollapsedControl").locator("button").click()
+            page.get_by_test_id("stExpandSidebarButton").click()
             page.wait_for_timeout(800)
         targets = page.evaluate(TARGETS)
         small = [t for t in targets if t["width"] < 24 or t["height"] < 24]
         print(f"\n{len(targets)} targets; smallest:", min(targets, key=lambda t: t["height"]))
         assert targets and small == [], f"targets under 24x24 px: {small}"
-        page.locator(".js-plotly-plot").first.hover()  # the toolbar shows
+        if path == flows.TRAIN_PATH:  # on a phone the sidebar covers the page: close it
+            page.get_by_test_id("stSidebarCollapseButton").click()
+            page.wait_for_timeout(800)
+        chart = page.locator(".js-plotly-plot").first
+        chart.scroll_into_view_if_needed()
+        chart.hover()  # the toolbar shows
         titled = page.evaluate(TOOLBAR_OVER_TITLE)
         assert titled, "no chart with a title and a toolbar"
         assert [t for t in titled if t["meets"]] == [], f"toolbar over a title: {titled}"
@@ -218,7 +223,7 @@ def test_projector_screenshots_and_the_view_survives_the_pages(
         br.wait_for_run(page, 300)
         assert flows.query(page).get("view") == "projector", "lost on a reload"
         if name == "train":
-            page.get_by_test_id("stSidebarCollapsedControl").locator("button").click()
+            page.get_by_test_id("stExpandSidebarButton").click()
             page.wait_for_timeout(800)
             br.open_from_nav(page, flows.COLOUR_TITLE, 300)
             page.wait_for_function("() => location.search.includes('view=projector')")
