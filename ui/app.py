@@ -53,6 +53,7 @@ def configure_page() -> None:
 
 
 VIEW_KEY = "app_projector"  # the sidebar's "Projector view" switch
+VIEW_STATE = "app_projector_on"  # whether this session is in the projector view
 PROJECTOR_PX = 24  # the projector view's root font size: body text 24 px, labels 21 px
 NARROW = f"(max-width: {NARROW_BELOW - 0.02}px)"
 # Every view: targets of at least 24x24 CSS px (WCAG 2.2, 2.5.8), tabs that wrap onto a second
@@ -170,6 +171,11 @@ CHARTS_JS = r"""<script>
 </script>"""
 
 
+def keep_view() -> None:
+    """The switch was flipped: the session's record follows it."""
+    st.session_state[VIEW_STATE] = st.session_state[VIEW_KEY]
+
+
 def view_ui() -> bool:
     """The sidebar's "Projector view" switch, kept in every page's link as ``view=projector``.
 
@@ -180,10 +186,14 @@ def view_ui() -> bool:
     """
     values = read_url_once("app", [VIEW])
     if values is not None:
-        st.session_state[VIEW_KEY] = values[VIEW.name] == PROJECTOR
+        st.session_state[VIEW_STATE] = values[VIEW.name] == PROJECTOR
+    # The switch shows the session's own record: a widget's state can be dropped on a change of
+    # page (seen on a freshly started server), a plain session key is not.
+    st.session_state[VIEW_KEY] = st.session_state.get(VIEW_STATE, False)
     on = st.sidebar.toggle(
         "Projector view",
         key=VIEW_KEY,
+        on_change=keep_view,
         help="Large type and charts that fill the screen, for a lecture hall; the sidebar "
         "folds away (open it again with the arrow at the top left). The link keeps it.",
     )

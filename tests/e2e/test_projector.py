@@ -228,6 +228,15 @@ def test_projector_screenshots_and_the_view_survives_the_pages(
             br.open_from_nav(page, flows.COLOUR_TITLE, 300)
             page.wait_for_function("() => location.search.includes('view=projector')")
             assert page.get_by_role("switch", name="Projector view").is_checked()
+        if name == "colour":  # switched off: the default view, its link and its charts' type
+            page.get_by_test_id("stExpandSidebarButton").click()
+            page.wait_for_timeout(800)
+            page.get_by_role("switch", name="Projector view").click(force=True)
+            br.wait_for_run(page, 300)
+            page.wait_for_function("() => !location.search.includes('view=')")
+            page.wait_for_timeout(1000)
+            sizes = page.evaluate(TYPE)
+            assert max(sizes["body"]) < 24 and max(sizes["ticks"]) <= 17, sizes
     if name == "train":
         with opened(browser, base_url, br.PHONE, path, query, br.PHONE_AGENT) as page:
             br.screenshot(page, shots / "projector_train_390.png", full_page=False)
