@@ -128,7 +128,7 @@ def test_projector_view_type_and_film_fit_a_1920x1080_screen(browser, base_url, 
         assert page.errors == []
 
 
-def test_without_the_projector_view_the_film_fits_a_150_percent_zoom(browser, base_url):
+def test_without_the_projector_view_the_film_fits_a_150_percent_zoom(browser, base_url, shots):
     screen = {"width": 1280, "height": 720}
     with opened(browser, base_url, screen) as page:
         parts = film(page, "wide|false")
@@ -136,6 +136,7 @@ def test_without_the_projector_view_the_film_fits_a_150_percent_zoom(browser, ba
         for name in ("map", "play"):
             assert on_screen(parts[name], screen, parts["header"]), f"{name} off: {parts}"
         assert parts["map"]["bottom"] - parts["map"]["top"] > 160, "the map is squashed"
+        br.screenshot(page, shots / "projector_off_film_1280.png", full_page=False)
         sizes = page.evaluate(TYPE)
         assert max(sizes["body"]) < 24  # the default view keeps its own type
         assert page.errors == []
@@ -240,3 +241,5 @@ def test_projector_screenshots_and_the_view_survives_the_pages(
     if name == "train":
         with opened(browser, base_url, br.PHONE, path, query, br.PHONE_AGENT) as page:
             br.screenshot(page, shots / "projector_train_390.png", full_page=False)
+            film(page, "narrow|true")
+            br.screenshot(page, shots / "projector_film_390.png", full_page=False)
