@@ -57,16 +57,16 @@ VIEW_STATE = "app_projector_on"  # whether this session is in the projector view
 PROJECTOR_PX = 24  # the projector view's root font size: body text 24 px, labels 21 px
 NARROW = f"(max-width: {NARROW_BELOW - 0.02}px)"
 # Every view: targets of at least 24x24 CSS px (WCAG 2.2, 2.5.8), tabs that wrap onto a second
-# line rather than scroll out of sight, and on narrow screens Plotly's toolbar under its chart,
-# where it never covers a title.
+# line rather than scroll out of sight, and on narrow screens Plotly's toolbar over its chart,
+# outside the figure, where it never covers a title.
 FRAME_CSS = f"""<style>
 [data-testid="stTooltipHoverTarget"] button {{ min-width: 24px; min-height: 24px; }}
 [data-testid="stCheckbox"] label {{ min-height: 24px; min-width: 24px; align-items: center; }}
 [data-testid="stTabs"] [role="tablist"] {{ flex-wrap: wrap; overflow-x: visible; row-gap: 4px; }}
 @media {NARROW} {{
-  [data-testid="stPlotlyChart"] {{ margin-bottom: 32px; }}
+  [data-testid="stPlotlyChart"] {{ margin-top: 32px; }}
   [data-testid="stPlotlyChart"] .js-plotly-plot {{ overflow: visible !important; }}
-  [data-testid="stPlotlyChart"] .modebar-container {{ top: auto !important; bottom: -30px; }}
+  [data-testid="stPlotlyChart"] .modebar-container {{ top: -31px !important; }}
 }}
 </style>"""
 # The projector view: everything in rem grows with the root font size (Streamlit sizes its
