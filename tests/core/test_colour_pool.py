@@ -20,14 +20,14 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.colour import pool as pool_module
+from core.colour import pool_schema, pool_sessions
 from core.colour.classroom import colour_at
-from core.colour.pool import (
+from core.colour.pool import ClassPool
+from core.colour.pool_schema import (
     BURST,
     CODE_LENGTH,
     CODE_PATTERN,
     SCHEMA_VERSION,
-    ClassPool,
     LecturerKeyError,
     SchemaVersionError,
     UnknownSessionError,
@@ -120,7 +120,7 @@ def test_a_second_app_on_the_same_database_keeps_its_data(pool, engine):
 def test_a_database_from_a_newer_app_is_refused(pool, engine):
     pool.ensure_schema()
     with engine.begin() as connection:
-        connection.execute(pool_module.schema_version.update().values(version=SCHEMA_VERSION + 1))
+        connection.execute(pool_schema.schema_version.update().values(version=SCHEMA_VERSION + 1))
     with pytest.raises(SchemaVersionError, match=f"version {SCHEMA_VERSION + 1}"):
         ClassPool(engine).ensure_schema()
 
@@ -133,8 +133,8 @@ def test_an_older_database_is_upgraded_by_its_migrations(pool, engine, monkeypat
         ran.append(True)
         connection.exec_driver_sql("ALTER TABLE class_sessions ADD COLUMN title VARCHAR(40)")
 
-    monkeypatch.setattr(pool_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(pool_module, "MIGRATIONS", {SCHEMA_VERSION: add_column})
+    monkeypatch.setattr(pool_sessions, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(pool_sessions, "MIGRATIONS", {SCHEMA_VERSION: add_column})
     upgraded = ClassPool(engine)
     assert upgraded.ensure_schema() == SCHEMA_VERSION + 1
     assert ran == [True]
@@ -152,7 +152,7 @@ def test_codes_are_long_random_and_keys_are_stored_hashed(pool, engine):
     assert len(set(codes)) == 20 and all(len(c) == CODE_LENGTH for c in codes)
     assert len({c[:4] for c in codes}) > 10  # not sequential
     with engine.connect() as connection:
-        dump = " ".join(str(row) for row in connection.execute(sa.select(pool_module.sessions)))
+        dump = " ".join(str(row) for row in connection.execute(sa.select(pool_schema.sessions)))
     assert not any(s.key in dump for s in made)  # only hashes are stored
     assert pool.check_key(made[0].code, made[0].key)
     assert not pool.check_key(made[0].code, made[1].key)

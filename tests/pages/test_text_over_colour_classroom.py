@@ -18,7 +18,8 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from core.colour.classroom import colour_at
-from core.colour.pool import ClassPool, new_student_id
+from core.colour.pool import ClassPool
+from core.colour.pool_schema import new_student_id
 from ui.colour.classroom import join_link, qr_png
 
 PAGE = "../../pages/text_over_colour.py"

@@ -39,10 +39,10 @@ from core.colour.classroom import (
 from core.colour.labels import labels_to_csv
 from core.colour.link import PageLink
 from core.colour.palette import compare
-from core.colour.pool import (
+from core.colour.pool import ClassPool
+from core.colour.pool_schema import (
     CODE_LENGTH,
     STUDENT_PATTERN,
-    ClassPool,
     Pulse,
     new_student_id,
     normalise_code,
