@@ -18,7 +18,8 @@ from core.colour.classroom import class_learning_rate
 from core.colour.labels import Label
 from core.colour.palette import agreement_colours, compare
 from core.colour.plots import label_shift_figure
-from core.colour.pool import ClassPool, LecturerKeyError
+from core.colour.pool import ClassPool
+from core.colour.pool_schema import LecturerKeyError
 from core.colour.retraining import ClassRetrain, retrain_change, unmatched_note
 from core.mlp import MLP, TrainingSettings, TrainResult
 from ui.colour.network import train_on_labels
