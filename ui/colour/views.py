@@ -26,6 +26,7 @@ from core.colour.palette import (
 from core.colour.plots import disagreement_cube, luminance_figure
 from core.colour.preview import preview_file_name, preview_png
 from core.mlp import MLP
+from ui.colour.state import N_RANDOM, PALETTE_SEED
 from ui.colour.vision import lost_count, palette_vision, vision_row_ui, vision_toggle_ui
 
 PICK_OUTLINE = "#1f5fbf"
@@ -173,10 +174,10 @@ def palette_ui(network: MLP) -> None:
     """The document's colours, its held-out ones and random ones, each with the network's text."""
     controls = st.columns([2, 1, 3])
     n_random = controls[0].slider(
-        "Random colours", 0, MAX_RANDOM, DEFAULT_RANDOM, key="random", bind="query-params"
+        "Random colours", 0, MAX_RANDOM, DEFAULT_RANDOM, key=N_RANDOM, bind="query-params"
     )
     seed = controls[1].number_input(
-        "Seed", 0, MAX_SEED, 0, step=1, key="pseed", bind="query-params"
+        "Seed", 0, MAX_SEED, 0, step=1, key=PALETTE_SEED, bind="query-params"
     )
     with controls[2]:
         vision = vision_toggle_ui()
