@@ -130,10 +130,6 @@ class VoteResult:
     votes: int = 0  # the student's votes so far
     vote_id: int | None = None
 
-    @property
-    def counted(self) -> bool:
-        return self.status == "counted"
-
 
 def normalise_code(text: str | None) -> str | None:
     """A join code as typed ("k7qm-2xpd 9r") in its stored form, or None when it cannot be one."""

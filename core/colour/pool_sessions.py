@@ -113,12 +113,6 @@ class SessionPool:
                 connection.execute(schema_version.delete())
                 connection.execute(schema_version.insert().values(version=SCHEMA_VERSION))
 
-    def schema_version(self) -> int:
-        with self._read() as connection:
-            return int(
-                connection.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
-            )
-
     def _session_row(self, connection: Connection, code: str):
         code = normalise_code(code)
         if code is None:
