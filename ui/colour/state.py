@@ -202,11 +202,6 @@ def trained_settings() -> TrainingSettings | None:
     return None if trained is None else trained["settings"]
 
 
-def network_choice() -> str | None:
-    """The network the person chose to see ("base" or "retrained"), or None before a retrain."""
-    return st.session_state.get(NETWORK_CHOICE)
-
-
 def current_link() -> PageLink:
     """The page's state now, as the link should carry it."""
     state = st.session_state
