@@ -110,3 +110,31 @@ def test_the_colour_blind_check_is_keyed_by_its_colours():
     assert not np.allclose(other.ratios, first.ratios)
     reference = vision_check(np.array([[0, 0, 0], [255, 0, 0]]))
     assert np.allclose(other.ratios, reference.ratios)
+
+
+def test_the_pools_summary_follows_each_new_vote_and_a_reset(tmp_path):
+    import sqlalchemy as sa
+
+    from core.colour.pool import ClassPool
+    from core.colour.pool_schema import new_student_id
+    from ui.colour.class_pool import PoolMirror
+
+    pool = ClassPool(sa.create_engine(f"sqlite:///{tmp_path / 'classroom.sqlite'}"))
+    session = pool.create_session()
+    seed, mirror = pool.seed(session.code), PoolMirror()
+    student = new_student_id()
+    pool.join(session.code, student)
+    seen = []
+    for index, text in enumerate(["white", "black", "white"]):
+        colour = colour_at(seed, student, index).hex
+        assert pool.vote(session.code, student, index, colour, text).status == "counted"
+        summary = mirror.summary(pool, session.code, pool.pulse(session.code), seed)
+        expected = summarise([vote for _, vote in pool.votes(session.code)], seed)
+        assert summary.labels == expected.labels == index + 1
+        assert np.array_equal(summary.colours, expected.colours)
+        assert np.array_equal(summary.white_share, expected.white_share)
+        seen.append(summary)
+    again = mirror.summary(pool, session.code, pool.pulse(session.code), seed)
+    assert again is seen[-1], "the same pool was summarised again"
+    pool.reset(session.code, session.key)
+    assert mirror.summary(pool, session.code, pool.pulse(session.code), seed).labels == 0

@@ -113,11 +113,11 @@ class PoolMirror:
 
     def summary(self, pool: ClassPool, code: str, pulse: Pulse, seed: int) -> ClassSummary:
         """The votes' summary (``summarise``), brought up to date first."""
-        votes = self.update(pool, code, pulse)
-        with self.lock:
+        self.update(pool, code, pulse)
+        with self.lock:  # the votes and their state read together, whatever other viewers do
             state = (self.epoch, self.last_id, len(self.votes), seed)
             if self.summarised is None or self.summarised[0] != state:
-                self.summarised = (state, summarise(votes, seed))
+                self.summarised = (state, summarise(list(self.votes.values()), seed))
             return self.summarised[1]
 
     def _add(self, rows: list[tuple[int, Vote]]) -> None:
