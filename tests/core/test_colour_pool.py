@@ -463,3 +463,39 @@ def test_a_server_killed_mid_vote_loses_no_acknowledged_vote(engine, db_url):
     engine.dispose()
     stored = {i for i, _ in ClassPool(sa.create_engine(db_url)).votes(session.code)}
     assert set(acked) <= stored  # every acknowledged vote survived the kill
+
+
+def test_every_field_of_the_pulse_is_read_by_its_own_column(pool):
+    # Each field gets a different number, so reading one column for another cannot pass.
+    session = pool.create_session()
+    students = [new_student_id() for _ in range(2)]
+    removed = new_student_id()
+    for student in [*students, removed]:
+        pool.join(session.code, student)
+    for _ in range(2):  # votes 1 and 2, removed below: the newest id outgrows the count
+        assert vote(pool, session.code, removed).status == "counted"
+    for student in students:
+        for _ in range(3 if student == students[0] else 2):
+            assert vote(pool, session.code, student).status == "counted"
+    pool.remove_student(session.code, session.key, removed)  # epoch 1
+    for _ in range(3):
+        pool.save_network(session.code, session.key, {"layers": [3, 5, 2, 1]})
+    pool.set_status(session.code, session.key, "paused")
+    ids = [vote_id for vote_id, _ in pool.votes(session.code)]
+    pulse = pool.pulse(session.code)
+    assert pulse.status == "paused"
+    assert pulse.epoch == 1
+    assert pulse.labels == 5
+    assert pulse.students == 2
+    assert pulse.network_version == 3
+    assert pulse.last_id == max(ids) == 7
+
+
+def test_student_counts_read_each_student_with_their_votes(pool):
+    session = pool.create_session()
+    many, few = new_student_id(), new_student_id()
+    for student, n in ((few, 1), (many, 3)):
+        pool.join(session.code, student)
+        for _ in range(n):
+            assert vote(pool, session.code, student).status == "counted"
+    assert pool.student_counts(session.code, session.key) == [(many, 3), (few, 1)]
