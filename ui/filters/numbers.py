@@ -46,10 +46,12 @@ from core.filters.numbers_plots import (
 from core.filters.store import png_bytes
 from core.filters.visualizer import Visualizer
 from ui.app import on_a_phone
-from ui.filters.jobs import cache_dir, one_at_a_time, prerender_dir
+from ui.filters import state
+from ui.filters.environment import cache_dir, prerender_dir
+from ui.filters.jobs import one_at_a_time
 
 DEEPER_DEFAULT = "block3_conv3"
-CLICKABLE = {"convnumbers_photo": "cell", "convnumbers_map": "cell", "convnumbers_kernels": "f"}
+CLICKABLE = {state.NUMBERS_PHOTO: "cell", state.NUMBERS_MAP: "cell", state.NUMBERS_KERNELS: "f"}
 # The 27 numbers are a fixed-width chart: on a phone its box scrolls sideways, the page does not.
 # Streamlit sizes a chart to its frame, so the frame gets the minimum width.
 SCROLL_CSS = """<style>
@@ -107,15 +109,17 @@ def numbers_ui(
 
 def cell_ui(A1: np.ndarray, picture: tuple) -> tuple[int, int, int]:
     """Filter, row and column; a new picture starts at its most active filter's peak."""
-    state, side = st.session_state, A1.shape[0]
-    if state.get("convnumbers_for") != picture:
+    side = A1.shape[0]
+    if state.get(state.NUMBERS_FOR) != picture:
         f, i, j = default_cell(A1)
         state.update(
-            convnumbers_for=picture,
-            convnumbers_filter=f,
-            convnumbers_row=i,
-            convnumbers_col=j,
-            convnumbers_clicks={},
+            {
+                state.NUMBERS_FOR: picture,
+                state.NUMBERS_FILTER: f,
+                state.NUMBERS_ROW: i,
+                state.NUMBERS_COL: j,
+                state.NUMBERS_CLICKS: {},
+            }
         )
     apply_clicks(side, A1.shape[2])
     order, means = top_filters(A1, A1.shape[2])
@@ -127,10 +131,10 @@ def cell_ui(A1: np.ndarray, picture: tuple) -> tuple[int, int, int]:
         f"Filter of {FIRST_LAYER} (most active first)",
         list(labels),
         format_func=labels.get,
-        key="convnumbers_filter",
+        key=state.NUMBERS_FILTER,
     )
-    i = middle.number_input("Row i", 0, side - 1, step=1, key="convnumbers_row")
-    j = right.number_input("Column j", 0, side - 1, step=1, key="convnumbers_col")
+    i = middle.number_input("Row i", 0, side - 1, step=1, key=state.NUMBERS_ROW)
+    j = right.number_input("Column j", 0, side - 1, step=1, key=state.NUMBERS_COL)
     st.button(
         "Go to this filter's strongest cell",
         key="convnumbers_peak",
@@ -141,14 +145,14 @@ def cell_ui(A1: np.ndarray, picture: tuple) -> tuple[int, int, int]:
 
 
 def go_to_peak(A1: np.ndarray) -> None:
-    f = int(st.session_state["convnumbers_filter"])
+    f = int(state.get(state.NUMBERS_FILTER))
     i, j = np.unravel_index(int(np.argmax(A1[:, :, f])), A1.shape[:2])
-    st.session_state.update(convnumbers_row=int(i), convnumbers_col=int(j))
+    state.update({state.NUMBERS_ROW: int(i), state.NUMBERS_COL: int(j)})
 
 
 def clicked_point(chart_key: str) -> dict | None:
     """The point last clicked on a chart (its selection), or None."""
-    points = (st.session_state.get(chart_key) or {}).get("selection", {}).get("points", [])
+    points = state.selected_points(chart_key)
     return points[0] if points else None
 
 
@@ -157,20 +161,18 @@ def apply_clicks(side: int, filters: int) -> None:
 
     Each chart keeps its selection across reruns, so a click is applied once, when new.
     """
-    state = st.session_state
     for chart, what in CLICKABLE.items():
         point = clicked_point(chart)
-        if point is None or state["convnumbers_clicks"].get(chart) == point:
+        if not state.new_click(chart, point):
             continue
-        state["convnumbers_clicks"][chart] = point
         if what == "f" and point.get("customdata") is not None:
             f = int(point["customdata"])
             if 0 <= f < filters:
-                state["convnumbers_filter"] = f
+                state.put(state.NUMBERS_FILTER, f)
         elif what == "cell" and point.get("x") is not None and point.get("y") is not None:
             i, j = int(round(point["y"])), int(round(point["x"]))
             if 0 <= i < side and 0 <= j < side:
-                state.update(convnumbers_row=i, convnumbers_col=j)
+                state.update({state.NUMBERS_ROW: i, state.NUMBERS_COL: j})
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -188,8 +190,8 @@ def where_ui(pixels: np.ndarray, A1: np.ndarray, digest: str, wkey: str, cell: C
     f, i, j, size = cell.filter_index, cell.i, cell.j, pixels.shape[0]
     select = {"on_select": "rerun", "selection_mode": "points", "config": NO_TOOLBAR}
     left, right = st.columns(2)
-    left.plotly_chart(photo_chart(digest, size, i, j, pixels), key="convnumbers_photo", **select)
-    right.plotly_chart(map_chart(digest, size, wkey, f, i, j, A1), key="convnumbers_map", **select)
+    left.plotly_chart(photo_chart(digest, size, i, j, pixels), key=state.NUMBERS_PHOTO, **select)
+    right.plotly_chart(map_chart(digest, size, wkey, f, i, j, A1), key=state.NUMBERS_MAP, **select)
     st.caption(
         f"Left: the photo as the network sees it ({size}x{size} px), the patch under cell "
         f"({i}, {j}) outlined. Right: the map of filter {f} ({size}x{size} cells: block1_conv1 "
@@ -421,7 +423,7 @@ def kernels_ui(visualizer: Visualizer, wkey: str, W: np.ndarray, f: int) -> None
     per_row = 4 if on_a_phone() else 8
     canvas, figure = kernels_chart(wkey, scale, per_row, tuple(sorted(found)), f, W, found)
     select = {"on_select": "rerun", "selection_mode": "points", "config": NO_TOOLBAR}
-    st.plotly_chart(figure, key="convnumbers_kernels", theme=None, **select)
+    st.plotly_chart(figure, key=state.NUMBERS_KERNELS, theme=None, **select)
     st.caption(
         "Weight 0 is grey; a positive weight on a colour makes that square brighter in it, a "
         "negative one darker (the kernel's B, G, R turned to R, G, B; the pictures too: the "

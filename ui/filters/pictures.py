@@ -27,16 +27,10 @@ from core.filters.model import DOCUMENT_LAYERS
 from core.filters.photos import Picture, PictureError, read_picture
 from core.filters.store import png_bytes
 from core.filters.tiles import network_canvas, pair_pictures, pairs_canvas, strip
+from ui.filters import state
 from ui.filters.dream import dream_ui
-from ui.filters.jobs import (
-    cache_dir,
-    one_at_a_time,
-    own_render,
-    prerender_dir,
-    release,
-    visitor,
-    work_problem,
-)
+from ui.filters.environment import cache_dir, prerender_dir, work_problem
+from ui.filters.jobs import one_at_a_time, own_render, release
 from ui.filters.numbers import numbers_ui
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "samples"
@@ -52,26 +46,18 @@ PICTURE_LIMIT_MB = 20
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
 SCALES = {"own": "each map to its own maximum", "shared": "one scale for all maps"}
 CAMERA_RESOLUTION = "720p"  # asked of the browser: 1280x720 on most webcams
-REFUSED_KEY = "filters_pic_refused"
 NETWORK_SIDE = 192  # px per map "through the network" (shown at the page's width)
-
-
-def upload_key() -> str:
-    """The uploader's key: a new one after a refused file, so that it never lingers there."""
-    refused = st.session_state.get("filters_pic_uploads", 0)
-    return "filters_pic_upload" if refused == 0 else f"filters_pic_upload_{refused}"
 
 
 def refuse(name: str, error: PictureError) -> None:
     """An uploaded file cannot be used: empty the uploader and say so once."""
-    st.session_state[REFUSED_KEY] = f"{name} was not used: {error} Choose another picture."
-    st.session_state["filters_pic_uploads"] = st.session_state.get("filters_pic_uploads", 0) + 1
+    state.refuse_upload(f"{name} was not used: {error} Choose another picture.")
     st.rerun()
 
 
 def source_ui() -> tuple[str, bytes] | None:
     """Where the picture comes from. Returns (its name, its bytes), or None while none."""
-    source = st.radio("Picture", SOURCES, horizontal=True, key="filters_pic_source")
+    source = st.radio("Picture", SOURCES, horizontal=True, key=state.PIC_SOURCE)
     if source == SOURCES[0]:
         name = st.selectbox(
             "Sample photo",
@@ -85,7 +71,7 @@ def source_ui() -> tuple[str, bytes] | None:
         upload = st.file_uploader(
             f"A PNG, JPEG or WebP picture (up to {PICTURE_LIMIT_MB} MB)",
             type=UPLOAD_TYPES,
-            key=upload_key(),
+            key=state.upload_key(),
             max_upload_size=PICTURE_LIMIT_MB,
             help="Kept in this session's memory only, never written to disk.",
         )
@@ -204,7 +190,7 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
         chosen = source_ui()
     with options_column:
         size, scale, per_layer = options_ui()
-    refused = st.session_state.pop(REFUSED_KEY, None)
+    refused = state.pop(state.PIC_REFUSED)
     if refused:
         st.error(refused)
     if chosen is None:
@@ -214,7 +200,7 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
     try:
         picture = picture_for(digest, size, data)
     except PictureError as error:
-        if st.session_state.get("filters_pic_source") == SOURCES[1]:
+        if state.get(state.PIC_SOURCE) == SOURCES[1]:
             refuse(name, error)  # reruns
         st.error(f"{name}: {error}")
         return
@@ -280,7 +266,7 @@ def maps_section(model, wkey, label, picture, digest, maps, layer, n, scale):
 def draw_missing(model, layer: str, missing: list[int], wkey: str) -> dict[int, np.ndarray]:
     """The missing pictures, drawn now; none while this visitor's own grid renders (drawing
     them would give that render up), and the page says so."""
-    if own_render(visitor()) is not None:
+    if own_render(state.visitor()) is not None:
         st.caption(f"The {len(missing)} missing pictures are drawn once your grid render is done.")
         return {}
     return draw_pictures(model, layer, missing, wkey)
@@ -301,7 +287,7 @@ def draw_pictures(model, layer: str, missing: list[int], wkey: str) -> dict[int,
     if problem:
         st.warning(problem)
         return {}
-    release(visitor(), "replaced by drawing filters in Your picture")
+    release(state.visitor(), "replaced by drawing filters in Your picture")
     bar = st.progress(0.0, text=f"{layer}: drawing {len(missing)} filters ...")
 
     def report(p) -> None:

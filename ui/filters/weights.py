@@ -19,6 +19,7 @@ import core.filters.model as vgg
 from core.filters.compute import ComputeChoice, choice_for_this_machine
 from core.filters.store import weights_id
 from core.filters.visualizer import Visualizer
+from ui.filters import state
 from ui.filters.controls import WEIGHT_LABELS
 
 DOWNLOAD_HELP = (
@@ -77,7 +78,7 @@ def weights_ui() -> Weights:
         "Network weights",
         list(WEIGHT_LABELS),
         format_func=WEIGHT_LABELS.get,
-        key="filters_weights",
+        key=state.WEIGHTS,
         persist_state="session",
         help="ImageNet grids for the default settings ship with the app; new ImageNet renders "
         "need Keras' 58 MB download once.",
@@ -89,12 +90,12 @@ def weights_ui() -> Weights:
     name = None
     if offered:
         names = list(offered)
-        if st.session_state.get("filters_weights_file") not in names:
-            st.session_state["filters_weights_file"] = server_default() or names[0]
+        if state.get(state.WEIGHTS_FILE) not in names:
+            state.put(state.WEIGHTS_FILE, server_default() or names[0])
         name = st.sidebar.selectbox(
             "Weights file on this server",
             names,
-            key="filters_weights_file",
+            key=state.WEIGHTS_FILE,
             help=f"The .h5 files the server's operator put in `{vgg.WEIGHTS_DIR_ENV}`.",
         )
     else:
@@ -207,8 +208,7 @@ def show_load_error(network: Network, weights: Weights) -> None:
 def use_local_file(name: str) -> None:
     """Switch this session to the server's local weights file ``name`` (a button's callback,
     run before the widgets are drawn again)."""
-    st.session_state["filters_weights"] = "local"
-    st.session_state["filters_weights_file"] = name
+    state.update({state.WEIGHTS: "local", state.WEIGHTS_FILE: name})
 
 
 def clear_loaded() -> None:
