@@ -10,11 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core.filters.estimate import about
-from core.filters.grid import FilterGrid, planned_cost
-from core.filters.plots import grid_figure, loss_curve_figure, tile_figure
+from core.filters.grid import planned_cost
+from core.filters.plots import loss_curve_figure, tile_figure
 from core.filters.settings import GridSettings
 from core.filters.store import png_bytes
 from ui.filters import jobs, state
+from ui.filters.charts import grid_chart
 from ui.filters.controls import Controls
 from ui.filters.environment import POLL_S, work_problem
 from ui.filters.sources import Shown, Source, lookup, network_label
@@ -28,12 +29,6 @@ GRID_CSS = """<style>
 [class*="st-key-filters_box_"] [data-testid="stPlotlyChart"] { height: 100%; }
 </style>"""
 HOW_TO_LOWER = "fewer steps, a smaller image size, fewer candidates (M) or a smaller grid"
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def grid_chart(key: str, _grid: FilterGrid):
-    """The grid's chart, built once per grid for every session that shows it."""
-    return grid_figure(_grid)
 
 
 def follow(source: Source, settings: GridSettings, place: str, asked: GridSettings) -> bool:
@@ -88,7 +83,7 @@ def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> 
     grid, settings = shown.grid, shown.grid.settings
     # The title outside the figure: every pixel of the square goes to the tiles.
     st.markdown(f"**{title}**")
-    figure = grid_chart(shown.key, grid)
+    figure = grid_chart(grid)
     st.html(GRID_CSS)
     with st.container(key=state.grid_box_key(place, shown.key)):
         chart_key = state.grid_chart_key(place, shown.key)

@@ -7,7 +7,6 @@ are loaded from a private temporary folder and deleted at once.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -47,13 +46,13 @@ class Weights:
             ``"untrained"`` or ``"none"`` (a local file was asked for but none chosen).
         label: What the page calls them (never a path).
         path: The offered file, on the server (never shown).
-        upload: (digest, file name, bytes) of an uploaded file.
+        upload: (file name, bytes) of an uploaded file.
     """
 
     kind: str
     label: str
     path: Path | None = field(default=None, repr=False)
-    upload: tuple[str, str, bytes] | None = field(default=None, repr=False)
+    upload: tuple[str, bytes] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -107,9 +106,7 @@ def weights_ui() -> Weights:
         "... or upload a .h5 weights file", type=["h5"], key="filters_upload"
     )
     if upload is not None:
-        data = upload.getvalue()
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        return Weights("upload", upload.name, upload=(digest, upload.name, data))
+        return Weights("upload", upload.name, upload=(upload.name, upload.getvalue()))
     if name is None:
         return Weights("none", "")
     return Weights("file", name, path=offered[name])
@@ -147,12 +144,13 @@ def _load(weights: str | None) -> tuple[Visualizer | None, str, str]:
 
 
 @st.cache_resource(show_spinner="Loading the uploaded weights ...", max_entries=1)
-def _load_upload(digest: str, name: str, _data: bytes) -> tuple[Visualizer | None, str, str]:
-    """Uploaded weights once per content; the bytes never stay on disk (private temp folder)."""
+def _load_upload(name: str, data: bytes) -> tuple[Visualizer | None, str, str]:
+    """Uploaded weights once per name and content (Streamlit hashes every byte); the bytes
+    never stay on disk (private temp folder)."""
     suffix = ".weights.h5" if name.endswith(".weights.h5") else ".h5"
     with tempfile.TemporaryDirectory(prefix="vgg16_upload_") as folder:
         path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(_data)
+        path.write_bytes(data)
         try:
             model = vgg.load_vgg16(path)
         except (vgg.WeightsError, FileNotFoundError) as error:
