@@ -14,15 +14,9 @@ import numpy as np
 import streamlit as st
 
 from core.filters.grid import FilterGrid
+from core.filters.kernel_plots import kernel_canvas, kernels_figure
 from core.filters.numbers import Box, kernel_pictures, one_cell
-from core.filters.numbers_plots import (
-    field_figure,
-    kernel_canvas,
-    kernels_figure,
-    map_figure,
-    photo_figure,
-    sweep_figure,
-)
+from core.filters.numbers_plots import field_figure, map_figure, photo_figure, sweep_figure
 from core.filters.plots import grid_figure
 from ui.cache import digest
 

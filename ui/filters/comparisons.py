@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.filters.ascent import METHODS
+from core.filters.methods import METHODS
 from core.filters.model import DOCUMENT_LAYERS
 from core.filters.settings import GridSettings
 from ui.filters import state

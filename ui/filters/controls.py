@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from core.filters.ascent import METHODS
+from core.filters.methods import METHODS
 from core.filters.model import CONV_LAYERS
 from core.filters.settings import MAX_N, SELECTIONS, GridSettings, parse_indices
 from ui.filters import state

@@ -1,6 +1,7 @@
-"""VGG16 filters page: finding a grid, drawing it, its tile picker, and the comparison tabs.
+"""VGG16 filters page: the main grid: its Render button, following its render, drawing it.
 
-A grid is shown at once when it ships with the app or is stored; otherwise only a button
+A grid is shown at once when it ships with the app or is stored (``ui.filters.sources``);
+otherwise only a button
 press renders it, in the background (``ui.filters.jobs``), while the page stays usable: a
 fragment polls the render where the grid will be and reruns the page once it is done.
 """

@@ -1,8 +1,8 @@
 """VGG16 filters page: the render queue, whose renders never take the server hostage.
 
 A grid that is neither shipped nor stored (``ui.filters.sources``) is rendered only on a button
-press, in a background thread
-keyed by its settings and weights, so the page stays usable meanwhile. The rules that keep one
+press, in a background thread keyed by its settings and weights, so the page stays usable
+meanwhile. The rules that keep one
 visitor from holding the server:
 
 - **One render per visitor** (a browser tab's session): a new request replaces the visitor's
