@@ -50,18 +50,21 @@ VARIANTS = {
 }
 
 
+def server_env(tmp: Path, compute: str) -> dict[str, str]:
+    """A bench server's environment: trained weights, throwaway grid folders, one number type."""
+    return {
+        "VGG16_WEIGHTS": load_test.weights_file(tmp),
+        "FILTER_GRID_CACHE": str(tmp / "grids"),
+        "FILTER_GRID_DIR": str(tmp / "prerendered"),
+        "FILTERS_COMPUTE_DTYPE": compute,
+    }
+
+
 def one_server(extra: dict, config: load_test.Config, compute: str) -> dict:
     """The load test's phases on a fresh server: peak and afterwards in MB, phases' seconds."""
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         tmp = Path(tmp)
-        env = {
-            "VGG16_WEIGHTS": load_test.weights_file(tmp),
-            "FILTER_GRID_CACHE": str(tmp / "grids"),
-            "FILTER_GRID_DIR": str(tmp / "prerendered"),
-            "FILTERS_COMPUTE_DTYPE": compute,
-            **extra,
-        }
-        with AppServer(env=env) as server:
+        with AppServer(env={**server_env(tmp, compute), **extra}) as server:
             report = load_test.run(config, log=lambda line: None, server=server)
             after = server.rss() / 2**20
     problems = [p for p in report.problems if "peak RSS" not in p]
@@ -124,13 +127,7 @@ def two_renders(quick: bool, compute: str) -> dict:
     renders = QUICK_RENDERS if quick else TWO_RENDERS
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         tmp = Path(tmp)
-        env = {
-            "VGG16_WEIGHTS": load_test.weights_file(tmp),
-            "FILTER_GRID_CACHE": str(tmp / "grids"),
-            "FILTER_GRID_DIR": str(tmp / "prerendered"),
-            "FILTERS_COMPUTE_DTYPE": compute,
-        }
-        with AppServer(env=env) as server:
+        with AppServer(env=server_env(tmp, compute)) as server:
             server.warm()
             from tests.support.st_client import Session, run_sync
 
