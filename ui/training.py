@@ -63,6 +63,11 @@ def train_cached(
     return _training_job(settings, X, y).get(progress)
 
 
+def remember_trained(result: TrainResult, settings: TrainingSettings) -> None:
+    """Leave the network "Train the MLP" shows in the session, for "Text over a colour"."""
+    st.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
+
+
 def session_network() -> tuple[TrainResult, TrainingSettings, bool]:
     """The network trained on "Train the MLP" in this session, else the document's default run.
 

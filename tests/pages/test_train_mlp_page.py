@@ -447,7 +447,7 @@ def test_pinned_runs_come_back_after_a_reload():
     assert link["pins"] == "it2000~lr2_it2000_tanh"  # only what differs from the lesson
     again = reload(at)
     show_tab(again, "Compare runs")
-    assert [r["settings"] for r in again.session_state["train_pinned"]] == [
+    assert [r.settings for r in again.session_state["train_pinned"]] == [
         TrainingSettings(iterations=2_000),
         TrainingSettings(2.0, 2_000, activation="tanh"),
     ]
