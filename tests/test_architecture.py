@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("core", "ui", "pages")
 PRODUCT = ("core", "ui", "pages", "streamlit_app.py")
 TOPICS = ("train", "colour", "filters")
-CROSS_PAGE = {"app", "link", "training"}  # the ui/ modules every page may share
+CROSS_PAGE = {"app", "cache", "link", "training"}  # the ui/ modules every page may share
 # Which core topics each topic may import (besides itself).
 ALLOWED = {
     "plot_style": set(),

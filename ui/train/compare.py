@@ -12,6 +12,7 @@ from core.mlp import ACTIVATIONS, TrainingSettings, TrainResult
 from core.mlp import plots as mlp_plots
 from core.mlp.compare import run_summary
 from core.mlp.error import from_sum
+from ui.cache import shared
 from ui.link import Changed, Param, quoted
 from ui.train import state
 from ui.train.state import PinnedRun
@@ -154,12 +155,6 @@ def pin_ui(result: TrainResult, settings: TrainingSettings) -> None:
             st.rerun()
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def compare_figure(identity: tuple, _current, _curves, log_y: bool):
-    """The error curves of the current and pinned runs, built once per runs shown."""
-    return mlp_plots.compare_figure(_current, _curves, log_y)
-
-
 def compare_ui(result: TrainResult, settings: TrainingSettings) -> None:
     """Pin controls, the error chart with the pinned runs, and their table."""
     pin_ui(result, settings)
@@ -168,8 +163,7 @@ def compare_ui(result: TrainResult, settings: TrainingSettings) -> None:
     current = (labels[-1], result.losses)
     curves = [(label, run.losses) for label, run in zip(labels, pinned, strict=False)]
     log_y = st.toggle("Logarithmic error axis", value=True, key="train_log_y")
-    identity = (settings, log_y, *(run.settings for run in pinned))
-    figure = compare_figure(identity, current, curves, log_y)
+    figure = shared(mlp_plots.compare_figure, current, curves, log_y)
     st.plotly_chart(figure, key="train_compare_chart", theme=None)
     target = st.number_input(
         "Target error (for 'iterations to reach')",
