@@ -25,9 +25,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402
 
 from core.mlp.batches import batch_masks, check_batch_size  # noqa: E402
+from core.mlp.frames import MIN_SNAPSHOTS, snapshot_schedule  # noqa: E402
 from core.mlp.losses import check_loss, output_delta  # noqa: E402
 from core.mlp.network import (  # noqa: E402
-    MIN_SNAPSHOTS,
     ProgressCallback,
     TrainResult,
     check_activation,
@@ -36,7 +36,6 @@ from core.mlp.network import (  # noqa: E402
     check_layers,
     check_learning_rate,
     initial_weights,
-    snapshot_schedule,
 )
 from core.mlp.optimizers import Optimizer  # noqa: E402
 from core.mlp.settings import TrainingSettings, resolve_settings  # noqa: E402

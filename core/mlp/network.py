@@ -30,7 +30,6 @@ from core.mlp.losses import check_loss, output_delta
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 MAX_ITERATIONS = 200_000
 MAX_LEARNING_RATE = 100.0
-MIN_SNAPSHOTS = 100
 # The output is P(white text): white at or above this, black below (the lesson: 1 white, 0 black).
 DECISION_THRESHOLD = 0.5
 
@@ -303,7 +302,7 @@ class TrainResult:
         weights: final weights, after every step.
         initial_weights: the weights training started from.
         snapshot_iterations: (S,) iterations at which weights were recorded, 0 and the last
-            included: ``snapshot_schedule(iterations)``, the even and the log-spaced frames.
+            included: ``frames.snapshot_schedule(iterations)``, even and log-spaced frames.
         snapshots: one array per weight matrix, shape (S, n_out, n_in + 1).
         best_iteration: index of the smallest loss.
         best_loss: the smallest loss.
@@ -343,49 +342,6 @@ class TrainResult:
         if not -len(self.snapshot_iterations) <= index < len(self.snapshot_iterations):
             raise ValueError(f"expected a snapshot index below {len(self.snapshot_iterations)}")
         return [store[index].copy() for store in self.snapshots]
-
-
-def frame_count(iterations: int) -> int:
-    """Replay frames for a run: 101, or 201 for runs longer than 10,000 iterations."""
-    return min(iterations, 2 * MIN_SNAPSHOTS if iterations > 10_000 else MIN_SNAPSHOTS) + 1
-
-
-def even_frames(iterations: int) -> np.ndarray:
-    """Evenly spaced iterations 0 .. iterations, ``frame_count(iterations)`` of them."""
-    iterations = check_iterations(iterations)
-    count = frame_count(iterations)
-    return np.unique(np.round(np.linspace(0, iterations, count)).astype(int))
-
-
-def log_frames(iterations: int) -> np.ndarray:
-    """0, then log-spaced iterations 1 .. iterations: dense early, where most change happens.
-
-    At least ``frame_count(iterations)`` distinct iterations (all of them for short runs).
-    """
-    iterations = check_iterations(iterations)
-    count = frame_count(iterations)
-    if count >= iterations + 1:
-        return np.arange(iterations + 1)
-    k = count - 1
-    while True:
-        points = np.unique(np.round(np.geomspace(1, iterations, k)).astype(int))
-        if len(points) >= count - 1:
-            return np.concatenate([[0], points])
-        k += count - 1 - len(points)
-
-
-def snapshot_schedule(iterations: int) -> np.ndarray:
-    """Iterations at which training keeps the weights: the even and the log-spaced frames."""
-    return np.union1d(even_frames(iterations), log_frames(iterations))
-
-
-def frame_indices(snapshot_iterations: np.ndarray, spacing: str) -> np.ndarray:
-    """Positions in ``snapshot_iterations`` of the replay frames, "log" or "even" spaced."""
-    if spacing not in ("log", "even"):
-        raise ValueError(f"expected spacing 'log' or 'even', got {spacing!r}")
-    iterations = int(snapshot_iterations[-1])
-    frames = log_frames(iterations) if spacing == "log" else even_frames(iterations)
-    return np.searchsorted(snapshot_iterations, frames)
 
 
 ProgressCallback = Callable[[int, int], None]

@@ -20,7 +20,8 @@ import plotly.graph_objects as go
 
 from core.mlp.contour import level_line
 from core.mlp.error import ERROR_TEXT, error_total, from_sum
-from core.mlp.network import DECISION_THRESHOLD, MLP, TrainResult, frame_indices
+from core.mlp.frames import frame_indices
+from core.mlp.network import DECISION_THRESHOLD, MLP, TrainResult
 from core.mlp.plots import (
     AXIS_RANGE,
     CHANNELS,
