@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,46 +22,6 @@ def thin(length: int, keep: int | None = None) -> np.ndarray:
     if keep is not None:
         index = np.union1d(index, [keep])
     return index
-
-
-def loss_figure(losses: np.ndarray, best_iteration: int, log_y: bool = True) -> go.Figure:
-    """Error_total at every iteration, with the minimum marked.
-
-    Args:
-        losses: (iterations,) the training loop's sums of squares (``TrainResult.losses``).
-        best_iteration: the iteration of the smallest.
-        log_y: log error axis.
-    """
-    losses = from_sum(losses)
-    index = thin(len(losses), best_iteration)
-    fig = go.Figure(
-        go.Scatter(
-            x=index,
-            y=losses[index],
-            mode="lines",
-            line={"width": 3, "color": POSITIVE},
-            name="error",
-            hovertemplate="iteration %{x:,}<br>error %{y:.3e}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[best_iteration],
-            y=[losses[best_iteration]],
-            mode="markers",
-            marker={"size": 14, "color": NEGATIVE, "symbol": "star"},
-            name=f"minimum at iteration {best_iteration:,}",
-            hovertemplate="minimum error %{y:.3e}<br>at iteration %{x:,}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title="iteration")
-    fig.update_yaxes(title=f"error  {ERROR_TEXT}", type="log" if log_y else "linear")
-    if log_y:
-        fig.update_yaxes(tickvals=log_ticks(losses), exponentformat="power")
-    fig.update_layout(
-        legend={"x": 0.98, "xanchor": "right", "y": 0.98, "bgcolor": "rgba(255,255,255,0.8)"}
-    )
-    return under_toolbar(style(fig, "Error over training", height=420))
 
 
 def log_ticks(values: np.ndarray) -> list[float]:
@@ -312,35 +272,6 @@ def network_diagram(layers: Sequence[int], weights: Sequence[np.ndarray]) -> go.
     return under_toolbar(style(fig, title, height=260 + 75 * max(layers)))
 
 
-def output_slice(
-    predict: Callable[[np.ndarray], np.ndarray], channel: int, value: float, resolution: int = 64
-) -> tuple[np.ndarray, np.ndarray]:
-    """The network's output over a plane of the RGB cube where one channel is held fixed.
-
-    Args:
-        predict: maps (n, 3) colours in [0, 1] to (n, 1) outputs.
-        channel: the fixed channel, 0 = red, 1 = green, 2 = blue.
-        value: its value in [0, 1].
-        resolution: grid points per axis.
-
-    Returns:
-        The axis values (resolution,) and the outputs (resolution, resolution), rows along the
-        second free channel, columns along the first.
-    """
-    if channel not in (0, 1, 2):
-        raise ValueError(f"expected channel 0, 1 or 2, got {channel}")
-    if not 0 <= value <= 1:
-        raise ValueError(f"expected a channel value in [0, 1], got {value}")
-    axis = np.linspace(0, 1, resolution)
-    first, second = np.meshgrid(axis, axis)
-    free = [c for c in range(3) if c != channel]
-    colours = np.empty((resolution * resolution, 3))
-    colours[:, channel] = value
-    colours[:, free[0]] = first.ravel()
-    colours[:, free[1]] = second.ravel()
-    return axis, predict(colours).reshape(resolution, resolution)
-
-
 OUTPUT_SCALE = [[0, "#111111"], [0.5, "#9a9a9a"], [1, "#ffffff"]]
 AXIS_RANGE = (-18.0, 273.0)  # room around 0-255 so points on the edge are drawn whole
 SPREAD = 10.0  # colours that land on the same spot are set this far apart, around it
@@ -449,31 +380,6 @@ def training_points(colours: np.ndarray, labels: np.ndarray, free: list[int]) ->
         hovertemplate="rgb(%{customdata[0]:.0f}, %{customdata[1]:.0f}, %{customdata[2]:.0f})"
         "<br>expected: %{customdata[3]:.0f} (1 = white)<extra></extra>",
     )
-
-
-def decision_map(
-    axis: np.ndarray,
-    outputs: np.ndarray,
-    channel: int,
-    value: float,
-    colours: np.ndarray,
-    labels: np.ndarray,
-) -> go.Figure:
-    """Heatmap of the output on one RGB plane, the 0.5 boundary, and the training colours."""
-    free = [c for c in range(3) if c != channel]
-    fig = go.Figure(
-        [
-            output_heatmap(axis, outputs, free),
-            boundary_contour(axis, outputs),
-            training_points(colours, labels, free),
-            *training_legend(),
-        ]
-    )
-    fig.update_xaxes(title=f"{CHANNELS[free[0]]} (0-255)", range=AXIS_RANGE)
-    fig.update_yaxes(title=f"{CHANNELS[free[1]]} (0-255)", range=AXIS_RANGE)
-    fig.update_layout(legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
-    title = f"Output, {CHANNELS[channel]} = {value * 255:.0f}<br><sup>circles: white expected</sup>"
-    return under_toolbar(style(fig, title, height=640))
 
 
 def predictions_table(
