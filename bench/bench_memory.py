@@ -15,14 +15,22 @@ This bench starts one server per variant and runs the load test's two phases on 
 asking for their own), and prints the peak, the resident memory afterwards, and the phases'
 wall time (the settings must not cost speed).
 
-Usage: python -m bench.bench_memory [--quick]
+With ``--two-renders`` it measures instead what a lecture asks of one server: two visitors
+pressing Render grid at the same moment (a seed grid and a Fourier grid, through the real page
+over its websocket), and prints the server's process-tree RSS idle before, its peak during,
+and after (once both grids are drawn and again after a pause), against the 1,500 MB budget.
+
+Usage: python -m bench.bench_memory [--quick] [--two-renders]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,11 +69,133 @@ def one_server(extra: dict, config: load_test.Config, compute: str) -> dict:
     return {"peak": report.peak_rss_mb, "after": after, "seconds": seconds, "problems": problems}
 
 
+# Two grids two visitors ask for at once: deep links, as a shared link opens them.
+TWO_RENDERS = (
+    ("block3_conv3", 3, "layer=block3_conv3&n=3&M=32&steps=20&size=128"),
+    (
+        "block2_conv2",
+        2,
+        "layer=block2_conv2&n=2&method=fourier&steps=48&size=128&select=indices&filters=0-3",
+    ),
+)
+QUICK_RENDERS = (
+    ("block2_conv1", 2, "layer=block2_conv1&n=2&M=8&steps=8&size=64"),
+    (
+        "block1_conv2",
+        2,
+        "layer=block1_conv2&n=2&method=fourier&steps=24&size=64&select=indices&filters=0-3",
+    ),
+)
+SETTLE_S = 10.0
+
+
+def second_round(renders):
+    """Two other grids of the same cost: one more candidate ranked, the next four filters."""
+    return tuple(
+        (layer, n, re.sub(r"M=(\d+)", lambda m: f"M={int(m[1]) + 1}", query).replace("0-3", "4-7"))
+        for layer, n, query in renders
+    )
+
+
+async def render_by_link(base_url: str, layer: str, n: int, query: str, timeout: float) -> dict:
+    """One visitor: open the filters page at ``query``, press Render grid, wait for the grid."""
+    from tests.support.st_client import Session
+
+    started = time.perf_counter()
+    grid = load_test.Grid(layer, n)
+    async with Session(base_url) as session:
+        first = await session.run(load_test.FILTERS, query=query, timeout=timeout)
+        session.set(first, "Render grid")
+        pressed = await session.run(load_test.FILTERS, query=query, timeout=timeout)
+        shown = await load_test.until_drawn(session, grid, pressed, timeout)
+    return {
+        "seconds": time.perf_counter() - started,
+        "problems": load_test.complete_grid(shown, grid),
+    }
+
+
+async def _both(base_url: str, renders, timeout: float) -> list[dict]:
+    jobs = [render_by_link(base_url, *r, timeout) for r in renders]
+    return await asyncio.gather(*jobs)
+
+
+def two_renders(quick: bool, compute: str) -> dict:
+    """Idle, peak and after MB of a server where two visitors render at the same moment."""
+    renders = QUICK_RENDERS if quick else TWO_RENDERS
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
+        tmp = Path(tmp)
+        env = {
+            "VGG16_WEIGHTS": load_test.weights_file(tmp),
+            "FILTER_GRID_CACHE": str(tmp / "grids"),
+            "FILTER_GRID_DIR": str(tmp / "prerendered"),
+            "FILTERS_COMPUTE_DTYPE": compute,
+        }
+        with AppServer(env=env) as server:
+            server.warm()
+            from tests.support.st_client import Session, run_sync
+
+            async def visit() -> None:  # the filters page once: its network is loaded
+                async with Session(server.url) as session:
+                    await session.run(load_test.FILTERS, timeout=600)
+
+            run_sync(visit)
+            time.sleep(SETTLE_S)
+            idle = server.rss() / 2**20
+            started = time.perf_counter()
+            with server.memory_sampler() as sampler:
+                results = run_sync(lambda: _both(server.url, renders, 900))
+            seconds = time.perf_counter() - started
+            done = server.rss() / 2**20
+            time.sleep(SETTLE_S)
+            after = server.rss() / 2**20
+            # A second round of two new grids: memory must come back, not grow per round.
+            with server.memory_sampler() as again:
+                results += run_sync(lambda: _both(server.url, second_round(renders), 900))
+            time.sleep(SETTLE_S)
+            after_again = server.rss() / 2**20
+    problems = [p for r in results for p in r["problems"]]
+    return {
+        "idle": idle,
+        "peak": sampler.peak / 2**20,
+        "done": done,
+        "after": after,
+        "peak_again": again.peak / 2**20,
+        "after_again": after_again,
+        "seconds": seconds,
+        "problems": problems,
+    }
+
+
+def print_two_renders(f: dict, quick: bool) -> None:
+    renders = QUICK_RENDERS if quick else TWO_RENDERS
+    print(f"Two visitors render at once, server process tree RSS, on {cpu_name()}")
+    for layer, n, query in renders:
+        print(f"  grid: {n}x{n} {layer} ({query})")
+    print(f"  idle before (page open, network loaded) {f['idle']:>7.0f} MB")
+    print(f"  peak while both render                  {f['peak']:>7.0f} MB")
+    print(f"  when both are drawn                     {f['done']:>7.0f} MB")
+    print(f"  {SETTLE_S:.0f} s after                             {f['after']:>7.0f} MB")
+    print(
+        f"  second round (two new grids): peak {f['peak_again']:.0f} MB, "
+        f"{SETTLE_S:.0f} s after {f['after_again']:.0f} MB"
+    )
+    print(f"  both grids drawn in {f['seconds']:.1f} s; budget 1500 MB")
+    for problem in f["problems"]:
+        print(f"    problem: {problem}")
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the load test's CI size")
     parser.add_argument("--compute", default="auto", help="FILTERS_COMPUTE_DTYPE for all")
+    parser.add_argument(
+        "--two-renders", action="store_true", help="two visitors render at once: idle/peak/after"
+    )
     args = parser.parse_args(argv)
+    if args.two_renders:
+        figures = two_renders(args.quick, args.compute)
+        print_two_renders(figures, args.quick)
+        return figures
     config = load_test.Config.quick() if args.quick else load_test.Config()
     print(
         f"Server memory under the load test ({config.sessions} sessions per phase) on {cpu_name()}"

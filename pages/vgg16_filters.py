@@ -14,13 +14,15 @@ from ui.filters.weights import default_choice, weights_ui
 ensure_app_navigation()  # a deep link on a fresh server still gets the app's navigation
 
 
-def introduction() -> None:
-    st.title("VGG16 filters: what a trained network looks for")
+def introduction():
+    """The page's opening; returns the title's place, filled once the network is known."""
+    title = st.empty()
     st.markdown(
         "Each picture is an input image grown by **gradient ascent** so that one filter of "
         "VGG16 fires as strongly as it can: it shows what that filter responds to. "
         "Shallow layers answer to colours and edges, deep layers to textures and object parts."
     )
+    return title
 
 
 def formulas() -> None:
@@ -33,9 +35,20 @@ def formulas() -> None:
     )
 
 
-def network_caption(source: Source, place) -> None:
-    """One line under the title: the network that makes this page's pictures."""
+def page_title(source: Source, place) -> None:
+    """ "What a trained network looks for", or an untrained one's where the weights are random
+    (chosen, or not loaded)."""
     network = source.loaded()
+    random = source.weights.kind in ("untrained", "none") or (network is not None and network.error)
+    which = "an untrained network" if random else "a trained network"  # one line at 1920 px
+    place.title(f"VGG16 filters: what {which} looks for")
+
+
+def network_caption(source: Source, place, title) -> None:
+    """The title and one line under it: the network that makes this page's pictures (never
+    "trained" over random weights)."""
+    network = source.loaded()
+    page_title(source, title)
     if source.weights.kind == "untrained" or (network is not None and network.error):
         why = "" if source.weights.kind == "untrained" else ": the chosen weights did not load"
         place.caption(
@@ -46,13 +59,14 @@ def network_caption(source: Source, place) -> None:
 
 
 def main() -> None:
-    introduction()
+    title = introduction()
     default_weights = default_choice()
     read_url(default_weights)
     weights = weights_ui()
     caption = st.empty()
     messages = st.container()  # above the columns: the link's unused values, weights errors
     source = Source(weights, messages)
+    page_title(source, title)  # at once; again at the end, once the network is known
     left, right = st.columns([2, 3], gap="large")  # stacked on a phone
     with left:
         formulas()
@@ -75,7 +89,7 @@ def main() -> None:
             trained_tab(source, controls)
     with tabs[3]:
         pictures_tab_for(source.network, controls.settings)  # loads the network only if used
-    network_caption(source, caption)
+    network_caption(source, caption, title)
     jobs.still_here(jobs.visitor())  # a long run (the picture tab) is no sign of leaving
 
 

@@ -41,6 +41,7 @@ class Method:
         optimiser: How it is climbed.
         steps: Steps it needs for a good picture.
         step_size: Its step length (the seed method) or learning rate (Adam).
+        layer_step_sizes: Layers that need another default step, as (layer, step) pairs.
     """
 
     name: str
@@ -49,6 +50,11 @@ class Method:
     optimiser: str
     steps: int
     step_size: float
+    layer_step_sizes: tuple[tuple[str, float], ...] = ()
+
+    def step_size_on(self, layer: str) -> float:
+        """The default step on ``layer``: its own where it has one, else ``step_size``."""
+        return dict(self.layer_step_sizes).get(layer, self.step_size)
 
 
 # The one home of each method's defaults.
@@ -68,6 +74,10 @@ METHODS: dict[str, Method] = {
         "Adam",
         96,
         0.05,
+        # block1_conv1's mean activation is nearly linear in the pixels: at 0.05 Adam drives
+        # its tiles into the sigmoid's flat ends (blown-out colour); 0.01 keeps them readable
+        # (bench/bench_fourier.py measures both).
+        (("block1_conv1", 0.01),),
     ),
 }
 EPSILON = 1e-7  # keras.backend.epsilon(), as in the document's normalisation
@@ -356,7 +366,7 @@ def make_ascent(
     feature_model = visualizer.features(layer_name, dtype)
     B = batch_size or default_batch_size(feature_model, size, dtype)
     if step_size is None:
-        step_size = METHODS[method].step_size
+        step_size = METHODS[method].step_size_on(layer_name)
     if method == "seed":
         step = visualizer.piece(
             ("seed", layer_name, dtype), lambda: AscentStep(feature_model, dtype)

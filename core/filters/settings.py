@@ -52,7 +52,11 @@ class GridSettings:
     @classmethod
     def for_method(cls, method: str, **changes) -> GridSettings:
         """Settings with the method's own default steps and step size."""
-        defaults = {"steps": METHODS[method].steps, "step_size": METHODS[method].step_size}
+        layer = changes.get("layer", cls.layer)
+        defaults = {
+            "steps": METHODS[method].steps,
+            "step_size": METHODS[method].step_size_on(layer),
+        }
         return cls(method=method, **{**defaults, **changes})
 
     def filter_indices(self, count: int) -> list[int] | None:
@@ -108,7 +112,7 @@ class GridSettings:
         if method == self.method:
             return self
         m = METHODS[method]
-        return replace(self, method=method, steps=m.steps, step_size=m.step_size)
+        return replace(self, method=method, steps=m.steps, step_size=m.step_size_on(self.layer))
 
     def with_filters(self, indices, method: str | None = None) -> GridSettings:
         """These settings showing exactly ``indices``, in that order, with ``method`` (and its

@@ -99,7 +99,7 @@ def test_sample_photo_maps_are_the_most_active_filters(app):
     shown = [int(t.split(" ·")[0].lstrip("#")) for t in labels]
     data = (ROOT / "assets" / "samples" / "chelsea.jpg").read_bytes()
     assert shown == expected_top(data, "block1_conv1", 4)
-    assert sum("not drawn yet" in t for t in labels) == 4
+    assert not any("not drawn yet" in t for t in labels)  # all drawn on the first run
     names = [b.label for b in app.get("download_button")]
     assert "Download these maps (PNG)" in names and "Download through the network (PNG)" in names
 
@@ -116,13 +116,42 @@ def test_through_the_network_has_one_row_per_block_with_map_sizes(app):
     assert len(strips) == 5 and all(c.count("#") == 3 for c in strips)
 
 
-def test_drawing_the_missing_filters_fills_the_pairs_and_stores_them(app, tmp_path):
-    app.button(key="filters_pic_draw").click().run()
-    assert not app.exception
+def test_the_missing_filters_are_drawn_without_a_click_and_stored(app, tmp_path):
     assert len(pair_captions(app)) == 4
     assert not any("not drawn yet" in t for t in pair_captions(app))
     assert len(list((tmp_path / "cache").glob("block1_conv1_1x1_seed_*.npz"))) == 4
-    assert not [b for b in app.button if b.key == "filters_pic_draw"]
+    assert not [b for b in app.button if b.key == "filters_pic_draw"]  # nothing to press
+    app.selectbox(key="test_layer").set_value("block3_conv3").run()  # a new layer: drawn too
+    assert not any("not drawn yet" in t for t in pair_captions(app))
+    assert len(list((tmp_path / "cache").glob("block3_conv3_1x1_seed_*.npz"))) == 4
+
+
+def test_the_pictures_wait_for_the_visitors_own_grid_render(app, monkeypatch):
+    from ui.filters import jobs
+
+    class Live:
+        live = True
+
+    monkeypatch.setattr(jobs, "own_render", lambda visitor: Live())
+    monkeypatch.setattr("ui.filters.pictures.own_render", lambda visitor: Live())
+    app.selectbox(key="test_layer").set_value("block5_conv3").run()
+    assert not app.exception
+    assert sum("not drawn yet" in t for t in pair_captions(app)) == 4
+    said = " ".join(c.value for c in app.caption)
+    assert "The 4 missing pictures are drawn once your grid render is done." in said
+
+
+def test_drawing_stops_at_the_ceiling_with_a_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("FILTER_GRID_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("FILTER_GRID_DIR", str(tmp_path / "grids"))
+    monkeypatch.setenv("FILTERS_MAX_IMAGE_STEPS", "10")
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    said = " ".join(w.value for w in at.warning)
+    assert "Drawing 4 filters needs up to 80 image-steps" in said, said
+    assert "at most 10 on this server" in said, said
+    assert sum("not drawn yet" in t for t in pair_captions(at)) == 4  # nothing drawn
 
 
 def test_layer_size_and_scale_controls(app):
@@ -214,8 +243,10 @@ def test_the_filters_page_runs_the_picture_tab_only_when_switched_on(tmp_path, m
     assert "block1_conv1 · untrained (random weights): the 4 most active filters" in markdown_text(
         at
     )
-    # The Grid tab drew a 2x2 grid of 32 px tiles, not the store's 128 px default: none found.
-    assert [t.endswith("not drawn yet") for t in pair_captions(at)] == [True] * 4
+    # The Grid tab drew a 2x2 grid of 32 px tiles, not the store's 128 px default: none was
+    # found, and all four were drawn on that same run.
+    assert [t.endswith("not drawn yet") for t in pair_captions(at)] == [False] * 4
+    assert len(list((tmp_path / "cache").glob("block1_conv1_1x1_seed_*.npz"))) == 4
 
 
 def test_pairs_and_strips_are_laid_out_like_the_grids():
@@ -264,14 +295,12 @@ def test_a_refused_upload_leaves_the_uploader_and_says_so_once(app):
     assert len(pair_captions(app)) == 4
 
 
-@pytest.mark.parametrize("button", ["filters_pic_draw", "filters_dream_run"])
-def test_drawing_and_dreaming_stop_at_the_ceiling_with_a_message(app, monkeypatch, button):
+def test_dreaming_stops_at_the_ceiling_with_a_message(app, monkeypatch):
     monkeypatch.setenv("FILTERS_MAX_IMAGE_STEPS", "10")
-    app.button(key=button).click().run()
+    app.button(key="filters_dream_run").click().run()
     assert not app.exception
     said = " ".join(w.value for w in app.warning)
     assert "at most 10 on this server" in said, said
-    assert sum("not drawn yet" in t for t in pair_captions(app)) == 4  # nothing drawn
     assert not [b for b in app.get("download_button") if "dream" in b.label]
 
 

@@ -242,14 +242,18 @@ def test_filter_links_read_back_their_values():
 
 
 def test_a_link_naming_only_the_method_gets_its_steps():
-    raw = {"method": "fourier"}
+    raw = {"method": "fourier", "layer": "block5_conv3"}
     values = own_steps(read_params(raw, FILTER_PARAMS)[0], raw)
     assert (values["steps"], values["step"]) == (96, 0.05)
     assert canonical(raw, values, FILTER_PARAMS) == {
         "method": "fourier",
+        "layer": "block5_conv3",
         "steps": "96",
         "step": "0.05",
     }
+    raw = {"method": "fourier"}  # the page's first layer, block1_conv1: its own learning rate
+    values = own_steps(read_params(raw, FILTER_PARAMS)[0], raw)
+    assert (values["steps"], values["step"]) == (96, 0.01)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 import core.filters.model as vgg
 import core.filters.shipped as shipped
 from core.filters.ascent import Progress
+from core.filters.estimate import Pace
 from core.filters.grid import FilterGrid, stitch
 from core.filters.model import CONV_LAYERS, DOCUMENT_LAYERS
 from core.filters.settings import GridSettings, default_settings
@@ -87,6 +88,8 @@ def renders(tmp_path, monkeypatch) -> list[GridSettings]:
         return fake_render(model, settings, on_progress)
 
     monkeypatch.setattr(filters_jobs, "render_grid", recording)
+    # The estimate's probe step is TensorFlow's: these tests fake renders, so fake it too.
+    monkeypatch.setattr(filters_jobs, "probe_pace", lambda *args: Pace(0.01))
     return calls
 
 

@@ -108,7 +108,7 @@ def own_steps(values: dict, raw: dict) -> dict:
     if "steps" not in raw:
         values["steps"] = method.steps
     if "step" not in raw:
-        values["step"] = method.step_size
+        values["step"] = method.step_size_on(values["layer"])
     return values
 
 
@@ -160,7 +160,7 @@ def settings_ui() -> Controls:
     """Main controls. Returns what they ask for (widgets start from the URL's values)."""
     d = PAGE_DEFAULT
     c1, c2 = st.columns(2)
-    layer = c1.selectbox("Layer", list(CONV_LAYERS), key="layer", **BIND)
+    layer = c1.selectbox("Layer", list(CONV_LAYERS), key="layer", on_change=_layer_changed, **BIND)
     c1.caption(f"{layer} has {CONV_LAYERS[layer]} filters.")
     n = c1.slider("Grid size (n x n)", 1, MAX_N, d.n, key="n", **BIND)
     method = c2.radio(
@@ -240,7 +240,17 @@ def which_filters_ui(layer: str) -> tuple[str, int, tuple[int, ...], int, str]:
     return selection, asked, indices, sample_seed, error
 
 
+def _layer_changed() -> None:
+    """A step left at one layer's default becomes the new layer's (a typed one stays)."""
+    method = METHODS[st.session_state.get("filters_method", PAGE_DEFAULT.method)]
+    defaults = {method.step_size, *(step for _, step in method.layer_step_sizes)}
+    if st.session_state.get("step") in defaults:
+        st.session_state["step"] = method.step_size_on(st.session_state["layer"])
+
+
 def _method_changed() -> None:
     method = METHODS[st.session_state["filters_method"]]
     st.session_state["steps"] = method.steps
-    st.session_state["step"] = method.step_size
+    st.session_state["step"] = method.step_size_on(
+        st.session_state.get("layer", PAGE_DEFAULT.layer)
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.filters.ascent import METHODS
+from core.filters.estimate import about
 from core.filters.grid import FilterGrid, planned_cost
 from core.filters.model import DOCUMENT_LAYERS
 from core.filters.plots import grid_figure, loss_curve_figure, tile_figure
@@ -36,6 +37,18 @@ GRID_CSS = """<style>
 }
 [class*="st-key-filters_box_"] [data-testid="stPlotlyChart"] { height: 100%; }
 </style>"""
+# What the Fourier column shows, measured per layer (bench/bench_fourier.py).
+FOURIER_NOTES = {
+    "block1_conv1": "Each filter here sees 3x3 pixels, so its mean activation is almost linear "
+    "in the picture: the Fourier pictures are one filter's colour spread over the tile, or a "
+    "fine texture for edge filters, not shapes (learning rate 0.01 on this layer: the usual "
+    "0.05 drives the colours into white). Filters that never fire on its mid-grey start "
+    "stay grey.",
+}
+FOURIER_DEEPER = (
+    "The Fourier pictures show larger patterns, in stronger colour, than the document's "
+    "grey-noise ones."
+)
 HOW_TO_LOWER = "fewer steps, a smaller image size, fewer candidates (M) or a smaller grid"
 ASKED_KEY = "filters_asked"
 
@@ -208,6 +221,17 @@ def draw_grid(shown: Shown, title: str, place: str, clickable: bool = False) -> 
             f"every step): {missing} {tiles} black. Rank more candidates (M) or "
             "choose a smaller grid to fill it."
         )
+    silent = [
+        int(f)
+        for f, h in zip(grid.filter_indices, grid.loss_history, strict=True)
+        if h.size and not (h > 0).any()
+    ]
+    if silent and "candidates" not in settings:  # chosen filters: none is dropped
+        ids = ", ".join(f"#{f}" for f in silent)
+        st.caption(
+            f"{ids} never fired (mean activation 0 at every step, so its gradient is 0): "
+            "those tiles stay at the starting picture."
+        )
     shown_ids = ", ".join(f"#{i}" for i in grid.filter_indices)
     st.caption(
         f"Filters shown, best first: {shown_ids}. {grid.image_steps:,} image-steps. "
@@ -243,8 +267,17 @@ def grid_area(source: Source, controls: Controls) -> None:
         changed = "The controls changed: press" if "filters_drawn" in st.session_state else "Press"
         hint.markdown(
             f"{changed} **Render grid** to draw {settings.layer} with these settings "
-            f"(up to {planned_cost(settings):,} image-steps at 128 px)."
+            f"(up to {planned_cost(settings):,} image-steps at 128 px){how_long(source, settings)}."
         )
+
+
+def how_long(source: Source, settings: GridSettings) -> str:
+    """ ": about 70 s on this server (measured ...)", or "" while nothing measured it."""
+    found = jobs.estimate(source.network().visualizer, settings)
+    if found is None:
+        return ""
+    seconds, pace = found
+    return f": **{about(seconds)}** on this server ({pace.basis()})"
 
 
 def grid_details(shown: Shown) -> None:
@@ -332,11 +365,12 @@ def comparison(
 
 def methods_tab(source: Source, controls: Controls) -> None:
     """The document's method and the Fourier image on the same filters, in the same order."""
+    first = controls.settings.with_method("seed")
     st.markdown(
         "The same layer and filters with the document's method and with the Fourier "
-        "parameterisation (more steps, far less noise)."
+        "parameterisation (Adam on a decorrelated spectrum, jittered each step; "
+        f"{METHODS['fourier'].steps} steps). " + FOURIER_NOTES.get(first.layer, FOURIER_DEEPER)
     )
-    first = controls.settings.with_method("seed")
     found = source.shipped(first)
     instant = found is not None and source.instant(
         first.with_filters(found.grid.filter_indices, "fourier")

@@ -36,7 +36,8 @@ from streamlit.logger import get_logger
 import core.filters.shipped as shipped_grids
 import core.filters.store as store
 from core.filters.ascent import Progress
-from core.filters.grid import FilterGrid, RenderClock, filter_grid, stitch
+from core.filters.estimate import Pace, PaceBook, estimate_seconds, probe_pace, render_kind
+from core.filters.grid import FilterGrid, RenderClock, filter_grid, pixel_cost, planned_cost, stitch
 from core.filters.settings import GridSettings
 from core.filters.visualizer import Visualizer
 from ui.app import return_freed_memory
@@ -63,6 +64,7 @@ _LOCK = threading.RLock()
 # Heavy renders (VGG16 grids) run one at a time per process: twenty different grids at once
 # would multiply the memory and starve every other session of both CPU cores.
 HEAVY_WORK = threading.BoundedSemaphore(1)
+PACES = PaceBook()  # this server's measured seconds per image-step, for the estimates
 
 
 class GivenUpError(Exception):
@@ -250,6 +252,32 @@ def stored(key: str) -> FilterGrid | None:
         return None
 
 
+def estimate(visualizer: Visualizer, settings: GridSettings) -> tuple[float, Pace] | None:
+    """(seconds, pace) a render of ``settings`` will take on this server, before it starts.
+
+    The pace of this server's last renders of the same layer, method and arithmetic; before
+    the first, one probe step timed once per process (only while no heavy work runs: it
+    would slow that work and be slowed by it). None when neither is known yet.
+    """
+    dtype = visualizer.compute_dtype
+    kind = render_kind(settings, dtype)
+    pace = PACES.renders(kind)
+    probe_key = (*kind, settings.size, settings.step_size)
+    if pace is None:
+        pace = PACES.probe(probe_key)
+    if pace is None and HEAVY_WORK.acquire(blocking=False):
+        try:
+            pace = probe_pace(visualizer, settings, dtype)
+            PACES.set_probe(probe_key, pace)
+        except Exception as error:  # noqa: BLE001 - no estimate is better than a traceback
+            LOG.warning("probe step for %s failed: %s", kind, error)
+        finally:
+            HEAVY_WORK.release()
+    if pace is None:
+        return None
+    return estimate_seconds(planned_cost(settings), pace), pace
+
+
 def render_grid(visualizer: Visualizer, settings: GridSettings, on_progress, on_step) -> FilterGrid:
     """Compute one grid (tests replace this with a fake)."""
     return filter_grid(visualizer, settings, on_progress=on_progress, on_step=on_step)
@@ -295,6 +323,13 @@ def under_way() -> list[RenderJob]:
     """Every render queued or running in this process."""
     with _LOCK:
         return [job for job in _JOBS.values() if job.live]
+
+
+def own_render(visitor: str) -> RenderJob | None:
+    """``visitor``'s own render while it is queued or running, else None."""
+    with _LOCK:
+        job = _VISITORS.get(visitor)
+        return job if job is not None and job.live else None
 
 
 def still_here(visitor: str) -> None:
@@ -350,8 +385,12 @@ def _work(job: RenderJob, visualizer: Visualizer) -> None:
                 job.queued = False
                 check()
                 LOG.info("render %s started", job.key)
+                began = time.perf_counter()
                 grid = render_grid(visualizer, job.settings, report, check)
+                seconds = time.perf_counter() - began
                 LOG.info("render %s finished in %.1f s", job.key, time.perf_counter() - started)
+            cost = pixel_cost(grid.image_steps, job.settings.size)
+            PACES.record(render_kind(job.settings, visualizer.compute_dtype), seconds, cost)
         finally:
             if job.given_up_at is not None:  # the slot is free now: how long did that take?
                 job.freed_after = max(time.monotonic() - job.given_up_at, 0.0)
@@ -407,6 +446,7 @@ def clear() -> None:
     """Forget the grids kept in memory, the shipped index and every render (tests)."""
     _grid_in_memory.clear()
     shipped_index.clear()
+    PACES.clear()
     with _LOCK:
         for job in _JOBS.values():
             job.stopped = job.stopped or "cleared"

@@ -31,6 +31,7 @@ from ui.filters.dream import dream_ui
 from ui.filters.jobs import (
     cache_dir,
     one_at_a_time,
+    own_render,
     prerender_dir,
     release,
     visitor,
@@ -236,14 +237,8 @@ def maps_section(model, wkey, label, picture, digest, maps, layer, n, scale):
     indices, means = top_filters(maps[layer], k)
     found = stored_pictures(layer, tuple(int(f) for f in indices), wkey, model.compute_dtype)
     missing = [int(f) for f in indices if int(f) not in found]
-    slot = st.empty()  # the button goes as soon as its pictures are drawn
-    if missing and slot.button(
-        f"Draw what the {len(missing)} missing filters look for",
-        key="filters_pic_draw",
-        help="Gradient ascent from grey noise (the grids' settings); stored for next time.",
-    ):
-        found = {**found, **draw_pictures(model, layer, missing, wkey)}
-        slot.empty()
+    if missing:  # drawn at once, with progress: a second click only delayed them
+        found = {**found, **draw_missing(model, layer, missing, wkey)}
     h, w = maps[layer].shape[:2]
     title = f"{layer} · {label}: the {k} most active filters · maps {h}x{w}"
     st.markdown(f"**{title}**")
@@ -280,6 +275,15 @@ def maps_section(model, wkey, label, picture, digest, maps, layer, n, scale):
         key="filters_pic_maps_download",
     )
     return indices, means
+
+
+def draw_missing(model, layer: str, missing: list[int], wkey: str) -> dict[int, np.ndarray]:
+    """The missing pictures, drawn now; none while this visitor's own grid renders (drawing
+    them would give that render up), and the page says so."""
+    if own_render(visitor()) is not None:
+        st.caption(f"The {len(missing)} missing pictures are drawn once your grid render is done.")
+        return {}
+    return draw_pictures(model, layer, missing, wkey)
 
 
 def draw_pictures(model, layer: str, missing: list[int], wkey: str) -> dict[int, np.ndarray]:

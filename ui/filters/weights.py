@@ -186,6 +186,15 @@ def show_load_error(network: Network, weights: Weights) -> None:
         return
     if weights.kind == "imagenet":  # the raw error names a URL and a socket error: not for a hall
         st.error(OFFLINE)
+        local = server_default() or next(iter(vgg.offered_weights()), None)
+        if local is not None:  # the same weights are right here: one click
+            st.button(
+                f"Use the local weights file {local}",
+                key="filters_use_local",
+                type="primary",
+                on_click=use_local_file,
+                args=(local,),
+            )
         st.info(DOWNLOAD_HELP)
     else:
         st.error(f"Could not load the weights: {network.error}")
@@ -193,6 +202,13 @@ def show_load_error(network: Network, weights: Weights) -> None:
         _load.clear()
         st.rerun()
     st.warning("Showing the **untrained** network (random weights) instead.")
+
+
+def use_local_file(name: str) -> None:
+    """Switch this session to the server's local weights file ``name`` (a button's callback,
+    run before the widgets are drawn again)."""
+    st.session_state["filters_weights"] = "local"
+    st.session_state["filters_weights_file"] = name
 
 
 def clear_loaded() -> None:
