@@ -35,7 +35,7 @@ import plotly.graph_objects as go
 from bench.bench_mlp import cpu_name
 from core.mlp import train
 from core.mlp.data import training_set
-from core.mlp.plots import boundary_contour, layer_positions, output_heatmap
+from core.mlp.drawing import boundary_contour, layer_positions, output_heatmap
 from core.mlp.replay import (
     FRAME_MS,
     NEURON_HALF,

@@ -5,6 +5,7 @@ Modules, each importing only those above it:
 - ``losses``: the squared error and the cross-entropy, and the output delta of each;
 - ``optimizers``: gd, momentum, nesterov, rmsprop and adam, each update beside its formula;
 - ``batches``: which colours each step learns from (all, a mini-batch, or one);
+- ``activations``: sigmoid, tanh and relu, each with its derivative, defined once;
 - ``network``: the forward and backward pass (``MLP``), weights, snapshots (NumPy only);
 - ``frames``: the replay's frame schedule (even and log-spaced), which snapshots a run keeps;
 - ``engine``: the same loop compiled with TensorFlow, K learning rates at once;
@@ -16,6 +17,7 @@ Modules, each importing only those above it:
 The names below are the public API (``core.mlp.MLP``, ``core.mlp.train``).
 """
 
+from core.mlp.activations import ACTIVATIONS, activate, activation_derivative, sigmoid
 from core.mlp.frames import (
     MIN_SNAPSHOTS,
     even_frames,
@@ -26,7 +28,6 @@ from core.mlp.frames import (
 )
 from core.mlp.losses import LOSSES
 from core.mlp.network import (
-    ACTIVATIONS,
     DECISION_THRESHOLD,
     MAX_ITERATIONS,
     MAX_LEARNING_RATE,
@@ -34,10 +35,7 @@ from core.mlp.network import (
     ProgressCallback,
     Step,
     TrainResult,
-    activate,
-    activation_derivative,
     initial_weights,
-    sigmoid,
     white_text,
 )
 from core.mlp.optimizers import OPTIMIZERS, Optimizer

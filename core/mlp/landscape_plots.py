@@ -18,9 +18,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.mlp.drawing import log_ticks
 from core.mlp.landscape import Landscape, PathOnPlane, Surface
 from core.mlp.landscape_image import surface_picture
-from core.mlp.plots import log_ticks
 from core.mlp.replay import marker_x, slider_and_buttons
 from core.plot_style import NEGATIVE, POSITIVE, style
 

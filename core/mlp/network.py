@@ -25,41 +25,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.mlp.activations import ACTIVATIONS, OUTPUT, activate, activation_derivative
 from core.mlp.losses import check_loss, output_delta
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
 MAX_ITERATIONS = 200_000
 MAX_LEARNING_RATE = 100.0
 # The output is P(white text): white at or above this, black below (the lesson: 1 white, 0 black).
 DECISION_THRESHOLD = 0.5
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function 1 / (1 + exp(-z)), written so exp never overflows."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def activate(z: np.ndarray, activation: str) -> np.ndarray:
-    """Apply a hidden-layer activation function."""
-    if activation == "sigmoid":
-        return sigmoid(z)
-    if activation == "tanh":
-        return np.tanh(z)
-    if activation == "relu":
-        return np.maximum(z, 0.0)
-    raise ValueError(f"unknown activation {activation!r}, expected one of {ACTIVATIONS}")
-
-
-def activation_derivative(z: np.ndarray, a: np.ndarray, activation: str) -> np.ndarray:
-    """d a / d z, from the pre-activation z and the activation a = f(z)."""
-    if activation == "sigmoid":
-        return a * (1.0 - a)
-    if activation == "tanh":
-        return 1.0 - a**2
-    if activation == "relu":
-        return (z > 0).astype(z.dtype)
-    raise ValueError(f"unknown activation {activation!r}, expected one of {ACTIVATIONS}")
 
 
 def with_bias_row(A: np.ndarray) -> np.ndarray:
@@ -193,7 +165,7 @@ class MLP:
 
     def layer_activation(self, index: int) -> str:
         """Activation of layer ``index`` (0-based over weight matrices): sigmoid at the output."""
-        return "sigmoid" if index == len(self.weights) - 1 else self.activation
+        return OUTPUT if index == len(self.weights) - 1 else self.activation
 
     def forward_pass(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Run the network and keep every layer.

@@ -19,10 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.mlp.contour import level_line
-from core.mlp.error import ERROR_TEXT, error_total, from_sum
-from core.mlp.frames import frame_indices
-from core.mlp.network import DECISION_THRESHOLD, MLP, TrainResult
-from core.mlp.plots import (
+from core.mlp.drawing import (
     AXIS_RANGE,
     CHANNELS,
     EDGE_SCALE,
@@ -35,11 +32,15 @@ from core.mlp.plots import (
     layer_titles,
     log_ticks,
     neuron_names,
+    neuron_range,
     neuron_trace,
     thin,
     training_legend,
     training_points,
 )
+from core.mlp.error import ERROR_TEXT, error_total, from_sum
+from core.mlp.frames import frame_indices
+from core.mlp.network import DECISION_THRESHOLD, MLP, TrainResult
 from core.mlp.replay_pictures import grid_extent, map_sources, placed
 from core.plot_style import FONT_SIZE, NEGATIVE, POSITIVE, style
 
@@ -81,14 +82,6 @@ def layer_maps(net: MLP, colours: np.ndarray, resolution: int) -> list[np.ndarra
     """Every layer's outputs over a plane: one (n_neurons, resolution, resolution) per layer."""
     _, A = net.forward_pass(colours)
     return [a.reshape(len(a), resolution, resolution) for a in A]
-
-
-def neuron_range(activation: str, maps: Sequence[np.ndarray]) -> tuple[float, float, list]:
-    """Colour range and scale of the hidden neurons' maps for this activation."""
-    if activation == "tanh":
-        return -1.0, 1.0, [[0, NEGATIVE], [0.5, "#f7f7f7"], [1, POSITIVE]]
-    high = 1.0 if activation == "sigmoid" else max(1e-9, max(float(m.max()) for m in maps))
-    return 0.0, high, [[0, "#f7f7f7"], [1, POSITIVE]]
 
 
 def loss_trace(losses: np.ndarray, log_x: bool) -> go.Scatter:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core.mlp import MLP, train
+from core.mlp import MLP, drawing, train
 from core.mlp import plots as mlp_plots
 from core.mlp.compare import iterations_to_reach, run_summary
 from core.mlp.data import training_set
@@ -30,7 +30,7 @@ def test_a_nearly_flat_error_curve_still_has_labelled_ticks():
 
 @pytest.mark.parametrize("low, high", [(2.397, 2.53), (1e-5, 2.5), (0.3, 2.5), (3.99, 4.0)])
 def test_log_ticks_label_any_range(low, high):
-    ticks = mlp_plots.log_ticks(np.array([low, high]))
+    ticks = drawing.log_ticks(np.array([low, high]))
     assert len([t for t in ticks if low <= t <= high]) >= 2
 
 
@@ -60,9 +60,9 @@ def test_edge_widths_do_not_depend_on_the_largest_weight_of_the_run():
         )
         for weights in (small, large)
     ]
-    assert widths[0] == widths[1] == pytest.approx(mlp_plots.edge_width(1.0))
+    assert widths[0] == widths[1] == pytest.approx(drawing.edge_width(1.0))
     legend = [t.name for t in mlp_plots.network_diagram((3, 5, 2, 1), small).data if t.name]
-    assert f"|w| = {mlp_plots.EDGE_SCALE:g}+" in legend  # the scale is in the legend
+    assert f"|w| = {drawing.EDGE_SCALE:g}+" in legend  # the scale is in the legend
 
 
 def test_the_sweep_legend_sits_below_the_plot_not_over_its_title():

@@ -11,7 +11,7 @@ from PIL import Image
 
 from core.mlp import MLP, even_frames, log_frames, train
 from core.mlp.data import training_set
-from core.mlp.plots import EDGE_SCALE, edge_width
+from core.mlp.drawing import EDGE_SCALE, edge_width
 from core.mlp.replay import (
     MAP_RESOLUTION,
     Slice,

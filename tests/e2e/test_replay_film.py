@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.mlp.plots import layer_positions
+from core.mlp.drawing import layer_positions
 from core.mlp.replay import FRAME_MS, NEURON_HALF
 from tests.support import browser as br
 from tests.support import flows

@@ -11,6 +11,8 @@ import streamlit as st
 
 from core.mlp import MLP, Step, TrainingSettings, TrainResult, log_frames
 from core.mlp import plots as mlp_plots
+from core.mlp.activations import OUTPUT
+from core.mlp.activations import activation as mlp_activation
 from core.mlp.data import training_set
 from core.mlp.error import error_total, from_sum
 from core.mlp.latex import error_latex, latex_matrix, output_delta_latex
@@ -20,7 +22,6 @@ from ui.train.controls import MAX_STEPS_PAST_RUN
 from ui.train.state import Stepper
 
 STEP_SIZES = (1, 10, 100)
-LATEX_NAMES = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}"}
 
 
 def take_steps(stepper: Stepper, n: int) -> Stepper:
@@ -191,7 +192,7 @@ def step_latex(step: Step, activation: str) -> None:
     L, m = len(step.W), latex_matrix
     st.latex(r"INPUT = " + m(step.INPUT) + r"\qquad y = " + m(step.y, 0))
     for k in range(L):
-        f = LATEX_NAMES["sigmoid" if k == L - 1 else activation]
+        f = mlp_activation(OUTPUT if k == L - 1 else activation).latex
         below = "INPUT" if k == 0 else f"A_{k}"
         st.latex(rf"W_{k + 1} = " + m(step.W[k]))
         st.latex(
