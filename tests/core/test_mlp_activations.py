@@ -17,7 +17,7 @@ import tensorflow as tf
 from core.mlp import MLP, activations, engine, export
 from core.mlp.activations import ACTIVATIONS, OUTPUT, TABLE
 from core.mlp.data import training_set
-from core.mlp.landscape import TrainingError, flatten
+from core.mlp.weight_space import TrainingError, flatten
 
 ROOT = Path(__file__).resolve().parents[2]
 Z = np.concatenate([np.linspace(-40, 40, 801), [-745.0, -1e-300, 0.0, 1e-300, 745.0]])
@@ -40,14 +40,14 @@ def test_the_table_names_every_activation_once_and_the_output_is_sigmoid():
 def test_each_function_and_derivative_is_the_textbook_one(name):
     f, f_prime = REFERENCE[name]
     entry = TABLE[name]
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         a = entry.function(Z)
         np.testing.assert_allclose(a, f(Z), rtol=1e-12, atol=1e-300)
         inner = np.abs(Z) < 30  # where the textbook derivative does not overflow
         np.testing.assert_allclose(
             entry.derivative(Z, a)[inner], f_prime(Z)[inner], rtol=1e-9, atol=1e-15
         )
-        np.testing.assert_allclose(entry.batch(Z), a, rtol=1e-12, atol=1e-16)
+        np.testing.assert_allclose(entry.batch(Z), a, rtol=1e-12, atol=1e-15)  # tiny: 0
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
@@ -57,10 +57,9 @@ def test_the_engines_tensor_forms_are_the_tables_functions(name):
     z = tf.constant(Z, dtype=tf.float64)
     a = f(z)
     entry = TABLE[name]
-    np.testing.assert_allclose(a.numpy(), entry.function(Z), rtol=1e-12, atol=1e-16)
-    np.testing.assert_allclose(
-        f_prime(z, a).numpy(), entry.derivative(Z, entry.function(Z)), rtol=1e-12, atol=1e-16
-    )
+    np.testing.assert_allclose(a.numpy(), entry.function(Z), rtol=1e-12, atol=1e-15)
+    same = a.numpy()  # the derivative from the same a, so only the formulas are compared
+    np.testing.assert_allclose(f_prime(z, a).numpy(), entry.derivative(Z, same), rtol=1e-15)
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)

@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.mlp import MLP, frame_indices, train
 from core.mlp.data import training_set
-from core.mlp.landscape import run_landscape, unflatten
+from core.mlp.landscape import run_landscape
+from core.mlp.weight_space import unflatten
 from tests.pages.test_train_mlp_page import PAGE, metric
 
 X, Y = training_set()

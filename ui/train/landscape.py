@@ -10,7 +10,8 @@ from core.mlp import TrainingSettings, TrainResult, frame_indices
 from core.mlp import landscape_plots as lp
 from core.mlp.data import training_set
 from core.mlp.error import ERROR_TEXT
-from core.mlp.landscape import Landscape, run_landscape, unflatten
+from core.mlp.landscape import Landscape, run_landscape
+from core.mlp.weight_space import unflatten
 from ui.app import on_a_phone
 from ui.train import state
 from ui.train.compare import MAX_PINNED, differences, pinned_runs
