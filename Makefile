@@ -1,4 +1,4 @@
-# Browser, Community Cloud and load checks (see "In a real browser ..." in README.md).
+# Browser, Community Cloud and load checks (see docs/testing.md and docs/deploy.md).
 PY ?= .venv/bin/python
 
 .PHONY: e2e screenshots cloud-check load load-quick

@@ -4,7 +4,7 @@
     python -m bench.bench_classroom --quick    # 20 phones for 6 s (the test in tests/bench)
 
 One `streamlit run` on localhost, a fresh SQLite pool in a temp folder. Each phone is a
-Streamlit session speaking the app's websocket protocol (scripts/st_client.py), as a browser
+Streamlit session speaking the app's websocket protocol (tests/support/st_client.py), as a browser
 tab does on the wire: it opens the student link, then every 2 s (uniformly 1.5-2.5 s) clicks
 "Black reads better" or "White reads better", which reruns only the phone's fragment, and waits
 for the fragment's answer; it also sends the 5 s auto-refresh its browser would. A vote counts

@@ -4,7 +4,7 @@ Two allocators decide how much of what a server once used it gives back:
 
 - glibc's malloc gives threads that allocate at the same time heaps of their own (up to 8 per
   core; Streamlit runs each session in a thread), and keeps large freed blocks inside them once
-  its mmap threshold has risen. The app keeps two heaps and maps blocks of 1 MB and more on
+  its mmap threshold has risen. The app keeps two heaps and maps blocks of 16 MB and more on
   their own (``ui.app.configure_malloc``), and hands a finished run's free pages back
   (``ui.app.return_freed_memory``).
 - TensorFlow's oneDNN kernels take large tensors from a pool that never shrinks; the app has
