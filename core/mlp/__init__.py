@@ -11,7 +11,9 @@ Modules, each importing only those above it:
 - ``engine``: the same loop compiled with TensorFlow, K learning rates at once;
 - ``settings``: ``TrainingSettings``, everything that decides a run (the lesson's by default);
 - ``training``: ``train(X, y, settings, engine="numpy" | "xla")``, one switch between the two;
+- ``drawing``: what the still figures and the film draw alike (edges, the RGB plane, ranges);
 - ``plots``, ``replay`` and ``latex``: what the pages draw (``replay``: training as a film);
+- ``weight_space``, ``landscape``, ``landscape_plots``, ``landscape_3d``: the error surface;
 - ``compare`` and ``export``: pinned runs' figures; JSON, Keras and NumPy-script exports.
 
 The names below are the public API (``core.mlp.MLP``, ``core.mlp.train``).

@@ -11,6 +11,7 @@ from core.mlp import landscape_plots as lp
 from core.mlp.data import training_set
 from core.mlp.error import ERROR_TEXT
 from core.mlp.landscape import Landscape, run_landscape
+from core.mlp.landscape_3d import surface_3d_figure
 from core.mlp.weight_space import unflatten
 from ui.app import on_a_phone
 from ui.train import state
@@ -53,7 +54,7 @@ def map_figure_cached(
     landscape = landscape_cached(runs, *choice)
     log_colour, three_d, spacing, compact = view
     if three_d:
-        return lp.surface_3d_figure(landscape, labels, title, log_colour, compact)
+        return surface_3d_figure(landscape, labels, title, log_colour, compact)
     frames = None
     if len(runs) == 1:
         frames = frame_indices(landscape.paths[0].iterations, spacing)
