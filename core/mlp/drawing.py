@@ -71,7 +71,7 @@ def edge_style(k: int, i: int, j: int, w: float) -> dict:
     """The line and hover of edge W{k+1}[i+1, j+1] of weight w: in the still diagram and in
     every frame of the film alike."""
     return {
-        "line": {"color": edge_colour(w), "width": edge_width(w)},
+        "line": {"color": edge_colour(w), "width": float(edge_width(w))},
         "hovertemplate": f"W{k + 1}[{i + 1},{j + 1}] = {w:.4f}<extra></extra>",
     }
 

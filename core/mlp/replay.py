@@ -24,10 +24,9 @@ from core.mlp.drawing import (
     CHANNELS,
     EDGE_SCALE,
     OUTPUT_SCALE,
-    edge_colour,
     edge_legend_traces,
+    edge_style,
     edge_traces,
-    edge_width,
     layer_positions,
     layer_titles,
     log_ticks,
@@ -183,14 +182,7 @@ def edge_updates(weights: Sequence[np.ndarray], f: int) -> list[dict]:
     for k, W in enumerate(weights):
         for i in range(W.shape[1]):
             for j in range(W.shape[2] - 1):
-                w = float(W[f, i, j])
-                updates.append(
-                    {
-                        "type": "scatter",
-                        "line": {"color": edge_colour(w), "width": float(edge_width(w))},
-                        "hovertemplate": f"W{k + 1}[{i + 1},{j + 1}] = {w:.4f}<extra></extra>",
-                    }
-                )
+                updates.append({"type": "scatter", **edge_style(k, i, j, float(W[f, i, j]))})
     return updates
 
 
