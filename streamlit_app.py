@@ -11,10 +11,12 @@ from ui.app import (
     navigation,
     return_freed_memory,
     skip_keras_reset,
+    view_ui,
 )
 
 configure_malloc()
 skip_keras_reset()
 configure_page()
+view_ui()  # the sidebar's projector switch and the app's CSS, on every page
 navigation().run()
 return_freed_memory()  # what this run built and dropped goes back to the system

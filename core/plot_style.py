@@ -16,6 +16,16 @@ BLACK_TEXT = "#e8710a"
 POSITIVE = "#1f77b4"
 NEGATIVE = "#ff7f0e"
 
+# The projector view (ui/app.py) scales every chart's type in the browser, after the figure is
+# drawn, so a cached figure serves both views: each font grows by PROJECTOR_SCALE, tick labels
+# to at least PROJECTOR_TICK px and titles to at least PROJECTOR_TITLE px.
+PROJECTOR_SCALE = 1.3
+PROJECTOR_TICK = 16
+PROJECTOR_TITLE = 22
+# Below this window width (CSS px) a figure with arrangements takes its "narrow" one: a phone,
+# a tablet held upright, a phone in desktop mode, a narrow window.
+NARROW_BELOW = 900
+
 
 def style(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
     """Apply the house look in place and return the figure."""
@@ -56,6 +66,47 @@ def under_toolbar(fig: go.Figure) -> go.Figure:
     fig.update_layout(title=pin, margin={"t": max(top, room)})
     if fig.layout.height is not None:
         fig.update_layout(height=fig.layout.height + max(room - top, 0))
+    return fig
+
+
+def projector_type() -> dict:
+    """The projector view's type scale, as the browser script that applies it reads it."""
+    return {"scale": PROJECTOR_SCALE, "tick": PROJECTOR_TICK, "title": PROJECTOR_TITLE}
+
+
+def layout_at(layout: dict, path: str):
+    """A value of a Plotly layout dict by its relayout path ("sliders[0].pad.t"); None if absent."""
+    value = layout
+    for part in path.replace("[", ".").replace("]", "").split("."):
+        if isinstance(value, list):
+            value = value[int(part)] if int(part) < len(value) else None
+        elif isinstance(value, dict):
+            value = value.get(part)
+        if value is None:
+            return None
+    return value
+
+
+def with_arrangements(fig: go.Figure, arrangements: dict[str, go.Figure], paths) -> go.Figure:
+    """Let a figure rearrange itself by the window's width, in the browser.
+
+    The figure carries, in ``layout.meta.arrangements``, each arrangement's values of ``paths``
+    (relayout paths: axis domains, annotations, margins); ui/app.py's script applies "narrow"
+    below ``NARROW_BELOW`` px and "wide" above, so one figure (one cache entry, one download)
+    serves a phone and a projector. Returns the figure.
+
+    Args:
+        fig: the figure as drawn first (any arrangement).
+        arrangements: "wide" and "narrow", each a figure laid out that way (its layout is read).
+        paths: the layout values that differ between them.
+    """
+    if set(arrangements) != {"wide", "narrow"}:
+        raise ValueError(f"expected arrangements 'wide' and 'narrow', got {sorted(arrangements)}")
+    meta = {
+        name: {path: layout_at(figure.layout.to_plotly_json(), path) for path in paths}
+        for name, figure in arrangements.items()
+    }
+    fig.update_layout(meta={"arrangements": meta, "narrow_below": NARROW_BELOW})
     return fig
 
 

@@ -11,7 +11,18 @@ from ui.app import ensure_app_navigation
 from ui.colour.classroom import class_view, start_class_ui
 from ui.colour.link import link_warnings, read_link, write_link
 from ui.colour.network import base_network, choose_network, restore_retrained, unlearned_ui
-from ui.colour.state import KEEP, current_link, init_state, on_pick, on_random_colour, on_type
+from ui.colour.state import (
+    KEEP,
+    PICKER,
+    TYPED,
+    current_link,
+    init_state,
+    labels,
+    on_pick,
+    on_random_colour,
+    on_type,
+    picked_colour,
+)
 from ui.colour.teach import change_ui, labels_io_ui, labels_table_ui, retrain_ui, teach_ui
 from ui.colour.views import agreement_ui, formulas_ui, palette_ui, preview_ui
 
@@ -39,21 +50,22 @@ unlearned_ui(base_result, base_settings)
 
 st.header("Pick a background")
 inputs = st.columns([1, 2, 1], vertical_alignment="bottom")
-inputs[0].color_picker("Colour picker", key="colour_picker", on_change=on_pick, **KEEP)
+inputs[0].color_picker("Colour picker", key=PICKER, on_change=on_pick, **KEEP)
 inputs[1].text_input(
     "Or type a colour: #aabbcc, navy, rgb(), hsl(), hwb(), lab(), oklch(), color()",
-    key="colour_typed",
+    key=TYPED,
     on_change=on_type,
     **KEEP,
 )
 inputs[2].button(
     "Random colour", on_click=on_random_colour, key="colour_random", icon=":material/casino:"
 )
-background = st.session_state.colour_background
-if st.session_state.colour_typed_error:
-    st.error(f"{st.session_state.colour_typed_error}. Still showing {background}.")
-if st.session_state.colour_typed_note:
-    st.info(f"{st.session_state.colour_typed_note}.", icon=":material/info:")
+picked = picked_colour()
+background = picked.background
+if picked.error:
+    st.error(f"{picked.error}. Still showing {background}.")
+if picked.note:
+    st.info(f"{picked.note}.", icon=":material/info:")
 
 probability = float(compare(network.forward, [parse_colour(background)]).probability[0])
 preview_ui(background, probability)
@@ -78,10 +90,10 @@ st.markdown(
 teach_area, labels_area = st.columns([3, 2], gap="large")
 with teach_area:
     teach_ui()
-labels = st.session_state.colour_labels
+page_labels = labels()
 with labels_area:
-    labels_table_ui(labels)
-    labels_io_ui(labels)
-retrain_ui(base_settings, labels)
-change_ui(base_result, background)
+    labels_table_ui(page_labels)
+    labels_io_ui(page_labels)
+retrain_ui(base_settings, page_labels)
+change_ui(base_result, background, page_labels)
 write_link(current_link(), base_settings)

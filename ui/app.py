@@ -8,12 +8,16 @@ app's own navigation rather than Streamlit's list of the ``pages/`` folder.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+
+from core.plot_style import NARROW_BELOW, projector_type
+from ui.link import PROJECTOR, VIEW, link_notes_ui, read_url_once, write_url
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_TITLE = "How neural networks learn"
@@ -46,6 +50,160 @@ PAGES: tuple[PageSpec, ...] = (
 def configure_page() -> None:
     """The app's page config: title, icon, wide layout."""
     st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
+
+
+VIEW_KEY = "app_projector"  # the sidebar's "Projector view" switch
+VIEW_STATE = "app_projector_on"  # whether this session is in the projector view
+PROJECTOR_PX = 24  # the projector view's root font size: body text 24 px, labels 21 px
+NARROW = f"(max-width: {NARROW_BELOW - 0.02}px)"
+# Every view: targets of at least 24x24 CSS px (WCAG 2.2, 2.5.8), tabs that wrap onto a second
+# line rather than scroll out of sight, and on narrow screens Plotly's toolbar over its chart,
+# outside the figure, where it never covers a title.
+FRAME_CSS = f"""<style>
+[data-testid="stTooltipHoverTarget"] button {{ min-width: 24px; min-height: 24px; }}
+[data-testid="stCheckbox"] label {{ min-height: 24px; min-width: 24px; align-items: center; }}
+[data-testid="stTabs"] [role="tablist"] {{ flex-wrap: wrap; overflow-x: visible; row-gap: 4px; }}
+@media {NARROW} {{
+  [data-testid="stPlotlyChart"] {{ margin-top: 32px; }}
+  [data-testid="stPlotlyChart"] .js-plotly-plot {{ overflow: visible !important; }}
+  [data-testid="stPlotlyChart"] .modebar-container {{ top: -31px !important; }}
+}}
+</style>"""
+# The projector view: everything in rem grows with the root font size (Streamlit sizes its
+# text in rem); ui/app.py's script reads --app-view to scale the charts' type.
+PROJECTOR_CSS = f"""<style>
+:root {{ --app-view: projector; }}
+html {{ font-size: {PROJECTOR_PX}px !important; }}
+</style>"""
+# Charts in the browser: a figure with arrangements (core.plot_style.with_arrangements) takes
+# its "narrow" one below NARROW_BELOW px; in the projector view every font grows (ticks and
+# titles to their floors). Each figure's own sizes are read once, so switching back restores
+# them, and a figure Streamlit redraws (a new layout object) is taken afresh.
+CHARTS_JS = r"""<script>
+(() => {
+  if (window.appCharts) return;
+  window.appCharts = true;
+  const TYPE = %(type)s;
+  const projector = () => getComputedStyle(document.documentElement)
+    .getPropertyValue('--app-view').trim() === 'projector';
+  const get = (obj, path) => path.replace(/\[(\d+)\]/g, '.$1').split('.')
+    .reduce((v, k) => (v === undefined || v === null ? undefined : v[k]), obj);
+  const fonts = L => {
+    const out = [['font.size', 'text'], ['legend.font.size', 'text'],
+                 ['hoverlabel.font.size', 'text']];
+    if (L.title && L.title.text) out.push(['title.font.size', 'title']);
+    for (const key of Object.keys(L)) {
+      if (/^[xy]axis\d*$/.test(key)) {
+        out.push([key + '.tickfont.size', 'tick'], [key + '.title.font.size', 'text']);
+      }
+      if (/^scene\d*$/.test(key)) {
+        for (const a of ['xaxis', 'yaxis', 'zaxis']) {
+          out.push([`${key}.${a}.tickfont.size`, 'tick'], [`${key}.${a}.title.font.size`, 'text']);
+        }
+      }
+    }
+    (L.annotations || []).forEach((a, i) =>
+      out.push([`annotations[${i}].font.size`, a.name === 'title' ? 'title' : 'text']));
+    (L.sliders || []).forEach((_, i) => out.push(
+      [`sliders[${i}].font.size`, 'steps'], [`sliders[${i}].currentvalue.font.size`, 'text']));
+    out.push(['margin.t', 'room']);
+    if (L.showlegend && L.legend && L.legend.orientation === 'h' && L.legend.y >= 1) {
+      out.push(['legend.y', 'top'], ['legend.yref', 'top'], ['legend.yanchor', 'top']);
+    }
+    (L.updatemenus || []).forEach((_, i) => out.push([`updatemenus[${i}].font.size`, 'text']));
+    return out;
+  };
+  // Titles and ticks grow to their floors; a slider's many steps only to the tick floor (more
+  // would crowd them); the top margin grows with the type; a legend over the plot goes to the
+  // figure's top edge, above the titles.
+  const TOP = {'legend.y': 1, 'legend.yref': 'container', 'legend.yanchor': 'top'};
+  const grow = (size, kind, path) => {
+    if (kind === 'top') return TOP[path];
+    if (kind === 'room') return Math.round(size * TYPE.scale);
+    if (kind === 'steps') return Math.max(size, TYPE.tick);
+    return Math.round(Math.max(size * TYPE.scale, kind === 'title' ? TYPE.title : TYPE.tick));
+  };
+  // The figure's own sizes and the state applied travel with its layout object: Streamlit may
+  // redraw a chart with that object (sizes already grown), or with a fresh one from the server.
+  const fit = gd => {
+    const L = gd.layout;
+    if (!gd._fullLayout || !L || gd.appBusy) return;
+    if (!L.appBase) {
+      L.appBase = fonts(gd._fullLayout).map(([path, kind]) =>
+        [path, kind, get(gd._fullLayout, path)]).filter(([, , v]) => v !== undefined && v !== '');
+      L.appKey = null;
+    }
+    const ways = L.meta && L.meta.arrangements;
+    const way = ways ? (window.innerWidth < L.meta.narrow_below ? 'narrow' : 'wide') : '';
+    const big = projector();
+    const key = `${way}|${big}`;
+    if (L.appKey === key) return;
+    const patch = ways ? structuredClone(ways[way]) : {};
+    const whole = Array.isArray(patch.annotations);
+    for (const [path, kind, size] of L.appBase) {
+      if (whole && path.startsWith('annotations[')) continue;
+      if (path in patch) {  // the arrangement's own value, grown as the figure's would be
+        if (big && typeof patch[path] === 'number') patch[path] = grow(patch[path], kind, path);
+        continue;
+      }
+      patch[path] = big ? grow(size, kind, path) : size;
+    }
+    if (whole && big) {
+      const base = gd._fullLayout.font.size;
+      patch.annotations.forEach(a => {
+        const size = grow((a.font && a.font.size) || base, a.name === 'title' ? 'title' : 'text');
+        a.font = Object.assign({}, a.font, {size});
+      });
+    }
+    gd.appBusy = true;
+    Promise.resolve(window.Plotly.relayout(gd, patch))
+      .then(() => { gd.layout.appBase = L.appBase; gd.layout.appKey = key; })
+      .catch(() => {})
+      .finally(() => { gd.appBusy = false; });
+  };
+  const every = () => {
+    if (!window.Plotly || document.hidden) return;
+    document.querySelectorAll('.js-plotly-plot').forEach(fit);
+  };
+  setInterval(every, 300);
+  window.addEventListener('resize', every);
+})();
+</script>"""
+
+
+def keep_view() -> None:
+    """The switch was flipped: the session's record follows it."""
+    st.session_state[VIEW_STATE] = st.session_state[VIEW_KEY]
+
+
+def view_ui() -> bool:
+    """The sidebar's "Projector view" switch, kept in every page's link as ``view=projector``.
+
+    Called by the entry point on every run, so the switch (and its state) stays through the
+    pages; the URL is read on the session's first run and written on every run, so the link
+    keeps it after a change of page (Streamlit drops a page's parameters when it leaves it).
+    Returns whether the projector view is on.
+    """
+    values = read_url_once("app", [VIEW])
+    if values is not None:
+        st.session_state[VIEW_STATE] = values[VIEW.name] == PROJECTOR
+    # The switch shows the session's own record: a widget's state can be dropped on a change of
+    # page (seen on a freshly started server), a plain session key is not.
+    st.session_state[VIEW_KEY] = st.session_state.get(VIEW_STATE, False)
+    on = st.sidebar.toggle(
+        "Projector view",
+        key=VIEW_KEY,
+        on_change=keep_view,
+        help="Large type and charts that fill the screen, for a lecture hall; the sidebar "
+        "folds away (open it again with the arrow at the top left). The link keeps it.",
+    )
+    write_url({VIEW.name: PROJECTOR if on else None}, [VIEW])
+    st.set_page_config(initial_sidebar_state="collapsed" if on else "auto")
+    st.html(FRAME_CSS + (PROJECTOR_CSS if on else ""))
+    with st.sidebar:
+        st.html(CHARTS_JS % {"type": json.dumps(projector_type())}, unsafe_allow_javascript=True)
+        link_notes_ui("app", {VIEW.name: PROJECTOR if on else None})
+    return on
 
 
 def navigation() -> st.navigation:

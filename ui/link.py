@@ -341,3 +341,8 @@ def exact(value: float) -> str:
     """A float as short URL text that reads back as the same float ("0.2", "1", "0.33")."""
     short = f"{value:.15g}"
     return short if float(short) == value else repr(float(value))
+
+
+# The app's own parameter, on every page: the projector view (ui/app.py's sidebar switch).
+PROJECTOR = "projector"
+VIEW = Param("view", one_of((PROJECTOR,)), None)  # absent: the default view

@@ -90,21 +90,6 @@ class LabelFile:
     skipped: list[str]
 
 
-def labels_from_csv(data: bytes | str) -> list[Label]:
-    """Read labels written by ``labels_to_csv`` (or by hand, or by a spreadsheet), every row.
-
-    Args:
-        data: the file's bytes (UTF-8) or text.
-
-    Returns:
-        The labels, in file order; at least one.
-
-    Raises:
-        ValueError: with a message a person can act on, naming the line and value at fault.
-    """
-    return read_labels_csv(data)[0]
-
-
 def _csv_rows(data: bytes | str) -> list[tuple[int, int, list[str]]]:
     """The file's non-blank rows with their first and last line numbers, the header first."""
     if isinstance(data, bytes):
@@ -181,21 +166,6 @@ def read_labels_file(data: bytes | str) -> LabelFile:
         listed = "; ".join(skipped[:3]) + (f" (and {len(skipped) - 3} more)" * (len(skipped) > 3))
         raise ValueError(f"no row is a label: {listed}")
     return LabelFile(labels, notes, skipped)
-
-
-def read_labels_csv(data: bytes | str) -> tuple[list[Label], list[str]]:
-    """``labels_from_csv``, and one note per colour that was clamped to be read.
-
-    Returns:
-        The labels in file order, and notes such as "line 3: 'rgb(300, 0, 0)': red 300 ...".
-
-    Raises:
-        ValueError: as ``read_labels_file``, and for the first row that is not a label.
-    """
-    found = read_labels_file(data)
-    if found.skipped:
-        raise ValueError(found.skipped[0])
-    return found.labels, found.notes
 
 
 def _label_and_note(colour: str, text: str) -> tuple[Label, str | None]:

@@ -41,12 +41,16 @@ from core.mlp.error import ERROR_TEXT, error_total, from_sum
 from core.mlp.frames import frame_indices
 from core.mlp.network import DECISION_THRESHOLD, MLP, TrainResult
 from core.mlp.replay_pictures import grid_extent, map_sources, placed
-from core.plot_style import FONT_SIZE, NEGATIVE, POSITIVE, style
+from core.plot_style import FONT_SIZE, NEGATIVE, POSITIVE, style, with_arrangements
 
 MAP_RESOLUTION = 30  # decision map: points per axis in every frame
 NEURON_RESOLUTION = 14  # the small map of each hidden neuron
 NEURON_HALF = (0.2, 0.32)  # half the width and height of a neuron's map, in the diagram's units
 FRAME_MS = 80  # one frame every 80 ms when playing: about 8 s for 101 frames
+# The film's height in CSS px: side by side at most this (the page fits it to the window, down
+# to FILM_MIN), stacked this tall (a phone scrolls it). The figure itself leaves it to the page.
+FILM_HEIGHT = {False: 1000, True: 1650}
+FILM_MIN = 520
 
 
 @dataclass(frozen=True)
@@ -524,6 +528,11 @@ def replay_parts(
     moving = [0, 1, *range(3, 4 + len(edges)), len(data) - 1]
     fig = replay_layout(go.Figure(data), frames, result, plane, spacing, stacked)
     fig.update_layout(images=map_images(frames, positions, zrange))
+    ways = {
+        way: replay_layout(go.Figure(), frames, result, plane, spacing, way == "narrow")
+        for way in ("wide", "narrow")
+    }
+    with_arrangements(fig, ways, ARRANGED)  # the browser picks by the window's width
     # Frames as plain dicts: validating thousands of small updates would take seconds.
     frame_list = [
         {
@@ -555,6 +564,16 @@ PANELS = {  # (x domain, y domain) of the map, the network and the error curve
     False: (([0, 0.4], [0.4, 1]), ([0.46, 1], [0.4, 1]), ([0, 1], [0.05, 0.28])),
     True: (([0, 1], [0.72, 1]), ([0, 1], [0.27, 0.48]), ([0, 1], [0.05, 0.2])),
 }
+# What differs between the film side by side ("wide") and stacked ("narrow").
+ARRANGED = (
+    *(f"{axis}{n}.domain" for n in ("", "2", "3") for axis in ("xaxis", "yaxis")),
+    "annotations",
+    *(f"{menu}[0].{key}" for menu in ("sliders", "updatemenus") for key in ("y", "pad.t")),
+    "sliders[0].currentvalue.prefix",
+    "legend.y",
+    "margin.t",
+    "margin.b",
+)
 # Where Play / Pause and the scrubber go: under the error curve side by side; on a phone right
 # under the map, where a thumb finds them (paper y, then pixels down to buttons and scrubber).
 CONTROLS = {False: (0.0, (50, 100)), True: (PANELS[True][0][1][0], (75, 125))}
@@ -574,7 +593,7 @@ def replay_layout(
     top = 1.045 if stacked else 1.06
     legend = {"orientation": "h", "x": 0, "y": top, "yanchor": "bottom", "font": {"size": 13}}
     fig.update_layout(showlegend=True, legend=legend)
-    style(fig, None, height=1650 if stacked else 1000)
+    style(fig, None)  # no height: the page sizes the film (FILM_HEIGHT) to the window
     fig.update_layout(margin={"l": 60, "r": 20, "t": 310 if stacked else 70})  # toolbar: top right
     fig.update_layout(margin={"b": 60 if stacked else 210})
     return fig
@@ -652,6 +671,7 @@ def replay_headers(result: TrainResult, plane: Slice, stacked) -> list[dict]:
                 "showarrow": False,
                 "yanchor": "bottom",
                 "font": {"size": 16},
+                "name": "title",  # a panel's title: the projector view sizes it as one
             }
         )
     return headers

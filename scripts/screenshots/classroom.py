@@ -23,7 +23,8 @@ import sqlalchemy as sa
 
 from core.colour.classroom import colour_at
 from core.colour.contrast import relative_luminance
-from core.colour.pool import ClassPool, new_student_id
+from core.colour.pool import ClassPool
+from core.colour.pool_schema import new_student_id
 from tests.support import browser as br
 from tests.support.app_server import ROOT, AppServer
 

@@ -20,14 +20,14 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.colour import pool as pool_module
+from core.colour import pool_schema, pool_sessions
 from core.colour.classroom import colour_at
-from core.colour.pool import (
+from core.colour.pool import ClassPool
+from core.colour.pool_schema import (
     BURST,
     CODE_LENGTH,
     CODE_PATTERN,
     SCHEMA_VERSION,
-    ClassPool,
     LecturerKeyError,
     SchemaVersionError,
     UnknownSessionError,
@@ -37,6 +37,14 @@ from core.colour.pool import (
 from tests.support import postgres
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def stored_version(pool: ClassPool) -> int:
+    """The schema version the database holds (table ``schema_version``)."""
+    pool.ensure_schema()
+    with pool.engine.connect() as connection:
+        query = sa.select(sa.func.max(pool_schema.schema_version.c.version))
+        return int(connection.execute(query).scalar())
 
 
 @pytest.fixture(scope="session")
@@ -102,7 +110,7 @@ def vote(pool: ClassPool, code: str, student: str, text: str = "white", index: i
 
 
 def test_schema_is_created_on_first_use_and_versioned(pool, engine):
-    assert pool.schema_version() == SCHEMA_VERSION
+    assert stored_version(pool) == SCHEMA_VERSION
     tables = set(sa.inspect(engine).get_table_names())
     assert {"schema_version", "class_sessions", "class_students", "class_votes"} <= tables
 
@@ -111,7 +119,7 @@ def test_a_second_app_on_the_same_database_keeps_its_data(pool, engine):
     session = pool.create_session()
     student = new_student_id()
     pool.join(session.code, student)
-    assert vote(pool, session.code, student).counted
+    assert vote(pool, session.code, student).status == "counted"
     again = ClassPool(engine)
     assert again.ensure_schema() == SCHEMA_VERSION
     assert len(again.votes(session.code)) == 1
@@ -120,7 +128,7 @@ def test_a_second_app_on_the_same_database_keeps_its_data(pool, engine):
 def test_a_database_from_a_newer_app_is_refused(pool, engine):
     pool.ensure_schema()
     with engine.begin() as connection:
-        connection.execute(pool_module.schema_version.update().values(version=SCHEMA_VERSION + 1))
+        connection.execute(pool_schema.schema_version.update().values(version=SCHEMA_VERSION + 1))
     with pytest.raises(SchemaVersionError, match=f"version {SCHEMA_VERSION + 1}"):
         ClassPool(engine).ensure_schema()
 
@@ -133,12 +141,12 @@ def test_an_older_database_is_upgraded_by_its_migrations(pool, engine, monkeypat
         ran.append(True)
         connection.exec_driver_sql("ALTER TABLE class_sessions ADD COLUMN title VARCHAR(40)")
 
-    monkeypatch.setattr(pool_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(pool_module, "MIGRATIONS", {SCHEMA_VERSION: add_column})
+    monkeypatch.setattr(pool_sessions, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(pool_sessions, "MIGRATIONS", {SCHEMA_VERSION: add_column})
     upgraded = ClassPool(engine)
     assert upgraded.ensure_schema() == SCHEMA_VERSION + 1
     assert ran == [True]
-    assert upgraded.schema_version() == SCHEMA_VERSION + 1
+    assert stored_version(upgraded) == SCHEMA_VERSION + 1
     columns = {c["name"] for c in sa.inspect(engine).get_columns("class_sessions")}
     assert "title" in columns
 
@@ -152,7 +160,7 @@ def test_codes_are_long_random_and_keys_are_stored_hashed(pool, engine):
     assert len(set(codes)) == 20 and all(len(c) == CODE_LENGTH for c in codes)
     assert len({c[:4] for c in codes}) > 10  # not sequential
     with engine.connect() as connection:
-        dump = " ".join(str(row) for row in connection.execute(sa.select(pool_module.sessions)))
+        dump = " ".join(str(row) for row in connection.execute(sa.select(pool_schema.sessions)))
     assert not any(s.key in dump for s in made)  # only hashes are stored
     assert pool.check_key(made[0].code, made[0].key)
     assert not pool.check_key(made[0].code, made[1].key)
@@ -210,7 +218,7 @@ def test_a_vote_is_counted_once_and_the_next_colour_follows(pool):
     student = new_student_id()
     assert pool.join(session.code, student).next_index == 0
     first = vote(pool, session.code, student, "black")
-    assert first.counted and first.votes == 1 and first.vote_id is not None
+    assert first.status == "counted" and first.votes == 1 and first.vote_id is not None
     view = pool.student_view(session.code, student)
     assert view.next_index == 1 and view.votes == 1
     again = pool.vote(session.code, student, 0, colour_at(view.seed, student, 0).hex, "black")
@@ -258,9 +266,9 @@ def test_hostile_votes_are_refused_and_nothing_is_stored(pool, change, status):
         "text": "white",
     }
     result = pool.vote(**{**good, **change})
-    assert result.status == status and not result.counted
+    assert result.status == status and result.status != "counted"
     assert pool.votes(session.code) == []
-    assert pool.vote(**good).counted  # the real vote still goes through afterwards
+    assert pool.vote(**good).status == "counted"  # the real vote still goes through afterwards
 
 
 @pytest.mark.parametrize("status", ["paused", "closed"])
@@ -272,7 +280,7 @@ def test_paused_and_closed_sessions_take_no_votes_until_reopened(pool, status):
     assert vote(pool, session.code, student).status == status
     assert pool.votes(session.code) == []
     pool.set_status(session.code, session.key, "open")
-    assert vote(pool, session.code, student).counted
+    assert vote(pool, session.code, student).status == "counted"
 
 
 def test_a_flood_is_rate_limited_and_the_bucket_refills(pool, clock):
@@ -282,7 +290,7 @@ def test_a_flood_is_rate_limited_and_the_bucket_refills(pool, clock):
     results = [vote(pool, session.code, student).status for _ in range(10)]  # at one instant
     assert results == ["counted"] * int(BURST) + ["rate_limited"] * (10 - int(BURST))
     clock.now += 0.5  # two votes a second: one more after half a second
-    assert vote(pool, session.code, student).counted
+    assert vote(pool, session.code, student).status == "counted"
     assert vote(pool, session.code, student).status == "rate_limited"
     assert len(pool.votes(session.code)) == int(BURST) + 1
 
@@ -292,7 +300,7 @@ def test_the_lecturer_removes_one_students_votes_and_that_id_stops_voting(pool):
     flooder, honest = new_student_id(), new_student_id()
     for student in (flooder, honest):
         pool.join(session.code, student)
-        assert vote(pool, session.code, student).counted
+        assert vote(pool, session.code, student).status == "counted"
     epoch = pool.pulse(session.code).epoch
     assert pool.remove_student(session.code, session.key, flooder) == 1
     assert [v.student for _, v in pool.votes(session.code)] == [honest]
@@ -364,7 +372,7 @@ def test_students_voting_in_the_same_millisecond_all_count(pool):
         thread.start()
     for thread in threads:
         thread.join(60)
-    assert all(r.counted for r in results.values()), results
+    assert all(r.status == "counted" for r in results.values()), results
     assert len(pool.votes(session.code)) == len(students)
 
 
@@ -378,7 +386,7 @@ def test_many_writers_for_a_while_lose_nothing(engine):
         pool.join(session.code, student)
         for _ in range(25):
             result = vote(pool, session.code, student)
-            if result.counted:
+            if result.status == "counted":
                 counted.append(result.vote_id)
 
     threads = [threading.Thread(target=run, args=(s,)) for s in students]
@@ -402,7 +410,7 @@ def test_a_restart_loses_no_acknowledged_vote(engine, db_url):
     try:
         after = ClassPool(reopened)
         assert sorted(i for i, _ in after.votes(session.code)) == sorted(acked)
-        assert vote(after, session.code, students[0]).counted  # and the lecture goes on
+        assert vote(after, session.code, students[0]).status == "counted"  # and the lecture goes on
     finally:
         reopened.dispose()
 
@@ -419,7 +427,7 @@ while True:
         view = pool.student_view(code, student)
         colour = colour_at(view.seed, student, view.next_index).hex
         result = pool.vote(code, student, view.next_index, colour, "white")
-        if result.counted:
+        if result.status == "counted":
             print(result.vote_id, flush=True)  # the acknowledgement, after the commit
 """
 
@@ -455,3 +463,39 @@ def test_a_server_killed_mid_vote_loses_no_acknowledged_vote(engine, db_url):
     engine.dispose()
     stored = {i for i, _ in ClassPool(sa.create_engine(db_url)).votes(session.code)}
     assert set(acked) <= stored  # every acknowledged vote survived the kill
+
+
+def test_every_field_of_the_pulse_is_read_by_its_own_column(pool):
+    # Each field gets a different number, so reading one column for another cannot pass.
+    session = pool.create_session()
+    students = [new_student_id() for _ in range(2)]
+    removed = new_student_id()
+    for student in [*students, removed]:
+        pool.join(session.code, student)
+    for _ in range(2):  # votes 1 and 2, removed below: the newest id outgrows the count
+        assert vote(pool, session.code, removed).status == "counted"
+    for student in students:
+        for _ in range(3 if student == students[0] else 2):
+            assert vote(pool, session.code, student).status == "counted"
+    pool.remove_student(session.code, session.key, removed)  # epoch 1
+    for _ in range(3):
+        pool.save_network(session.code, session.key, {"layers": [3, 5, 2, 1]})
+    pool.set_status(session.code, session.key, "paused")
+    ids = [vote_id for vote_id, _ in pool.votes(session.code)]
+    pulse = pool.pulse(session.code)
+    assert pulse.status == "paused"
+    assert pulse.epoch == 1
+    assert pulse.labels == 5
+    assert pulse.students == 2
+    assert pulse.network_version == 3
+    assert pulse.last_id == max(ids) == 7
+
+
+def test_student_counts_read_each_student_with_their_votes(pool):
+    session = pool.create_session()
+    many, few = new_student_id(), new_student_id()
+    for student, n in ((few, 1), (many, 3)):
+        pool.join(session.code, student)
+        for _ in range(n):
+            assert vote(pool, session.code, student).status == "counted"
+    assert pool.student_counts(session.code, session.key) == [(many, 3), (few, 1)]

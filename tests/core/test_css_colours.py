@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from PIL import ImageColor
 
 from core.colour.data import MESSAGE_LIMIT, read_colour, to_hex
-from core.colour.labels import Label, read_labels_csv
+from core.colour.labels import Label, read_labels_file
 from core.colour.link import read_background
 
 # --- The references, written out -----------------------------------------------------------
@@ -483,7 +483,8 @@ def test_hsl_angle_units_are_the_same_angle(hue, sat, light):
 @pytest.mark.parametrize("text, hex_colour, _", DESIGNER)
 def test_the_link_and_csv_files_read_what_the_box_reads(text, hex_colour, _):
     assert read_background(text) == (hex_colour, None)
-    labels, notes = read_labels_csv(f'colour,text\n"{text}",white\n')
+    found = read_labels_file(f'colour,text\n"{text}",white\n')
+    labels, notes = found.labels, found.notes
     assert labels == [Label(hex_colour, "white")] and not notes
 
 
@@ -492,13 +493,13 @@ def test_the_link_and_csv_say_what_was_mapped():
         "#ff5843",
         "is outside sRGB and is gamut-mapped as CSS does, to #ff5843",
     )
-    labels, notes = read_labels_csv("colour,text\ncolor(display-p3 1 0 0),black\n")
+    notes = read_labels_file("colour,text\ncolor(display-p3 1 0 0),black\n").notes
     assert notes == [f"line 2: {read_colour('color(display-p3 1 0 0)').note}"]
     assert read_background("3366cc") == read_background("#3366cc")  # the page's own links
 
 
 def test_unquoted_commas_in_a_csv_cell_still_join_back():
-    labels, _ = read_labels_csv("colour,text\nhsl(210deg, 50%, 40%),white\nrgb(0,0,0),black\n")
+    labels = read_labels_file("colour,text\nhsl(210deg, 50%, 40%),white\nrgb(0,0,0),black\n").labels
     assert labels == [Label("#336699", "white"), Label("#000000", "black")]
 
 

@@ -18,8 +18,10 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from core.colour.classroom import colour_at
-from core.colour.pool import ClassPool, new_student_id
-from ui.colour.classroom import join_link, qr_png
+from core.colour.pool import ClassPool
+from core.colour.pool_schema import new_student_id
+from ui.colour.join import join_target
+from ui.colour.projector import PAGE_PATH, qr_png
 
 PAGE = "../../pages/text_over_colour.py"
 VOTE_BUTTONS = ["Black reads better", "White reads better", "Skip"]
@@ -132,9 +134,8 @@ def test_lecturer_widget_keys_sent_from_a_student_page_do_nothing(pool):
     student = new_student_id()
     pool.join(session.code, student)
     view = pool.student_view(session.code, student)
-    assert pool.vote(
-        session.code, student, 0, colour_at(view.seed, student, 0).hex, "white"
-    ).counted
+    result = pool.vote(session.code, student, 0, colour_at(view.seed, student, 0).hex, "white")
+    assert result.status == "counted"
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.query_params["class"] = session.code
     for key in LECTURER_KEYS:  # as if a browser sent these widgets' values
@@ -434,13 +435,16 @@ def test_the_qr_code_holds_the_join_link():
 
 
 def test_the_join_link_is_absolute_when_the_browser_says_where_it_is(monkeypatch):
-    import ui.colour.classroom as classroom
+    import ui.colour.join as join
 
     class Context:
         url = "https://lecture.example.org/text_over_colour"
         headers = {}
 
-    monkeypatch.setattr(classroom.st, "context", Context())
+    def join_link(code: str) -> str:  # what the projector draws and prints (join_ui)
+        return join_target(PAGE_PATH).link(code)
+
+    monkeypatch.setattr(join.st, "context", Context())
     assert (
         join_link("K7QM2XPD9R") == "https://lecture.example.org/text_over_colour?class=K7QM2XPD9R"
     )

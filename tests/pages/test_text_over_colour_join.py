@@ -10,13 +10,13 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-import ui.colour.classroom as classroom
 import ui.colour.join as join
+import ui.colour.projector as projector_view
 from core.colour.addresses import Interface
 from core.colour.pool import ClassPool
 
 drawn: list[str] = []  # the links the projector drew as QR codes, this test
-QR = classroom.qr_png
+QR = projector_view.qr_png
 PAGE = "../../pages/text_over_colour.py"
 WIFI = [
     Interface("lo", "127.0.0.1"),
@@ -39,7 +39,7 @@ def projector(monkeypatch, session, opened: str, listen: str | None, interfaces)
     monkeypatch.setattr(join, "server_address", lambda: listen)
     monkeypatch.setattr(join, "machine_interfaces", lambda: list(interfaces))
     drawn.clear()
-    monkeypatch.setattr(classroom, "qr_png", lambda link: drawn.append(link) or QR(link))
+    monkeypatch.setattr(projector_view, "qr_png", lambda link: drawn.append(link) or QR(link))
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.query_params.update({"class": session.code, "key": session.key})
     at.run()

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.colour.contrast import contrast_ratio
 from core.colour.data import to_hex
-from core.colour.labels import Label, labels_from_csv, teach_colour
+from core.colour.labels import Label, read_labels_file, teach_colour
 from core.colour.link import MAX_LINK_LABELS, labels_from_param, labels_to_param
 from core.colour.preview import HEIGHT, PANEL_WIDTH
 from core.mlp import TrainingSettings, train
@@ -160,7 +160,7 @@ def test_teach_loop_collects_labels_retrains_and_shows_the_change(downloads):
     assert [label.text for label in labels] == ["white", "black"]
     assert [label.colour for label in labels] == [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in expected]
     assert "Your labels: 2" in texts(at)
-    assert labels_from_csv(downloads["colour-labels.csv"]) == labels
+    assert read_labels_file(downloads["colour-labels.csv"]).labels == labels
 
     at.checkbox(key="doc").uncheck().run()
     at.button(key="colour_retrain").click().run()

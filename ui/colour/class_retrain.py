@@ -18,11 +18,12 @@ from core.colour.classroom import class_learning_rate
 from core.colour.labels import Label
 from core.colour.palette import agreement_colours, compare
 from core.colour.plots import label_shift_figure
-from core.colour.pool import ClassPool, LecturerKeyError
+from core.colour.pool import ClassPool
+from core.colour.pool_schema import LecturerKeyError
 from core.colour.retraining import ClassRetrain, retrain_change, unmatched_note
 from core.mlp import MLP, TrainingSettings, TrainResult
 from ui.colour.network import train_on_labels
-from ui.colour.state import KEEP
+from ui.colour.state import CLASS_INCLUDE_DOCUMENT, KEEP
 from ui.colour.views import CHART_CONFIG
 
 WHOSE = "the class's"
@@ -34,7 +35,7 @@ def retrain_class_ui(
     """Retrain on the pool (with or without the document's ten), then keep it for the phones."""
     st.header("Retrain on the class")
     include_document = st.checkbox(
-        "Also train on the document's 10 colours", key="colour_include_document", **KEEP
+        "Also train on the document's 10 colours", key=CLASS_INCLUDE_DOCUMENT, **KEEP
     )
     st.caption(
         f"Training settings (the base network's): {settings.describe()}; the learning rate is "

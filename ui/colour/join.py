@@ -19,6 +19,7 @@ from core.colour.addresses import (
     reach,
     visible_path,
 )
+from core.colour.pool_schema import CODE_LENGTH
 
 
 @dataclass(frozen=True)
@@ -101,3 +102,18 @@ def qr_caption(target: JoinTarget) -> str:
     if target.reach is not None and not target.reach.reachable:
         return "Only this machine can open this link"
     return "Scan to join"
+
+
+def display_code(code: str) -> str:
+    """A join code as the projector shows it: two halves ("K7QM2-XPD9R"), easier to read out."""
+    half = CODE_LENGTH // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def unknown_code_message(text: str) -> None:
+    """Say that no session has the code typed or scanned, and where to find the right one."""
+    st.error(
+        f"No class session has the code **{text[:20]}**. Check the code on the projector "
+        f"({CODE_LENGTH} letters and digits) or scan its QR code again.",
+        icon=":material/error:",
+    )

@@ -24,6 +24,7 @@ from core.colour.link import (
 )
 from core.colour.palette import MAX_RANDOM
 from core.mlp import TrainingSettings
+from ui.colour.state import DOC, N_RANDOM, PALETTE_SEED, keep_link_settings
 from ui.link import (
     Changed,
     LinkNote,
@@ -72,9 +73,9 @@ PARAMS: tuple[Param, ...] = (
         lambda labels: labels_to_param(labels[:MAX_LINK_LABELS]),
         default_words="no labels",
     ),
-    Param("doc", flag, True, write_flag, bound=True),
-    Param("random", whole(0, MAX_RANDOM), DEFAULT_RANDOM, bound=True),
-    Param("pseed", whole(0, MAX_SEED), 0, bound=True),
+    Param(DOC, flag, True, write_flag, bound=True),
+    Param(N_RANDOM, whole(0, MAX_RANDOM), DEFAULT_RANDOM, bound=True),
+    Param(PALETTE_SEED, whole(0, MAX_SEED), 0, bound=True),
     # A sequence not yet started needs no seed: a reload may as well draw a new one.
     Param("teach", _teach, None, lambda teach: f"{teach[0]}-{teach[1]}"),
     Param("retrained", whole(1, MAX_LINK_LABELS), 0),
@@ -96,9 +97,9 @@ def read_link() -> PageLink | None:
         PageLink(
             background=values["bg"],
             labels=values["labels"],
-            include_document=values["doc"],
-            n_random=values["random"],
-            palette_seed=values["pseed"],
+            include_document=values[DOC],
+            n_random=values[N_RANDOM],
+            palette_seed=values[PALETTE_SEED],
             teach=values["teach"],
             retrained=values["retrained"],
             retrained_doc=values["retrained_doc"],
@@ -108,7 +109,7 @@ def read_link() -> PageLink | None:
     if problem is not None:
         st.session_state[f"{PAGE}_link"]["notes"].append(LinkNote("retrained", problem, 0))
     settings = settings_of(values)
-    st.session_state.colour_link_settings = None if settings == LESSON else settings
+    keep_link_settings(None if settings == LESSON else settings)
     return link
 
 
@@ -119,9 +120,9 @@ def link_values(link: PageLink, settings: TrainingSettings) -> dict[str, object]
     return {
         "bg": link.background,
         "labels": kept,
-        "doc": link.include_document,
-        "random": link.n_random,
-        "pseed": link.palette_seed,
+        DOC: link.include_document,
+        N_RANDOM: link.n_random,
+        PALETTE_SEED: link.palette_seed,
         "teach": link.teach if link.teach and link.teach[1] else None,
         "retrained": link.retrained if retrained else 0,
         "retrained_doc": link.retrained_doc if retrained else True,

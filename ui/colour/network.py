@@ -15,10 +15,19 @@ from core.colour.link import PageLink
 from core.mlp import MLP, TrainingSettings, TrainResult
 from core.mlp.data import training_set
 from core.mlp.diagnosis import measure, one_answer
-from ui.training import LESSON, TRAINED_KEY, session_network, train_cached
-
-# The settings of a network that never learned, which the person swapped for the lesson's.
-DECLINED_KEY = "colour_declined"
+from ui.colour.state import (
+    NETWORK_CHOICE,
+    Retrained,
+    decline,
+    declined,
+    follow_retrain,
+    keep_retrained,
+    link_settings,
+    retrained,
+    show_network,
+    trained_settings,
+)
+from ui.training import LESSON, session_network, train_cached
 
 
 def _train_with_progress(settings: TrainingSettings, X=None, y=None, what: str = "") -> TrainResult:
@@ -35,13 +44,11 @@ def _train_with_progress(settings: TrainingSettings, X=None, y=None, what: str =
 
 def base_network() -> tuple[TrainResult, TrainingSettings, str]:
     """The network this page starts from, its settings, and a sentence naming it."""
-    link_settings = st.session_state.get("colour_link_settings")
-    trained = st.session_state.get(TRAINED_KEY)
-    declined = st.session_state.get(DECLINED_KEY)
-    if trained is None and link_settings is not None:
-        result = _train_with_progress(link_settings, what="the link's network")
-        return result, link_settings, f"the network of this link ({link_settings.describe()})"
-    if trained is not None and trained["settings"] == declined:
+    from_link, trained, swapped = link_settings(), trained_settings(), declined()
+    if trained is None and from_link is not None:
+        result = _train_with_progress(from_link, what="the link's network")
+        return result, from_link, f"the network of this link ({from_link.describe()})"
+    if trained is not None and trained == swapped:
         trained = None  # the person chose the lesson's network over this one
     with st.spinner("Training the document's network (once; every session shares it)..."):
         result, settings, from_session = (
@@ -53,7 +60,7 @@ def base_network() -> tuple[TrainResult, TrainingSettings, str]:
             settings,
             f'the network you trained on "Train the MLP" ({settings.describe()})',
         )
-    if declined is not None:
+    if swapped is not None:
         name = (
             f"the document's default run ({settings.describe()}), in place of a network that "
             "did not learn"
@@ -64,14 +71,6 @@ def base_network() -> tuple[TrainResult, TrainingSettings, str]:
             '"Train the MLP" and this page uses it'
         )
     return result, settings, name
-
-
-def use_lesson(settings: TrainingSettings) -> None:
-    """Swap a network that never learned for the lesson's (a button's callback)."""
-    st.session_state[DECLINED_KEY] = settings
-    st.session_state.colour_link_settings = None
-    st.session_state.colour_retrained = None  # it was trained with the settings that failed
-    st.session_state.pop("colour_network_choice", None)
 
 
 def unlearned_ui(result: TrainResult, settings: TrainingSettings) -> None:
@@ -94,7 +93,7 @@ def unlearned_ui(result: TrainResult, settings: TrainingSettings) -> None:
     st.button(
         "Use the lesson's network",
         key="colour_use_lesson",
-        on_click=use_lesson,
+        on_click=decline,
         args=(settings,),
         icon=":material/school:",
         type="primary",
@@ -114,24 +113,19 @@ def train_on_labels(
     return _train_with_progress(settings, X, y, what=f"on {len(y)} colours")
 
 
-def retrain(settings: TrainingSettings, labels: list[Label], include_document: bool) -> None:
-    """Train afresh on the labels with the base network's settings; keep the result.
+def retrain(settings: TrainingSettings, labels: list[Label], include_document: bool) -> Retrained:
+    """Train afresh on the labels with the base network's settings; keep and return it.
 
     Raises:
         ValueError: when there is nothing to train on.
     """
-    stored = st.session_state.colour_retrained
-    if stored is not None and stored["key"] == (settings, tuple(labels), include_document):
-        return
+    stored = retrained()
+    if stored is not None and stored.learned_from(settings, labels, include_document):
+        return stored
     result = train_on_labels(settings, labels, include_document)
-    st.session_state.colour_retrained = {
-        "key": (settings, tuple(labels), include_document),
-        "result": result,
-        "settings": settings,
-        "labels": list(labels),
-        "include_document": include_document,
-    }
-    st.session_state.colour_show_retrained = True  # switch the network choice on the next run
+    stored = Retrained(result, settings, tuple(labels), include_document)
+    keep_retrained(stored)
+    return stored
 
 
 def restore_retrained(settings: TrainingSettings, link: PageLink) -> None:
@@ -139,33 +133,31 @@ def restore_retrained(settings: TrainingSettings, link: PageLink) -> None:
     if link.retrained <= 0:
         return
     retrain(settings, list(link.labels[: link.retrained]), link.retrained_doc)
-    st.session_state.pop("colour_show_retrained", None)
-    st.session_state.colour_network_choice = "base" if link.show_base else "retrained"
+    show_network("base" if link.show_base else "retrained")
 
 
-def describe_retrained(stored: dict) -> str:
-    n = len(stored["labels"])
-    extra = " and the document's 10 colours" if stored["include_document"] else ""
-    return f"retrained on your {n} label{'s' * (n != 1)}{extra}, {stored['settings'].describe()}"
+def describe_retrained(stored: Retrained) -> str:
+    n = len(stored.labels)
+    extra = " and the document's 10 colours" if stored.include_document else ""
+    return f"retrained on your {n} label{'s' * (n != 1)}{extra}, {stored.settings.describe()}"
 
 
 def choose_network(base: TrainResult, base_name: str) -> MLP:
     """Say which network answers on this page, let the person switch, and return it."""
-    stored = st.session_state.colour_retrained
+    stored = retrained()
     if stored is None:
         st.info(f"Network on this page: {base_name}.", icon=":material/neurology:")
         return base.network()
-    if st.session_state.pop("colour_show_retrained", False):
-        st.session_state.colour_network_choice = "retrained"
+    follow_retrain()
     choice = st.radio(
         "Network on this page",
         ["base", "retrained"],
         format_func=lambda c: "The base network" if c == "base" else "Retrained on your labels",
         horizontal=True,
-        key="colour_network_choice",
+        key=NETWORK_CHOICE,
     )
     if choice == "retrained":
         st.info(f"Network on this page: {describe_retrained(stored)}.", icon=":material/school:")
-        return stored["result"].network()
+        return stored.result.network()
     st.info(f"Network on this page: {base_name}.", icon=":material/neurology:")
     return base.network()

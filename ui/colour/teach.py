@@ -12,7 +12,18 @@ from core.colour.plots import label_shift_figure
 from core.colour.retraining import retrain_change, unmatched_note
 from core.mlp import TrainingSettings, TrainResult
 from ui.colour.network import describe_retrained, retrain
-from ui.colour.state import on_teach, on_undo, on_upload
+from ui.colour.state import (
+    DOC,
+    keep_retrain_error,
+    last_upload,
+    on_teach,
+    on_undo,
+    on_upload,
+    retrain_error,
+    retrained,
+    teach_position,
+    upload_key,
+)
 from ui.colour.views import CHART_CONFIG, text_box, text_colour_hex
 
 # The uploader's own limit (Streamlit counts megabytes of 1,000,000 bytes outside Windows), so
@@ -23,7 +34,7 @@ TEACH_SAMPLE = "Can you read this easily? The quick brown fox jumps over the laz
 
 def teach_ui() -> None:
     """Show the next colour twice and record which text the person reads more easily."""
-    seed, index = st.session_state.colour_teach_seed, st.session_state.colour_teach_index
+    seed, index = teach_position()
     colour = to_hex(teach_colour(seed, index))
     st.markdown(f"**Colour {index + 1}: {colour}.** Which reads more easily?")
     for column, text in zip(st.columns(2), ("black", "white"), strict=True):
@@ -90,7 +101,7 @@ def labels_io_ui(labels: list[Label]) -> None:
         key="colour_undo",
         icon=":material/undo:",
     )
-    key = f"colour_upload_{st.session_state.colour_upload_nonce}"
+    key = upload_key()
     st.file_uploader(
         "Add labels from a CSV (columns colour,text)",
         type=["csv"],
@@ -100,7 +111,7 @@ def labels_io_ui(labels: list[Label]) -> None:
         args=(key,),
         help='A colour with commas must be quoted: "rgb(0, 0, 0)",white',
     )
-    message = st.session_state.colour_upload_message
+    message = last_upload()
     if message is not None:
         kind, text = message
         {"error": st.error, "warning": st.warning}.get(kind, st.success)(text)
@@ -109,7 +120,7 @@ def labels_io_ui(labels: list[Label]) -> None:
 def retrain_ui(settings: TrainingSettings, labels: list[Label]) -> None:
     """Retrain on the labels with the base network's settings."""
     include_document = st.checkbox(
-        "Also train on the document's 10 colours", True, key="doc", bind="query-params"
+        "Also train on the document's 10 colours", True, key=DOC, bind="query-params"
     )
     st.caption(f"Training settings (the base network's): {settings.describe()}.")
     if st.button(
@@ -121,26 +132,27 @@ def retrain_ui(settings: TrainingSettings, labels: list[Label]) -> None:
     ):
         try:
             retrain(settings, labels, include_document)
-            st.session_state.colour_retrain_error = None
+            keep_retrain_error(None)
         except ValueError as error:
-            st.session_state.colour_retrain_error = str(error)
+            keep_retrain_error(str(error))
         st.rerun()
-    if st.session_state.colour_retrain_error:
-        st.error(f"Could not retrain: {st.session_state.colour_retrain_error}")
+    error = retrain_error()
+    if error:
+        st.error(f"Could not retrain: {error}")
 
 
-def change_ui(base: TrainResult, background: str) -> None:
+def change_ui(base: TrainResult, background: str, labels_now: list[Label]) -> None:
     """Before and after retraining: the pick here, the agreement rate, the fit to the labels."""
-    stored = st.session_state.colour_retrained
+    stored = retrained()
     if stored is None:
         return
     st.subheader("What retraining changed")
     st.caption(f"After: {describe_retrained(stored)}.")
-    labels = stored["labels"]
-    if labels != st.session_state.colour_labels:
+    labels = list(stored.labels)
+    if labels != labels_now:
         st.caption("Your labels have changed since; retrain to include the changes.")
     change = retrain_change(
-        base.network().forward, stored["result"].network().forward, background, labels
+        base.network().forward, stored.result.network().forward, background, labels
     )
     before, after = network_text(change.p_before), network_text(change.p_after)
     columns = st.columns(3)
@@ -161,7 +173,7 @@ def change_ui(base: TrainResult, background: str) -> None:
     )
     colours = [label.colour for label in labels]
     figure = label_shift_figure(colours, change.targets, change.fit_before, change.fit_after)
-    note = unmatched_note(change, colours, stored["include_document"])
+    note = unmatched_note(change, colours, stored.include_document)
     if note:
         st.warning(note, icon=":material/lightbulb:")
     st.plotly_chart(figure, key="colour_shift_chart", config=CHART_CONFIG)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from html import escape
 
 import plotly.graph_objects as go
@@ -26,6 +25,8 @@ from core.colour.palette import (
 from core.colour.plots import disagreement_cube, luminance_figure
 from core.colour.preview import preview_file_name, preview_png
 from core.mlp import MLP
+from ui.cache import BY_VALUE
+from ui.colour.state import N_RANDOM, PALETTE_SEED
 from ui.colour.vision import lost_count, palette_vision, vision_row_ui, vision_toggle_ui
 
 PICK_OUTLINE = "#1f5fbf"
@@ -173,10 +174,10 @@ def palette_ui(network: MLP) -> None:
     """The document's colours, its held-out ones and random ones, each with the network's text."""
     controls = st.columns([2, 1, 3])
     n_random = controls[0].slider(
-        "Random colours", 0, MAX_RANDOM, DEFAULT_RANDOM, key="random", bind="query-params"
+        "Random colours", 0, MAX_RANDOM, DEFAULT_RANDOM, key=N_RANDOM, bind="query-params"
     )
     seed = controls[1].number_input(
-        "Seed", 0, MAX_SEED, 0, step=1, key="pseed", bind="query-params"
+        "Seed", 0, MAX_SEED, 0, step=1, key=PALETTE_SEED, bind="query-params"
     )
     with controls[2]:
         vision = vision_toggle_ui()
@@ -200,19 +201,13 @@ def palette_ui(network: MLP) -> None:
     )
 
 
-def comparison_key(comparison: Comparison) -> str:
-    """A digest of what the agreement charts show: the colours and the network's answers."""
-    digest = hashlib.sha256(comparison.colours.tobytes())
-    digest.update(comparison.probability.tobytes())
-    return digest.hexdigest()
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def agreement_charts(key: str, _comparison: Comparison) -> tuple[go.Figure, go.Figure]:
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=BY_VALUE)
+def agreement_charts(comparison: Comparison) -> tuple[go.Figure, go.Figure]:
     """The two agreement charts of one network, built once per network: Plotly checks each of
     their 2,000 marker colours, about 0.14 s, which a new colour or a new label need not pay.
-    Read-only once built (``st.plotly_chart`` copies a figure before it sends it)."""
-    return luminance_figure(_comparison), disagreement_cube(_comparison)
+    Keyed by the comparison's value (its colours, answers and luminances). Read-only once
+    built (``st.plotly_chart`` copies a figure before it sends it)."""
+    return luminance_figure(comparison), disagreement_cube(comparison)
 
 
 def agreement_ui(network: MLP) -> Comparison:
@@ -224,7 +219,7 @@ def agreement_ui(network: MLP) -> Comparison:
         f"{comparison.agreement_rate:.1%}",
         help=f"{wrong} colours disagree",
     )
-    luminance_chart, cube_chart = agreement_charts(comparison_key(comparison), comparison)
+    luminance_chart, cube_chart = agreement_charts(comparison)
     flat, cube = st.tabs(["Luminance against the network's answer", "Where in the RGB cube"])
     with flat:
         st.plotly_chart(luminance_chart, key="colour_luminance_chart", config=CHART_CONFIG)

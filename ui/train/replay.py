@@ -12,8 +12,8 @@ import streamlit as st
 from core.mlp import MLP, TrainingSettings, TrainResult, frame_indices
 from core.mlp import plots as mlp_plots
 from core.mlp.data import training_set
-from core.mlp.replay import Slice, replay_frames, replay_parts
-from ui.app import on_a_phone
+from core.mlp.replay import FILM_HEIGHT, FILM_MIN, Slice, replay_frames, replay_parts
+from core.plot_style import NARROW_BELOW
 
 
 class PreparedFigure(go.Figure):
@@ -70,26 +70,42 @@ def plane_ui(prefix: str) -> Slice:
     return Slice(mlp_plots.CHANNELS.index(name), value / 255)
 
 
+# The film fills the window's height (less Streamlit's header and a line above it), from
+# FILM_MIN up to its designed height: at 150 % zoom on a 1920x1080 screen (720 CSS px) the map
+# and Play show together. Stacked (narrow windows, the figure's "narrow" arrangement, chosen by
+# ui/app.py's script at the same width) it keeps its full height and the page scrolls.
+FILM_CSS = f"""<style>
+div.st-key-train_replay_film {{
+  --film: clamp({FILM_MIN}px, calc(100vh - 5.5rem), {FILM_HEIGHT[False]}px);
+  height: var(--film); min-height: var(--film); max-height: var(--film); flex: 0 0 auto;
+}}
+@media (max-width: {NARROW_BELOW - 0.02}px) {{
+  div.st-key-train_replay_film {{ --film: {FILM_HEIGHT[True]}px; }}
+}}
+.st-key-train_replay_film [data-testid="stElementContainer"],
+.st-key-train_replay_film [data-testid="stFullScreenFrame"],
+.st-key-train_replay_film [data-testid="stPlotlyChart"] {{ height: 100%; flex: 1 1 auto; }}
+</style>"""
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def prepared_replay(
-    settings: TrainingSettings, plane: Slice, spacing: str, stacked: bool, _result: TrainResult
+    settings: TrainingSettings, plane: Slice, spacing: str, _result: TrainResult
 ) -> PreparedFigure:
     """The replay of the run of ``settings``, built once for every session that opens it."""
     X, y = training_set()
     frames = replay_frames(_result, X, y, plane, spacing)
-    return PreparedFigure(*replay_parts(frames, _result, X, y, plane, spacing, stacked))
+    return PreparedFigure(*replay_parts(frames, _result, X, y, plane, spacing))
 
 
 def replay_ui(result: TrainResult, settings: TrainingSettings) -> None:
     """Controls, then the animated figure (built once per settings, plane and spacing)."""
     plane = plane_ui("train_map")
-    a, b = st.columns(2)
-    spacing = a.radio(
+    spacing = st.radio(
         "Frames", list(SPACINGS), format_func=SPACINGS.get, horizontal=True, key="train_spacing"
     )
-    stacked = b.toggle("Stack the panels (phone)", value=on_a_phone(), key="train_stacked")
     with st.spinner("Preparing the frames…"):
-        figure = prepared_replay(settings, plane, spacing, stacked, result)
+        figure = prepared_replay(settings, plane, spacing, result)
     count = len(frame_indices(result.snapshot_iterations, spacing))
     st.caption(
         f"{count} frames from iteration 0 to {settings.iterations:,}, "
@@ -99,7 +115,10 @@ def replay_ui(result: TrainResult, settings: TrainingSettings) -> None:
         "is drawn as a map of its own output over the same plane. The animation runs in your "
         "browser."
     )
-    st.plotly_chart(figure, key="train_replay", theme=None, config={"scrollZoom": False})
+    st.html(FILM_CSS)
+    with st.container(key="train_replay_film"):
+        config = {"scrollZoom": False, "responsive": True}
+        st.plotly_chart(figure, key="train_replay", theme=None, height="stretch", config=config)
     st.html(CATCH_INTERRUPTED_ANIMATIONS, unsafe_allow_javascript=True)
     neuron_ui(result, plane, spacing)
 
