@@ -12,7 +12,7 @@ from core.mlp import ACTIVATIONS, TrainingSettings, TrainResult
 from core.mlp import plots as mlp_plots
 from core.mlp.compare import run_summary
 from core.mlp.error import from_sum
-from ui.cache import shared
+from ui.cache import BY_VALUE
 from ui.link import Changed, Param, quoted
 from ui.train import state
 from ui.train.state import PinnedRun
@@ -155,6 +155,15 @@ def pin_ui(result: TrainResult, settings: TrainingSettings) -> None:
             st.rerun()
 
 
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=BY_VALUE)
+def compare_figure(
+    current: tuple[str, np.ndarray], pinned: tuple[tuple[str, np.ndarray], ...], log_y: bool
+):
+    """The error curves of the current and pinned runs, built once per curves shown (keyed by
+    their labels and every value of their curves)."""
+    return mlp_plots.compare_figure(current, pinned, log_y)
+
+
 def compare_ui(result: TrainResult, settings: TrainingSettings) -> None:
     """Pin controls, the error chart with the pinned runs, and their table."""
     pin_ui(result, settings)
@@ -163,7 +172,7 @@ def compare_ui(result: TrainResult, settings: TrainingSettings) -> None:
     current = (labels[-1], result.losses)
     curves = [(label, run.losses) for label, run in zip(labels, pinned, strict=False)]
     log_y = st.toggle("Logarithmic error axis", value=True, key="train_log_y")
-    figure = shared(mlp_plots.compare_figure, current, curves, log_y)
+    figure = compare_figure(current, tuple(curves), log_y)
     st.plotly_chart(figure, key="train_compare_chart", theme=None)
     target = st.number_input(
         "Target error (for 'iterations to reach')",
