@@ -3,14 +3,16 @@
 - the error curve's axis: ``thin`` (at most ``MAX_POINTS`` per line) and ``log_ticks``;
 - the network: neurons' positions and names, each edge's colour, width and hover
   (``edge_style``), the edge legend;
-- the RGB plane: its channels and axis range, the output's grey scale, the training colours
-  drawn as circles (white text) and squares (black text), spread apart where they overlap;
+- the RGB plane (``Slice``, one channel held fixed): its channels and axis range, the
+  output's grey scale, the training colours drawn as circles (white text) and squares
+  (black text), spread apart where they overlap;
 - a hidden neuron's colour range, from its activation's range (``neuron_range``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -272,3 +274,31 @@ def neuron_range(name: str, maps: Sequence[np.ndarray]) -> tuple[float, float, l
     if entry.low < 0:
         return entry.low, high, [[0, NEGATIVE], [0.5, "#f7f7f7"], [1, POSITIVE]]
     return entry.low, high, [[0, "#f7f7f7"], [1, POSITIVE]]
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A plane of the RGB cube: ``channel`` (0 red, 1 green, 2 blue) held at ``value`` in [0, 1]."""
+
+    channel: int = 2
+    value: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.channel not in (0, 1, 2):
+            raise ValueError(f"expected channel 0, 1 or 2, got {self.channel}")
+        if not 0 <= self.value <= 1:
+            raise ValueError(f"expected a channel value in [0, 1], got {self.value}")
+
+    @property
+    def free(self) -> list[int]:
+        return [c for c in range(3) if c != self.channel]
+
+    def colours(self, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+        """The axis (resolution,) and the plane's colours (resolution², 3), rows along free[1]."""
+        axis = np.linspace(0, 1, resolution)
+        first, second = np.meshgrid(axis, axis)
+        colours = np.empty((resolution * resolution, 3))
+        colours[:, self.channel] = self.value
+        colours[:, self.free[0]] = first.ravel()
+        colours[:, self.free[1]] = second.ravel()
+        return axis, colours

@@ -21,7 +21,7 @@ from plotly.subplots import make_subplots
 from core.mlp.drawing import log_ticks
 from core.mlp.landscape import Landscape, PathOnPlane, Surface
 from core.mlp.landscape_image import surface_picture
-from core.mlp.replay import marker_x, slider_and_buttons
+from core.mlp.replay_controls import marker_x, slider_and_buttons
 from core.plot_style import NEGATIVE, POSITIVE, style
 
 # Deep valleys dark, high ground light: coloured paths read on every part of it.

@@ -10,10 +10,12 @@ from PIL import Image
 from core.mlp import frame_indices, train
 from core.mlp import landscape_plots as lp
 from core.mlp.data import training_set
+from core.mlp.drawing import Slice
 from core.mlp.landscape import Surface, run_landscape
 from core.mlp.landscape_3d import surface_3d_figure
 from core.mlp.landscape_image import surface_picture
-from core.mlp.replay import Slice, replay_figure, replay_frames
+from core.mlp.replay import replay_figure
+from core.mlp.replay_frames import replay_frames
 
 X, Y = training_set()
 

@@ -7,7 +7,7 @@ from core.mlp import MLP, drawing, train
 from core.mlp import plots as mlp_plots
 from core.mlp.compare import iterations_to_reach, run_summary
 from core.mlp.data import training_set
-from core.mlp.replay import Slice
+from core.mlp.drawing import Slice
 
 X_DOC, Y_DOC = training_set()
 PHONE = 390  # px wide

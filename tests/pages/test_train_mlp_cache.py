@@ -2,7 +2,7 @@
 
 Each cached chart of the topic is built, then rebuilt with one input changed at a time: the
 cache must hand back a different figure with different contents, and the same inputs the very
-same (cached) figure. ``ui.cache.digest`` is checked against the values it must tell apart.
+same (cached) figure. Arrays count by every element (``ui.cache.BY_VALUE``).
 """
 
 from __future__ import annotations
@@ -11,50 +11,27 @@ import dataclasses
 
 import numpy as np
 import plotly.graph_objects as go
-import pytest
 
 from core.mlp import TrainingSettings
-from core.mlp import plots as mlp_plots
 from core.mlp.data import held_out_set
-from ui.cache import digest, shared
+from ui.train import compare as compare_ui
 from ui.train import landscape as landscape_ui
+from ui.train import views
 
 QUICK = TrainingSettings(iterations=100)
-
-
-def test_digest_tells_apart_what_differs_and_only_that():
-    a = np.arange(6, dtype=np.float64)
-    assert digest(a) == digest(a.copy())
-    assert digest(a) != digest(a.astype(np.float32))  # same values, another dtype
-    assert digest(a) != digest(a.reshape(2, 3))  # same bytes, another shape
-    b = a.copy()
-    b[-1] += 1e-12
-    assert digest(a) != digest(b)  # a change anywhere, not a sample
-    big = np.zeros(600_000)  # over Streamlit's own sampling size
-    changed = big.copy()
-    changed[123_457] = 1.0
-    assert digest(big) != digest(changed)
-    assert digest(QUICK) == digest(TrainingSettings(iterations=100))
-    assert digest(QUICK) != digest(dataclasses.replace(QUICK, seed=1))
-    assert digest((1, 2)) != digest([1, 2]) != digest((1, (2,)))
-    assert digest("ab", "c") != digest("a", "bc")
-    assert digest(1) != digest(1.0) != digest(True)
-    assert digest({"a": 1}) != digest({"a": 2})
-    with pytest.raises(TypeError, match="cache key"):
-        digest(object())
 
 
 def figure_json(figure: go.Figure) -> str:
     return figure.to_json()
 
 
-def assert_each_input_makes_a_new_chart(build, inputs: tuple, changed: tuple) -> None:
+def assert_each_input_makes_a_new_chart(cached, inputs: tuple, changed: tuple) -> None:
     """``changed[i]`` replaces ``inputs[i]``: each gives a new, different figure."""
-    first = shared(build, *inputs)
-    assert shared(build, *inputs) is first, "equal inputs should come from the cache"
+    first = cached(*inputs)
+    assert cached(*tuple(np.copy(v) if isinstance(v, np.ndarray) else v for v in inputs)) is first
     for i, value in enumerate(changed):
         other = inputs[:i] + (value,) + inputs[i + 1 :]
-        figure = shared(build, *other)
+        figure = cached(*other)
         assert figure is not first, f"input {i} changed and the cache gave the old chart"
         assert figure_json(figure) != figure_json(first), f"input {i} changed nothing drawn"
 
@@ -65,18 +42,19 @@ def test_the_predictions_tables_are_keyed_by_names_colours_labels_and_outputs():
     X2 = X.copy()
     X2[0, 0] = 1 - X2[0, 0]
     assert_each_input_makes_a_new_chart(
-        mlp_plots.predictions_table,
-        (names, X, y, out),
-        (["another", *names[1:]], X2, 1 - y, 1 - out),
+        views.predictions_figure,
+        (tuple(names), X, y, out),
+        (("another", *names[1:]), X2, 1 - y, 1 - out),
     )
 
 
 def test_the_weights_over_time_are_keyed_by_iterations_and_snapshots():
     iterations = np.array([0, 10, 20])
-    snapshots = [np.zeros((3, 2, 4)), np.ones((3, 1, 3))]
-    later = [snapshots[0] + 0.5, snapshots[1]]
+    snapshots = (np.zeros((3, 2, 4)), np.ones((3, 1, 3)))
+    later = (snapshots[0], snapshots[1].copy())
+    later[1][-1, 0, -1] = 2.0  # one value of one snapshot
     assert_each_input_makes_a_new_chart(
-        mlp_plots.weights_over_time, (iterations, snapshots), (iterations * 2, later)
+        views.weights_figure, (iterations, snapshots), (iterations * 2, later)
     )
 
 
@@ -84,7 +62,7 @@ def test_the_sweep_is_keyed_by_rates_errors_and_the_current_rate():
     rates = np.array([0.1, 0.2, 0.5])
     final, best = np.array([2.0, 1.0, 0.5]), np.array([1.5, 0.8, 0.4])
     assert_each_input_makes_a_new_chart(
-        mlp_plots.sweep_figure,
+        views.sweep_figure,
         (rates, final, best, 0.2),
         (rates * 2, final / 2, best / 3, 0.5),
     )
@@ -92,11 +70,13 @@ def test_the_sweep_is_keyed_by_rates_errors_and_the_current_rate():
 
 def test_the_compared_runs_are_keyed_by_labels_curves_and_the_axis():
     current = ("lr 0.2", np.linspace(2, 0.1, 50))
-    pinned = [("lr 1", np.linspace(2, 0.5, 50))]
+    pinned = (("lr 1", np.linspace(2, 0.5, 50)),)
+    curve = pinned[0][1].copy()
+    curve[17] *= 0.9  # one point of a pinned curve
     assert_each_input_makes_a_new_chart(
-        mlp_plots.compare_figure,
+        compare_ui.compare_figure,
         (current, pinned, True),
-        (("lr 0.3", current[1]), [("lr 1", pinned[0][1] * 0.9)], False),
+        (("lr 0.3", current[1]), (("lr 1", curve),), False),
     )
 
 
@@ -128,3 +108,28 @@ def test_the_landscape_map_is_keyed_by_every_argument():
         drawn.add(figure_json(figure))
     # the random plane's seed 1 against 0 and each other change shows in what is drawn
     assert len(drawn) == len(variants) + 1
+
+
+def test_the_replay_is_keyed_by_the_settings_plane_and_spacing():
+    """``prepared_replay`` takes only values; its run comes from the one training cache."""
+    import inspect
+
+    from core.mlp.drawing import Slice
+    from ui.train.replay import prepared_replay
+
+    base = {"settings": QUICK, "plane": Slice(2, 0.5), "spacing": "log", "stacked": False}
+    names = list(inspect.signature(prepared_replay).parameters)
+    assert all(not name.startswith("_") for name in names), "no unhashed argument"
+    args = {name: base[name] for name in names}
+    first = prepared_replay(**args)
+    assert prepared_replay(**args) is first
+    changed = {
+        "settings": dataclasses.replace(QUICK, seed=1),
+        "plane": Slice(0, 0.5),
+        "spacing": "even",
+        "stacked": True,
+    }
+    for name in names:
+        other = prepared_replay(**(args | {name: changed[name]}))
+        assert other is not first, f"{name} changed and the cache gave the old film"
+        assert other.to_dict() != first.to_dict(), f"{name} changed nothing drawn"

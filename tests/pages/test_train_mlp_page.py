@@ -381,7 +381,9 @@ def test_a_prepared_figure_sends_the_same_json_without_copying_it_each_time():
 
 
 def test_the_replay_sent_from_plain_frames_is_the_figure_plotly_checks():
-    from core.mlp.replay import Slice, replay_figure, replay_frames, replay_parts
+    from core.mlp.drawing import Slice
+    from core.mlp.replay import replay_figure, replay_parts
+    from core.mlp.replay_frames import replay_frames
     from ui.train.replay import PreparedFigure
 
     X, y = training_set()
