@@ -97,7 +97,7 @@ def predictions_ui(result: TrainResult, settings: TrainingSettings) -> None:
 def weights_ui(result: TrainResult, settings: TrainingSettings) -> None:
     st.markdown("The final weights, bias in the last column, on one colour scale.")
     heatmaps_ui(result.weights, "train_W")
-    plot("weights_time", mlp_plots.weights_over_time, result.snapshot_iterations, result.snapshots)
+    plot("weights_time", weights_figure(result.snapshot_iterations, tuple(result.snapshots)))
 
 
 def sweep_ui(settings: TrainingSettings) -> None:
