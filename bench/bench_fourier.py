@@ -28,7 +28,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from bench.machine import cpu_name  # noqa: E402
-from core.filters.ascent import METHODS, visualize_filters  # noqa: E402
+from core.filters.ascent import visualize_filters  # noqa: E402
+from core.filters.methods import METHODS  # noqa: E402
 from core.filters.shipped import SHIPPED_DIR, read_shipped  # noqa: E402
 from tests.support.weights import trained_weights  # noqa: E402
 

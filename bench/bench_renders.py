@@ -39,7 +39,7 @@ from core.filters.model import load_vgg16  # noqa: E402
 from core.filters.settings import GridSettings  # noqa: E402
 from core.filters.visualizer import Visualizer  # noqa: E402
 from tests.support.weights import trained_weights  # noqa: E402
-from ui.filters import jobs  # noqa: E402
+from ui.filters import environment, jobs  # noqa: E402
 
 FULL = GridSettings(layer="block5_conv3", n=4, candidates=200, steps=20, size=128)
 QUICK = GridSettings(layer="block1_conv1", n=2, candidates=8, steps=200, size=32)
@@ -91,9 +91,9 @@ def main(argv: list[str] | None = None) -> dict:
     settings = QUICK if quick else FULL
     weights = trained_weights()
     visualizer = Visualizer(load_vgg16(weights), choice_for_this_machine())
-    jobs.HEARTBEAT_S = 0.2 if quick else 5.0  # a short heartbeat, so the bench is short
+    environment.HEARTBEAT_S = 0.2 if quick else 5.0  # a short heartbeat, so the bench is short
     print(f"CPU: {cpu_name()}; weights: {Path(weights).name if weights else 'untrained'}")
-    print(f"compute type: {visualizer.compute_dtype}; heartbeat {jobs.HEARTBEAT_S:g} s here")
+    print(f"compute type: {visualizer.compute_dtype}; heartbeat {environment.HEARTBEAT_S:g} s here")
     s = settings
     print(
         f"grid: {s.layer}, {s.n}x{s.n} best of {s.candidates}, {s.steps} steps, {s.size} px; "

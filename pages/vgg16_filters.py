@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.app import ensure_app_navigation
-from ui.filters import jobs
+from ui.filters import jobs, state
+from ui.filters.comparisons import layers_tab, methods_tab, trained_tab
 from ui.filters.controls import notes_ui, read_url, settings_ui, write
-from ui.filters.grids import Source, grid_area, layers_tab, methods_tab, trained_tab
+from ui.filters.grids import grid_area
 from ui.filters.pictures import pictures_tab_for
+from ui.filters.sources import Source
 from ui.filters.weights import default_choice, weights_ui
 
 ensure_app_navigation()  # a deep link on a fresh server still gets the app's navigation
@@ -71,7 +73,7 @@ def main() -> None:
     with left:
         formulas()
         controls = settings_ui()
-        choice = st.session_state["filters_weights"]
+        choice = state.get(state.WEIGHTS)
         write(controls, choice, default_weights)
     with messages:
         notes_ui(controls, choice)
@@ -90,7 +92,7 @@ def main() -> None:
     with tabs[3]:
         pictures_tab_for(source.network, controls.settings)  # loads the network only if used
     network_caption(source, caption, title)
-    jobs.still_here(jobs.visitor())  # a long run (the picture tab) is no sign of leaving
+    jobs.still_here(state.visitor())  # a long run (the picture tab) is no sign of leaving
 
 
 main()

@@ -5,8 +5,9 @@ Modules, each importing only those above it:
 - ``model``: VGG16 and its weights, cut at a layer, a bfloat16 copy;
 - ``compute``: float32 or bfloat16, whichever this CPU runs faster (measured);
 - ``visualizer``: a network and the compiled pieces built on it (``Visualizer``);
+- ``methods``: the gradient-ascent methods and their defaults (``METHODS``);
 - ``fourier``: the Fourier-space method (Lucid's parameterisation);
-- ``ascent``: the methods (``METHODS``), the document's step batched, the one batch loop;
+- ``ascent``: the document's step batched, the one batch loop;
 - ``settings``: ``GridSettings``, the one check of a grid's settings, filter choices;
 - ``grid``: ranking and screening the candidates, ``filter_grid``, ``stitch``;
 - ``store``: grid files on disk, weights hashes;
@@ -20,16 +21,15 @@ The names below are the public API (``core.filters.load_vgg16``, ``filter_grid``
 """
 
 from core.filters.ascent import (
-    METHODS,
     AscentStep,
     FilterImages,
-    Method,
     Progress,
     deprocess,
     initial_image,
     visualize_filters,
 )
 from core.filters.grid import FilterGrid, filter_grid, stitch
+from core.filters.methods import METHODS, Method
 from core.filters.model import (
     CONV_LAYERS,
     DOCUMENT_LAYERS,

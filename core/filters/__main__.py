@@ -10,9 +10,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.filters.ascent import METHODS, Progress
+from core.filters.ascent import Progress
 from core.filters.compute import DTYPE_ENV, REQUESTS, choice_for_this_machine
 from core.filters.grid import filter_grid
+from core.filters.methods import METHODS
 from core.filters.model import (
     CONV_LAYERS,
     WeightsDownloadError,

@@ -54,13 +54,6 @@ class ComputeChoice:
     ms_per_step: Mapping[str, float] = field(default_factory=dict)
     features: tuple[str, ...] = ()
 
-    @property
-    def bf16_speedup(self) -> float | None:
-        """float32 time over bfloat16 time of the probe (>1: bfloat16 faster), if measured."""
-        if not all(d in self.ms_per_step for d in DTYPES):
-            return None
-        return self.ms_per_step["float32"] / self.ms_per_step["bfloat16"]
-
 
 def cpu_bf16_features(cpuinfo: str | None = None) -> tuple[str, ...]:
     """The native-bfloat16 flags of this CPU (from ``/proc/cpuinfo``), e.g. ``("amx_bf16",)``.

@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from core.filters.ascent import METHODS, ascent_problem
+from core.filters.ascent import ascent_problem
 from core.filters.compute import check_dtype
+from core.filters.methods import METHODS
 from core.filters.model import CONV_LAYERS
 
 SELECTIONS = ("best", "indices", "random")

@@ -117,18 +117,6 @@ def shipped_index(directory: Path = SHIPPED_DIR) -> dict[GridSettings, tuple[Fil
     return found
 
 
-def shipped_grid(
-    settings: GridSettings, directory: Path = SHIPPED_DIR
-) -> tuple[FilterGrid, dict] | None:
-    """The shipped ImageNet grid rendered with exactly ``settings``, and how it was rendered.
-
-    Returns:
-        (grid, rendering) or None when no shipped grid has these settings (or the folder is
-        missing or damaged: never raises).
-    """
-    return shipped_index(Path(directory)).get(settings)
-
-
 def shipped_name(settings: GridSettings) -> str:
     """File stem of a shipped grid, e.g. ``block5_conv3_4x4_seed``."""
     return f"{settings.layer}_{settings.n}x{settings.n}_{settings.method}"

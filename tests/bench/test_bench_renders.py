@@ -9,7 +9,9 @@ from bench import bench_renders
 
 def test_renders_benchmark_prints_figures_that_hold_up(capsys, monkeypatch):
     # The bench shortens the heartbeat; put it back afterwards.
-    monkeypatch.setattr(bench_renders.jobs, "HEARTBEAT_S", bench_renders.jobs.HEARTBEAT_S)
+    monkeypatch.setattr(
+        bench_renders.environment, "HEARTBEAT_S", bench_renders.environment.HEARTBEAT_S
+    )
     figures = bench_renders.main(["--quick"])  # raises if a render finished before its give-up
     out = capsys.readouterr().out
     print(out)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from bench.bench_fourier import tile_figures
-from core.filters.ascent import METHODS
+from core.filters.methods import METHODS
 from core.filters.settings import GridSettings, default_settings
 from tests.support.weights import NO_WEIGHTS, trained_weights
 

@@ -48,7 +48,7 @@ def app_server(tmp_path_factory):
     env = {**throwaway_caches(cache), "KERAS_HOME": str(cache / "keras")}
     # A closed tab's render is given up after 8 s of silence (the page polls each second), not
     # the page's 20 s: the test of it spent 12 s more of both cores on a render nobody watched.
-    env["FILTERS_HEARTBEAT_S"] = "8"  # ui.filters.jobs.HEARTBEAT_ENV
+    env["FILTERS_HEARTBEAT_S"] = "8"  # ui.filters.environment.HEARTBEAT_ENV
     # Browser tests use the untrained network, so they need no weights file.
     server = AppServer(env=env, unset=("VGG16_WEIGHTS",))
     server.start()

@@ -7,7 +7,7 @@ import pytest
 
 from core.mlp import TrainingSettings
 from ui import app
-from ui.filters import jobs
+from ui.filters import environment, jobs
 
 
 def test_streamlit_no_longer_resets_keras_but_still_closes_pyplot(monkeypatch, streamlit_cleanup):
@@ -80,7 +80,7 @@ def test_heavy_work_runs_one_at_a_time_and_reports_the_wait():
 def test_the_operator_sets_how_long_a_silent_page_keeps_its_render(monkeypatch, value, seconds):
     # Never shorter than the page's poll: a watched render must not be given up between polls.
     if value is None:
-        monkeypatch.delenv(jobs.HEARTBEAT_ENV, raising=False)
+        monkeypatch.delenv(environment.HEARTBEAT_ENV, raising=False)
     else:
-        monkeypatch.setenv(jobs.HEARTBEAT_ENV, value)
-    assert jobs.heartbeat_s() == seconds
+        monkeypatch.setenv(environment.HEARTBEAT_ENV, value)
+    assert environment.heartbeat_s() == seconds

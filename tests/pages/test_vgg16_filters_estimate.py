@@ -14,6 +14,7 @@ from tests.pages.test_vgg16_filters_page import (  # noqa: F401 - renders is a f
     renders,
 )
 from ui.filters import jobs as filters_jobs
+from ui.filters import sources as filters_sources
 
 SMALL = {**UNTRAINED, "n": "2", "M": "6", "steps": "20", "size": "128"}  # 120 image-steps
 SENTENCE = re.compile(r"\*\*about (\d+) (s|min)\*\* on this server \(([^)]*)\)")
@@ -31,7 +32,7 @@ def test_a_fresh_server_estimates_from_one_real_probe_step(tmp_path, monkeypatch
     monkeypatch.setenv("FILTER_GRID_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("FILTER_GRID_DIR", str(tmp_path / "grids"))
     monkeypatch.delenv("VGG16_WEIGHTS", raising=False)
-    filters_jobs.clear()
+    filters_sources.clear()
     probes = []
     real = filters_jobs.probe_pace
     monkeypatch.setattr(

@@ -29,6 +29,7 @@ from core.filters.settings import GridSettings, default_settings
 from tests.conftest import ROOT
 from tests.support.pages import address
 from ui.filters import jobs as filters_jobs
+from ui.filters import sources as filters_sources
 from ui.filters import weights as filters_weights
 from ui.filters.controls import link_params
 
@@ -80,7 +81,7 @@ def renders(tmp_path, monkeypatch) -> list[GridSettings]:
     monkeypatch.setenv("FILTER_GRID_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("FILTER_GRID_DIR", str(tmp_path / "grids"))
     monkeypatch.setattr(shipped, "SHIPPED_DIR", tmp_path / "shipped")
-    filters_jobs.clear()
+    filters_sources.clear()
     calls: list[GridSettings] = []
 
     def recording(model, settings, on_progress=None, on_step=None):
@@ -148,7 +149,7 @@ def test_render_grid_draws_the_grid_for_real(tmp_path, monkeypatch):
     monkeypatch.setenv("FILTER_GRID_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("FILTER_GRID_DIR", str(tmp_path / "grids"))
     monkeypatch.delenv(vgg.WEIGHTS_ENV, raising=False)
-    filters_jobs.clear()
+    filters_sources.clear()
     at = open_page({**UNTRAINED, "n": "2", "M": "6", "steps": "2", "size": "32"})
     press(at)
     no_problems(at)
@@ -256,7 +257,7 @@ def test_a_damaged_cached_grid_is_rendered_again(renders, tmp_path):
     press(open_page(UNTRAINED))
     [cached] = list((tmp_path / "cache").glob("*.npz"))
     cached.write_bytes(cached.read_bytes()[:100])  # half-copied
-    filters_jobs.clear()
+    filters_sources.clear()
     at = open_page(UNTRAINED)
     assert not shown_filters(at)  # nothing readable is stored: the button renders it again
     press(at)

@@ -28,7 +28,9 @@ from tests.pages.test_vgg16_filters_page import (  # noqa: F401 - renders is a f
     shown_filters,
     write_shipped,
 )
+from ui.filters import environment as filters_environment
 from ui.filters import jobs as filters_jobs
+from ui.filters import sources as filters_sources
 from ui.filters import weights as filters_weights
 
 # The link of issue 20 that held the server for 17 minutes.
@@ -111,7 +113,7 @@ def slow(faked, monkeypatch) -> SlowRenders:
     monkeypatch.setattr(filters_jobs, "render_grid", fake)
     yield fake
     fake.gate.set()
-    filters_jobs.clear()
+    filters_sources.clear()
 
 
 def slot_free_within(seconds: float) -> float | None:
@@ -161,7 +163,7 @@ def test_the_page_stays_usable_while_a_grid_renders(slow):
 
 
 def test_a_render_nobody_waits_for_is_given_up_and_frees_the_slot(slow, monkeypatch):
-    monkeypatch.setattr(filters_jobs, "HEARTBEAT_S", 0.5, raising=False)
+    monkeypatch.setattr(filters_environment, "HEARTBEAT_S", 0.5)
     at = open_page(SMALL)
     at.button(key="filters_render").click().run(timeout=20)  # then the tab closes: no reruns
     assert slow.started_by_now() == ["block1_conv1"]
@@ -316,7 +318,7 @@ def test_a_queued_render_nobody_waits_for_never_starts(slow, monkeypatch):
         assert job.queued
         # The page has gone silent; a short heartbeat from now on, not during the click's run
         # (on a busy machine that run alone can outlast it: found in a run with 4 workers).
-        monkeypatch.setattr(filters_jobs, "HEARTBEAT_S", 0.5)
+        monkeypatch.setattr(filters_environment, "HEARTBEAT_S", 0.5)
         assert job.done.wait(10), "the queued render still waits for the slot"
     assert slow.started == [] and job.stopped == "nobody was watching it any more"
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from core.filters.ascent import METHODS
+from core.filters.methods import METHODS
 from core.filters.model import CONV_LAYERS
 from core.filters.settings import MAX_N, SELECTIONS, GridSettings, parse_indices
+from ui.filters import state
 from ui.link import (
     Param,
     exact,
@@ -116,10 +117,12 @@ def read_url(default_weights: str) -> None:
     """Seed the controls from the URL on the session's first run."""
     values = read_url_once(PAGE, link_params(default_weights), own_steps)
     if values is not None:
-        st.session_state.update(
-            filters_method=values["method"],
-            filters_selection=values["select"],
-            filters_weights=values["weights"],
+        state.update(
+            {
+                state.METHOD: values["method"],
+                state.SELECTION: values["select"],
+                state.WEIGHTS: values["weights"],
+            }
         )
 
 
@@ -143,7 +146,7 @@ def notes_ui(controls: Controls, weights: str) -> None:
             "method": s.method,
             "select": s.selection,
             "M": controls.candidates_asked,
-            "filters": st.session_state.get("filters", DEFAULT_INDICES),
+            "filters": state.get(state.INDICES, DEFAULT_INDICES),
             "sample": s.sample_seed,
             "steps": s.steps,
             "step": s.step_size,
@@ -160,29 +163,31 @@ def settings_ui() -> Controls:
     """Main controls. Returns what they ask for (widgets start from the URL's values)."""
     d = PAGE_DEFAULT
     c1, c2 = st.columns(2)
-    layer = c1.selectbox("Layer", list(CONV_LAYERS), key="layer", on_change=_layer_changed, **BIND)
+    layer = c1.selectbox(
+        "Layer", list(CONV_LAYERS), key=state.LAYER, on_change=_layer_changed, **BIND
+    )
     c1.caption(f"{layer} has {CONV_LAYERS[layer]} filters.")
-    n = c1.slider("Grid size (n x n)", 1, MAX_N, d.n, key="n", **BIND)
+    n = c1.slider("Grid size (n x n)", 1, MAX_N, d.n, key=state.N, **BIND)
     method = c2.radio(
         "Method",
         list(METHODS),
         format_func=lambda m: METHODS[m].label,
-        key="filters_method",
+        key=state.METHOD,
         on_change=_method_changed,
         persist_state="session",
     )
     with c2:
         selection, asked, indices, sample_seed, error = which_filters_ui(layer)
-        steps = st.number_input("Steps", 1, PAGE_MAX_STEPS, d.steps, key="steps", **BIND)
+        steps = st.number_input("Steps", 1, PAGE_MAX_STEPS, d.steps, key=state.STEPS, **BIND)
         step_size = st.number_input(
             "Step size (Fourier: learning rate)",
             *PAGE_STEP_SIZES,
             d.step_size,
-            key="step",
+            key=state.STEP,
             format="%.3f",
             **BIND,
         )
-        size = st.select_slider("Image size (px)", SIZES, d.size, key="size", **BIND)
+        size = st.select_slider("Image size (px)", SIZES, d.size, key=state.SIZE, **BIND)
     settings = GridSettings(
         layer=layer,
         n=int(n),
@@ -208,11 +213,11 @@ def which_filters_ui(layer: str) -> tuple[str, int, tuple[int, ...], int, str]:
         "Which filters",
         SELECTIONS,
         format_func=SELECTION_LABELS.get,
-        key="filters_selection",
+        key=state.SELECTION,
         persist_state="session",
     )
     count, indices, sample_seed, error = CONV_LAYERS[layer], (), 0, ""
-    asked = int(st.session_state.get("M", PAGE_DEFAULT.candidates))
+    asked = int(state.get(state.M, PAGE_DEFAULT.candidates))
     if selection == "best":
         asked = int(
             st.number_input(
@@ -220,7 +225,7 @@ def which_filters_ui(layer: str) -> tuple[str, int, tuple[int, ...], int, str]:
                 1,
                 PAGE_MAX_CANDIDATES,
                 PAGE_DEFAULT.candidates,
-                key="M",
+                key=state.M,
                 help=M_HELP,
                 **BIND,
             )
@@ -229,28 +234,28 @@ def which_filters_ui(layer: str) -> tuple[str, int, tuple[int, ...], int, str]:
             st.caption(f"{layer} has {count} filters: all {count} are ranked.")
     elif selection == "indices":
         text = st.text_input(
-            "Filter indices", DEFAULT_INDICES, key="filters", help="e.g. 0, 5, 9 or 3-7", **BIND
+            "Filter indices", DEFAULT_INDICES, key=state.INDICES, help="e.g. 0, 5, 9 or 3-7", **BIND
         )
         try:
             indices = tuple(parse_indices(text[:MAX_INDICES_TEXT]))
         except ValueError as problem:
             error = str(problem)
     else:
-        sample_seed = st.number_input("Sample seed", 0, MAX_SAMPLE_SEED, 0, key="sample", **BIND)
+        sample_seed = st.number_input(
+            "Sample seed", 0, MAX_SAMPLE_SEED, 0, key=state.SAMPLE, **BIND
+        )
     return selection, asked, indices, sample_seed, error
 
 
 def _layer_changed() -> None:
     """A step left at one layer's default becomes the new layer's (a typed one stays)."""
-    method = METHODS[st.session_state.get("filters_method", PAGE_DEFAULT.method)]
+    method = METHODS[state.get(state.METHOD, PAGE_DEFAULT.method)]
     defaults = {method.step_size, *(step for _, step in method.layer_step_sizes)}
-    if st.session_state.get("step") in defaults:
-        st.session_state["step"] = method.step_size_on(st.session_state["layer"])
+    if state.get(state.STEP) in defaults:
+        state.put(state.STEP, method.step_size_on(state.get(state.LAYER)))
 
 
 def _method_changed() -> None:
-    method = METHODS[st.session_state["filters_method"]]
-    st.session_state["steps"] = method.steps
-    st.session_state["step"] = method.step_size_on(
-        st.session_state.get("layer", PAGE_DEFAULT.layer)
-    )
+    method = METHODS[state.get(state.METHOD)]
+    state.put(state.STEPS, method.steps)
+    state.put(state.STEP, method.step_size_on(state.get(state.LAYER, PAGE_DEFAULT.layer)))

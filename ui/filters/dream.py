@@ -11,11 +11,12 @@ from core.filters.dream import dream
 from core.filters.grid import pixel_cost
 from core.filters.plots import dream_curve_figure
 from core.filters.store import png_bytes
-from ui.filters.jobs import one_at_a_time, release, visitor, work_problem
+from ui.filters import state
+from ui.filters.environment import work_problem
+from ui.filters.jobs import one_at_a_time, release
 
 TARGETS = {"filter": "One filter", "layer": "The whole layer"}
 STEP_SIZES = (0.5, 1.0, 2.0, 4.0, 8.0)
-RESULT_KEY = "filters_dream_result"
 
 
 def dream_settings_ui(
@@ -81,8 +82,8 @@ def dream_ui(
     if run:
         result = run_dream(model, pixels, layer, filter_index, steps, step_size)
         if result is not None:
-            st.session_state[RESULT_KEY] = {"settings": settings, "target": target, **result}
-    shown = st.session_state.get(RESULT_KEY)
+            state.put(state.DREAM_RESULT, {"settings": settings, "target": target, **result})
+    shown = state.get(state.DREAM_RESULT)
     if shown is None or shown["settings"][:2] != settings[:2]:
         return
     if shown["settings"] != settings:
@@ -118,7 +119,7 @@ def run_dream(model, pixels, layer, filter_index, steps, step_size) -> dict | No
     if problem:
         st.warning(problem)
         return None
-    release(visitor(), "replaced by a dream in Your picture")
+    release(state.visitor(), "replaced by a dream in Your picture")
     bar = st.progress(0.0, text="Dreaming: starting ...")
     started = time.perf_counter()
 

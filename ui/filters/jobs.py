@@ -1,8 +1,8 @@
-"""VGG16 filters page: where a grid comes from, and renders that never take the server hostage.
+"""VGG16 filters page: the render queue, whose renders never take the server hostage.
 
-A grid is looked up, fastest first: the grids shipped with the app, this process's memory, the
-pre-render folder and the disk cache. Only a button press renders one, in a background thread
-keyed by its settings and weights, so the page stays usable meanwhile. The rules that keep one
+A grid that is neither shipped nor stored (``ui.filters.sources``) is rendered only on a button
+press, in a background thread keyed by its settings and weights, so the page stays usable
+meanwhile. The rules that keep one
 visitor from holding the server:
 
 - **One render per visitor** (a browser tab's session): a new request replaces the visitor's
@@ -10,7 +10,8 @@ visitor from holding the server:
 - **A render nobody waits for is given up.** Sessions showing a render refresh a heartbeat
   (``beat``); when every one has been silent for ``HEARTBEAT_S`` (the tab closed, the person
   moved on), the worker stops at its next step and frees the slot.
-- **A ceiling on the work of one request** (``work_problem``), in image-steps at 128 px.
+- **A ceiling on the work of one request** (``environment.work_problem``), in image-steps at
+  128 px.
 
 Renders run one at a time per process; a reload or a second student asking for the same grid
 joins the render under way.
@@ -19,21 +20,16 @@ joins the render under way.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
-import streamlit as st
 from PIL import Image
 from streamlit.logger import get_logger
 
-import core.filters.shipped as shipped_grids
 import core.filters.store as store
 from core.filters.ascent import Progress
 from core.filters.estimate import Pace, PaceBook, estimate_seconds, probe_pace, render_kind
@@ -41,20 +37,8 @@ from core.filters.grid import FilterGrid, RenderClock, filter_grid, pixel_cost, 
 from core.filters.settings import GridSettings
 from core.filters.visualizer import Visualizer
 from ui.app import return_freed_memory
+from ui.filters.environment import cache_dir, heartbeat_s
 
-ROOT = Path(__file__).resolve().parents[2]
-CACHE_ENV = "FILTER_GRID_CACHE"
-PRERENDER_ENV = "FILTER_GRID_DIR"
-CEILING_ENV = "FILTERS_MAX_IMAGE_STEPS"
-HEARTBEAT_ENV = "FILTERS_HEARTBEAT_S"
-# Work of one request at most, in image-steps of a 128 px image: every default grid and
-# comparison fits (the largest, a Fourier grid of the best of 200, takes 5,760); the link of
-# issue 20 (131,072, 17 minutes here) does not. The server's operator may change it.
-MAX_IMAGE_STEPS = 6_000
-# Silent this long: nobody waits for the render any more. The server's operator may change it
-# (the browser tests' server: 8 s, eight times the page's poll).
-HEARTBEAT_S = 20.0
-POLL_S = 1.0  # how often a waiting page asks for news (and so refreshes its heartbeat)
 QUEUE_POLL_S = 0.25
 FINISHED_KEEP_S = 120.0  # a finished render waits this long for its sessions to collect it
 LOG = get_logger(__name__)  # one line per render in the server's log (the load test counts them)
@@ -69,52 +53,6 @@ PACES = PaceBook()  # this server's measured seconds per image-step, for the est
 
 class GivenUpError(Exception):
     """Raised in a render's thread when nobody waits for it any more."""
-
-
-def visitor() -> str:
-    """This session's id in the render queue (one render per visitor)."""
-    return st.session_state.setdefault("filters_visitor", uuid.uuid4().hex)
-
-
-def cache_dir() -> Path:
-    """Where rendered grids are kept: ``$FILTER_GRID_CACHE`` or ``.cache/filter_grids``."""
-    return Path(os.environ.get(CACHE_ENV) or ROOT / ".cache" / "filter_grids")
-
-
-def prerender_dir() -> Path:
-    """Where pre-rendered grids are read from: ``$FILTER_GRID_DIR`` or ``grids/``."""
-    return Path(os.environ.get(PRERENDER_ENV) or ROOT / "grids")
-
-
-def ceiling() -> int:
-    """Image-steps (at 128 px) one request may take: ``$FILTERS_MAX_IMAGE_STEPS`` or 6,000."""
-    with contextlib.suppress(ValueError):
-        return max(1, int(os.environ.get(CEILING_ENV, "")))
-    return MAX_IMAGE_STEPS
-
-
-def heartbeat_s() -> float:
-    """Seconds of silence after which a render is given up: ``$FILTERS_HEARTBEAT_S`` or 20."""
-    with contextlib.suppress(ValueError):
-        return max(POLL_S, float(os.environ.get(HEARTBEAT_ENV, "")))
-    return HEARTBEAT_S
-
-
-def work_problem(cost: int, what: str, how: str) -> str:
-    """Why a request is refused ("" when its ``cost`` fits under the ceiling).
-
-    Args:
-        cost: Its work in image-steps at 128 px.
-        what: What it is ("This grid"), how: what lowers it ("fewer steps, ...").
-    """
-    limit = ceiling()
-    if cost <= limit:
-        return ""
-    return (
-        f"{what} needs up to {cost:,} image-steps at 128 px; one request may take at most "
-        f"{limit:,} on this server, so that one visitor never holds it for long. To come under "
-        f"it: {how}."
-    )
 
 
 @contextmanager
@@ -187,69 +125,6 @@ class RenderJob:
     def live(self) -> bool:
         """Neither finished nor given up: a session may join it."""
         return not self.done.is_set() and self.given_up_at is None
-
-
-@st.cache_resource(show_spinner=False)
-def shipped_index() -> dict:
-    """The grids that ship with the app, by settings, read once per process."""
-    return shipped_grids.shipped_index(shipped_grids.SHIPPED_DIR)
-
-
-def shipped_weights_ids() -> set[str]:
-    """The weights hashes the shipped grids were rendered from."""
-    return {r.get("weights_id", "") for _, r in shipped_index().values()} - {""}
-
-
-def shipped(
-    settings: GridSettings, weights_id: str | None = None, name: str = ""
-) -> tuple[FilterGrid, str] | None:
-    """The shipped grid for ``settings`` and a caption saying how it was made.
-
-    Args:
-        weights_id: None for the ImageNet choice; else the hash of a loaded network's weights,
-            which must be the shipped grid's own (a local copy of the same weights).
-        name: The weights file's name, said in the caption when ``weights_id`` is given.
-    """
-    found = shipped_index().get(settings)
-    if found is None:
-        return None
-    grid, rendering = found
-    if weights_id is not None and rendering.get("weights_id") != weights_id:
-        return None
-    facts = [
-        f"{fact.replace('_', ' ')} {value}"
-        for fact, value in rendering.items()
-        if isinstance(value, str | int | float) and len(str(value)) <= 32 and "hash" not in fact
-    ][:4]
-    how = f" ({', '.join(facts)})" if facts else ""
-    same = f": {name} holds the same weight values" if weights_id is not None else ""
-    return grid, f"Pre-rendered with the ImageNet weights and shipped with the app{how}{same}."
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _grid_in_memory(key: str, _grid: FilterGrid | None = None) -> FilterGrid:
-    """The grid under ``key``, kept for every session: ``_grid`` when given (a render just
-    finished), else read from the pre-render folder or the disk cache.
-
-    Raises:
-        LookupError: No readable grid is stored under ``key`` (and nothing is cached then).
-    """
-    grid = _grid or store.load_grid([prerender_dir(), cache_dir()], key)
-    if grid is None:
-        raise LookupError(key)
-    return grid
-
-
-def stored(key: str) -> FilterGrid | None:
-    """The grid under ``key``: just rendered, or from memory, the pre-render folder or disk."""
-    with _LOCK:
-        job = _JOBS.get(key)
-    if job is not None and job.grid is not None:
-        return _grid_in_memory(key, job.grid)  # kept for every session from now on
-    try:
-        return _grid_in_memory(key)
-    except LookupError:
-        return None
 
 
 def estimate(visualizer: Visualizer, settings: GridSettings) -> tuple[float, Pace] | None:
@@ -443,9 +318,7 @@ def partial(job: RenderJob, side: int = 480) -> np.ndarray | None:
 
 
 def clear() -> None:
-    """Forget the grids kept in memory, the shipped index and every render (tests)."""
-    _grid_in_memory.clear()
-    shipped_index.clear()
+    """Forget every render and the paces measured (tests)."""
     PACES.clear()
     with _LOCK:
         for job in _JOBS.values():

@@ -29,27 +29,23 @@ from core.filters.numbers import (
     default_cell,
     field_box,
     first_layer_weights,
-    kernel_pictures,
     layer_stack,
     one_cell,
     receptive_fields,
 )
 from core.filters.numbers_plots import (
     cell_figure,
-    field_figure,
-    kernel_canvas,
-    kernels_figure,
-    map_figure,
-    photo_figure,
-    sweep_figure,
 )
 from core.filters.store import png_bytes
 from core.filters.visualizer import Visualizer
 from ui.app import on_a_phone
-from ui.filters.jobs import cache_dir, one_at_a_time, prerender_dir
+from ui.filters import state
+from ui.filters.charts import field_chart, kernels_chart, map_chart, photo_chart, sweep_chart
+from ui.filters.environment import cache_dir, prerender_dir
+from ui.filters.jobs import one_at_a_time
 
 DEEPER_DEFAULT = "block3_conv3"
-CLICKABLE = {"convnumbers_photo": "cell", "convnumbers_map": "cell", "convnumbers_kernels": "f"}
+CLICKABLE = {state.NUMBERS_PHOTO: "cell", state.NUMBERS_MAP: "cell", state.NUMBERS_KERNELS: "f"}
 # The 27 numbers are a fixed-width chart: on a phone its box scrolls sideways, the page does not.
 # Streamlit sizes a chart to its frame, so the frame gets the minimum width.
 SCROLL_CSS = """<style>
@@ -98,24 +94,26 @@ def numbers_ui(
     f, i, j = cell_ui(A1, (digest, pixels.shape[0], wkey))
     x = preprocess(pixels)
     cell = one_cell(x, W, b, f, i, j)
-    where_ui(pixels, A1, digest, wkey, cell)
+    where_ui(pixels, A1, cell)
     arithmetic_ui(cell, float(A1[i, j, f]))
-    sweep_ui(x, W, b, pixels, A1, (digest, wkey), cell)
-    deeper_ui(model, wkey, pixels, digest, i, j)
+    sweep_ui(x, W, b, pixels, A1, cell)
+    deeper_ui(model, wkey, pixels, i, j)
     kernels_ui(visualizer, wkey, W, f)
 
 
 def cell_ui(A1: np.ndarray, picture: tuple) -> tuple[int, int, int]:
     """Filter, row and column; a new picture starts at its most active filter's peak."""
-    state, side = st.session_state, A1.shape[0]
-    if state.get("convnumbers_for") != picture:
+    side = A1.shape[0]
+    if state.get(state.NUMBERS_FOR) != picture:
         f, i, j = default_cell(A1)
         state.update(
-            convnumbers_for=picture,
-            convnumbers_filter=f,
-            convnumbers_row=i,
-            convnumbers_col=j,
-            convnumbers_clicks={},
+            {
+                state.NUMBERS_FOR: picture,
+                state.NUMBERS_FILTER: f,
+                state.NUMBERS_ROW: i,
+                state.NUMBERS_COL: j,
+                state.NUMBERS_CLICKS: {},
+            }
         )
     apply_clicks(side, A1.shape[2])
     order, means = top_filters(A1, A1.shape[2])
@@ -127,10 +125,10 @@ def cell_ui(A1: np.ndarray, picture: tuple) -> tuple[int, int, int]:
         f"Filter of {FIRST_LAYER} (most active first)",
         list(labels),
         format_func=labels.get,
-        key="convnumbers_filter",
+        key=state.NUMBERS_FILTER,
     )
-    i = middle.number_input("Row i", 0, side - 1, step=1, key="convnumbers_row")
-    j = right.number_input("Column j", 0, side - 1, step=1, key="convnumbers_col")
+    i = middle.number_input("Row i", 0, side - 1, step=1, key=state.NUMBERS_ROW)
+    j = right.number_input("Column j", 0, side - 1, step=1, key=state.NUMBERS_COL)
     st.button(
         "Go to this filter's strongest cell",
         key="convnumbers_peak",
@@ -141,14 +139,14 @@ def cell_ui(A1: np.ndarray, picture: tuple) -> tuple[int, int, int]:
 
 
 def go_to_peak(A1: np.ndarray) -> None:
-    f = int(st.session_state["convnumbers_filter"])
+    f = int(state.get(state.NUMBERS_FILTER))
     i, j = np.unravel_index(int(np.argmax(A1[:, :, f])), A1.shape[:2])
-    st.session_state.update(convnumbers_row=int(i), convnumbers_col=int(j))
+    state.update({state.NUMBERS_ROW: int(i), state.NUMBERS_COL: int(j)})
 
 
 def clicked_point(chart_key: str) -> dict | None:
     """The point last clicked on a chart (its selection), or None."""
-    points = (st.session_state.get(chart_key) or {}).get("selection", {}).get("points", [])
+    points = state.selected_points(chart_key)
     return points[0] if points else None
 
 
@@ -157,39 +155,27 @@ def apply_clicks(side: int, filters: int) -> None:
 
     Each chart keeps its selection across reruns, so a click is applied once, when new.
     """
-    state = st.session_state
     for chart, what in CLICKABLE.items():
         point = clicked_point(chart)
-        if point is None or state["convnumbers_clicks"].get(chart) == point:
+        if not state.new_click(chart, point):
             continue
-        state["convnumbers_clicks"][chart] = point
         if what == "f" and point.get("customdata") is not None:
             f = int(point["customdata"])
             if 0 <= f < filters:
-                state["convnumbers_filter"] = f
+                state.put(state.NUMBERS_FILTER, f)
         elif what == "cell" and point.get("x") is not None and point.get("y") is not None:
             i, j = int(round(point["y"])), int(round(point["x"]))
             if 0 <= i < side and 0 <= j < side:
-                state.update(convnumbers_row=i, convnumbers_col=j)
+                state.update({state.NUMBERS_ROW: i, state.NUMBERS_COL: j})
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def photo_chart(digest: str, size: int, i: int, j: int, _pixels: np.ndarray):
-    return photo_figure(_pixels, i, j)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def map_chart(digest: str, size: int, wkey: str, f: int, i: int, j: int, _A1: np.ndarray):
-    return map_figure(_A1[:, :, f], f, i, j)
-
-
-def where_ui(pixels: np.ndarray, A1: np.ndarray, digest: str, wkey: str, cell: Cell) -> None:
+def where_ui(pixels: np.ndarray, A1: np.ndarray, cell: Cell) -> None:
     """The photo and the filter's map, the cell outlined on both; a click on either moves it."""
     f, i, j, size = cell.filter_index, cell.i, cell.j, pixels.shape[0]
     select = {"on_select": "rerun", "selection_mode": "points", "config": NO_TOOLBAR}
     left, right = st.columns(2)
-    left.plotly_chart(photo_chart(digest, size, i, j, pixels), key="convnumbers_photo", **select)
-    right.plotly_chart(map_chart(digest, size, wkey, f, i, j, A1), key="convnumbers_map", **select)
+    left.plotly_chart(photo_chart(pixels, i, j), key=state.NUMBERS_PHOTO, **select)
+    right.plotly_chart(map_chart(A1[:, :, f], f, i, j), key=state.NUMBERS_MAP, **select)
     st.caption(
         f"Left: the photo as the network sees it ({size}x{size} px), the patch under cell "
         f"({i}, {j}) outlined. Right: the map of filter {f} ({size}x{size} cells: block1_conv1 "
@@ -273,19 +259,12 @@ def products_table_ui(cell: Cell) -> None:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def sweep_chart(key: tuple, f: int, i: int, j: int, compact: bool, _x, _W, _b, _pixels, _A1):
-    """The sliding kernel for row i of filter f (``key``: the picture and the weights)."""
-    Z_row = np.array([one_cell(_x, _W, _b, f, i, c).Z for c in range(_x.shape[1])])
-    return sweep_figure(_pixels, _A1[:, :, f], Z_row, f, i, j, height=440 if compact else 520)
-
-
-def sweep_ui(x, W, b, pixels, A1, key: tuple, cell: Cell) -> None:
+def sweep_ui(x, W, b, pixels, A1, cell: Cell) -> None:
     """The kernel sliding along the cell's row while the map fills in (played by the browser)."""
     st.markdown("**The kernel sliding.** The same 27 multiplications at every cell, row by row:")
     f, i, j = cell.filter_index, cell.i, cell.j
     compact = on_a_phone()
-    figure = sweep_chart((*key, pixels.shape[0]), f, i, j, compact, x, W, b, pixels, A1)
+    figure = sweep_chart(x, W, b, pixels, A1[:, :, f], f, i, j, compact)
     st.plotly_chart(figure, key="convnumbers_sweep", theme=None, config=NO_TOOLBAR)
     st.caption(
         f"Press ▶ Play: the outlined patch moves along row {i} of the photo and filter {f}'s "
@@ -294,7 +273,7 @@ def sweep_ui(x, W, b, pixels, A1, key: tuple, cell: Cell) -> None:
     )
 
 
-def deeper_ui(model, wkey: str, pixels: np.ndarray, digest: str, i: int, j: int) -> None:
+def deeper_ui(model, wkey: str, pixels: np.ndarray, i: int, j: int) -> None:
     """A deeper layer's cell at the same place: its exact receptive field, what it costs."""
     st.markdown(
         "**Deeper cells see more.** Each 3x3 layer widens what a cell sees by 2 steps, "
@@ -312,18 +291,12 @@ def deeper_ui(model, wkey: str, pixels: np.ndarray, digest: str, i: int, j: int)
     box = field_box(field, ci, cj)
     seen = box.clip(size)
     left, right = st.columns([3, 2], gap="medium")
-    figure = field_chart(digest, size, layer, box, i, j, field.size, (ci, cj), pixels)
+    title = f"{layer}, cell {(ci, cj)}:<br>{field.size}x{field.size} px of the photo"
+    figure = field_chart(pixels, box, patch_box(i, j), title)
     left.plotly_chart(figure, key="convnumbers_field", theme=None)
     with right:
         st.markdown(field_text(layer, field, (ci, cj), box, seen, size))
     fields_table_ui(fields, size)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def field_chart(digest, size, layer, box: Box, i, j, r, cell, _pixels) -> object:
-    """The photo with the deeper cell's field (``digest`` and ``size``: the picture)."""
-    title = f"{layer}, cell {cell}:<br>{r}x{r} px of the photo"
-    return field_figure(_pixels, box, patch_box(i, j), title)
 
 
 def patch_box(i: int, j: int) -> Box:
@@ -379,19 +352,6 @@ def fields_table_ui(fields: dict, size: int) -> None:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def kernels_chart(wkey: str, scale: str, per_row: int, found: tuple, f: int, _W, _pictures):
-    """The kernel canvas and its figure (``found``: the filters whose picture exists)."""
-    kernels = kernel_pictures(_W, scale)
-    # The document's pictures are the network's input itself, channels B, G, R; shown here in
-    # R, G, B like the kernels, so a filter that adds up blue looks blue in both.
-    looks_for = [
-        None if g not in _pictures else _pictures[g][..., ::-1] for g in range(len(kernels))
-    ]
-    canvas, centres = kernel_canvas(kernels, looks_for, per_row)
-    return canvas, kernels_figure(canvas, centres, f, width=350 if per_row == 4 else 820)
-
-
 def kernels_ui(visualizer: Visualizer, wkey: str, W: np.ndarray, f: int) -> None:
     """Every block1_conv1 kernel as a 3x3 colour patch beside what its filter looks for."""
     st.markdown(
@@ -419,9 +379,9 @@ def kernels_ui(visualizer: Visualizer, wkey: str, W: np.ndarray, f: int) -> None
         found = {**found, **draw_first_layer(visualizer, missing, wkey)}
         slot.empty()
     per_row = 4 if on_a_phone() else 8
-    canvas, figure = kernels_chart(wkey, scale, per_row, tuple(sorted(found)), f, W, found)
+    canvas, figure = kernels_chart(W, scale, per_row, tuple(sorted(found.items())), f)
     select = {"on_select": "rerun", "selection_mode": "points", "config": NO_TOOLBAR}
-    st.plotly_chart(figure, key="convnumbers_kernels", theme=None, **select)
+    st.plotly_chart(figure, key=state.NUMBERS_KERNELS, theme=None, **select)
     st.caption(
         "Weight 0 is grey; a positive weight on a colour makes that square brighter in it, a "
         "negative one darker (the kernel's B, G, R turned to R, G, B; the pictures too: the "

@@ -27,16 +27,11 @@ from core.filters.model import DOCUMENT_LAYERS
 from core.filters.photos import Picture, PictureError, read_picture
 from core.filters.store import png_bytes
 from core.filters.tiles import network_canvas, pair_pictures, pairs_canvas, strip
+from ui.cache import BY_VALUE
+from ui.filters import state
 from ui.filters.dream import dream_ui
-from ui.filters.jobs import (
-    cache_dir,
-    one_at_a_time,
-    own_render,
-    prerender_dir,
-    release,
-    visitor,
-    work_problem,
-)
+from ui.filters.environment import cache_dir, prerender_dir, work_problem
+from ui.filters.jobs import one_at_a_time, own_render, release
 from ui.filters.numbers import numbers_ui
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "samples"
@@ -52,26 +47,18 @@ PICTURE_LIMIT_MB = 20
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
 SCALES = {"own": "each map to its own maximum", "shared": "one scale for all maps"}
 CAMERA_RESOLUTION = "720p"  # asked of the browser: 1280x720 on most webcams
-REFUSED_KEY = "filters_pic_refused"
 NETWORK_SIDE = 192  # px per map "through the network" (shown at the page's width)
-
-
-def upload_key() -> str:
-    """The uploader's key: a new one after a refused file, so that it never lingers there."""
-    refused = st.session_state.get("filters_pic_uploads", 0)
-    return "filters_pic_upload" if refused == 0 else f"filters_pic_upload_{refused}"
 
 
 def refuse(name: str, error: PictureError) -> None:
     """An uploaded file cannot be used: empty the uploader and say so once."""
-    st.session_state[REFUSED_KEY] = f"{name} was not used: {error} Choose another picture."
-    st.session_state["filters_pic_uploads"] = st.session_state.get("filters_pic_uploads", 0) + 1
+    state.refuse_upload(f"{name} was not used: {error} Choose another picture.")
     st.rerun()
 
 
 def source_ui() -> tuple[str, bytes] | None:
     """Where the picture comes from. Returns (its name, its bytes), or None while none."""
-    source = st.radio("Picture", SOURCES, horizontal=True, key="filters_pic_source")
+    source = st.radio("Picture", SOURCES, horizontal=True, key=state.PIC_SOURCE)
     if source == SOURCES[0]:
         name = st.selectbox(
             "Sample photo",
@@ -85,7 +72,7 @@ def source_ui() -> tuple[str, bytes] | None:
         upload = st.file_uploader(
             f"A PNG, JPEG or WebP picture (up to {PICTURE_LIMIT_MB} MB)",
             type=UPLOAD_TYPES,
-            key=upload_key(),
+            key=state.upload_key(),
             max_upload_size=PICTURE_LIMIT_MB,
             help="Kept in this session's memory only, never written to disk.",
         )
@@ -128,28 +115,54 @@ def options_ui() -> tuple[int, str, int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def picture_for(digest: str, size: int, _data: bytes) -> Picture:
+def picture_for(data: bytes, size: int) -> Picture:
     """The decoded picture per content and size (a bad file raises, and is not cached)."""
-    return read_picture(_data, size, max_bytes=PICTURE_LIMIT_MB * 2**20)
+    return read_picture(data, size, max_bytes=PICTURE_LIMIT_MB * 2**20)
 
 
-@st.cache_resource(show_spinner="One forward pass through VGG16 ...", max_entries=1)
-def maps_for(digest: str, size: int, wkey: str, _model, _pixels: np.ndarray):
-    """Every layer's maps of a picture and the seconds the forward pass took.
+@st.cache_resource(
+    show_spinner="One forward pass through VGG16 ...", max_entries=1, hash_funcs=BY_VALUE
+)
+def maps_for(pixels: np.ndarray, wkey: str, _model):
+    """Every layer's maps of a picture and the seconds the forward pass took (the network
+    ``_model`` is keyed by its weights' hash ``wkey``).
 
     Shared by every session and never modified: a resource, so a rerun does not copy the
     54 MB a 224 px picture's maps take (110 MB at 320 px; one picture at a time: the memory budget).
     """
     started = time.perf_counter()
-    maps = feature_maps(_model, _pixels)
+    maps = feature_maps(_model, pixels)
     return maps, time.perf_counter() - started
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def drawing(key: tuple, _build):
-    """Pictures and their canvas, built once per key for every session; few entries, since
-    each holds a few MB (the canvas is kept for the PNG download, made only when clicked)."""
-    return _build()
+# The drawings below are shared by every session; few entries, since each holds a few MB
+# (the canvas is kept for the PNG download, made only when clicked). The maps they draw are
+# the picture's through the network ``_model`` (keyed by its weights' hash ``wkey``).
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=BY_VALUE)
+def maps_drawing(pixels, wkey: str, _model, layer: str, indices, found: tuple, n: int, scale: str):
+    """The heatmap and picture pairs of ``layer``'s filters ``indices`` and their canvas;
+    ``found``: (filter, what it looks for) pairs, for the filters whose picture exists."""
+    A, pictures = maps_for(pixels, wkey, _model)[0][layer], dict(found)
+    side = 200 if n <= 2 else 160 if n <= 4 else 112
+    heat = heat_tiles(pixels, A, indices, side=side, scale=scale)
+    pairs = pair_pictures(heat, [pictures.get(int(f)) for f in indices])
+    return pairs, pairs_canvas(pairs, per_row(len(indices), n))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=BY_VALUE)
+def network_drawing(pixels, wkey: str, _model, layers: tuple, per_layer: int, scale: str):
+    """Each of ``layers``' strongest maps as a strip, and the canvas of all the strips."""
+    maps = maps_for(pixels, wkey, _model)[0]
+    rows = []
+    for layer, indices, means in strongest_per_layer(maps, list(layers), per_layer):
+        tiles = heat_tiles(pixels, maps[layer], indices, side=NETWORK_SIDE, scale=scale)
+        rows.append((layer, indices, means, strip(tiles, per_layer)))
+    return rows, network_canvas([row[3] for row in rows])
+
+
+def per_row(k: int, n: int) -> int:
+    """Pairs per row of the maps section."""
+    return min(k, 4 if n <= 4 else 8)
 
 
 def stored_pictures(
@@ -204,7 +217,7 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
         chosen = source_ui()
     with options_column:
         size, scale, per_layer = options_ui()
-    refused = st.session_state.pop(REFUSED_KEY, None)
+    refused = state.pop(state.PIC_REFUSED)
     if refused:
         st.error(refused)
     if chosen is None:
@@ -212,26 +225,26 @@ def pictures_tab(model, wkey: str, label: str, layer: str, n: int) -> None:
     name, data = chosen
     digest = hashlib.sha256(data).hexdigest()[:16]
     try:
-        picture = picture_for(digest, size, data)
+        picture = picture_for(data, size)
     except PictureError as error:
-        if st.session_state.get("filters_pic_source") == SOURCES[1]:
+        if state.get(state.PIC_SOURCE) == SOURCES[1]:
             refuse(name, error)  # reruns
         st.error(f"{name}: {error}")
         return
-    maps, seconds = maps_for(digest, size, wkey, model, picture.pixels)
+    maps, seconds = maps_for(picture.pixels, wkey, model)
     with picture_column:
         st.image(picture.pixels, caption=f"What VGG16 sees: {size}x{size} px", width="stretch")
         st.caption(f"{name} · {picture.width}x{picture.height} px {picture.format}")
         for note in picture.notes:
             st.caption(note)
         st.caption(f"All 13 layers' maps in one forward pass: {seconds:.2f} s ({label}).")
-    indices, means = maps_section(model, wkey, label, picture, digest, maps, layer, n, scale)
+    indices, means = maps_section(model, wkey, label, picture, maps, layer, n, scale)
     numbers_ui(model, wkey, picture.pixels, digest, maps, label)
     dream_ui(model, label, picture.pixels, digest, layer, indices, means)
-    network_section(picture, digest, wkey, label, maps, per_layer, scale)
+    network_section(model, picture, wkey, label, maps, per_layer, scale)
 
 
-def maps_section(model, wkey, label, picture, digest, maps, layer, n, scale):
+def maps_section(model, wkey, label, picture, maps, layer, n, scale):
     """The k = n*n most active filters of ``layer``: heatmap, and what each looks for."""
     k = min(n * n, maps[layer].shape[2])
     indices, means = top_filters(maps[layer], k)
@@ -242,23 +255,16 @@ def maps_section(model, wkey, label, picture, digest, maps, layer, n, scale):
     h, w = maps[layer].shape[:2]
     title = f"{layer} · {label}: the {k} most active filters · maps {h}x{w}"
     st.markdown(f"**{title}**")
-    key = ("pic_maps", digest, picture.pixels.shape[0], wkey, layer, k, scale, tuple(sorted(found)))
-    per_row = min(k, 4 if n <= 4 else 8)
-
-    def build():
-        side = 200 if n <= 2 else 160 if n <= 4 else 112
-        heat = heat_tiles(picture.pixels, maps[layer], indices, side=side, scale=scale)
-        pictures = pair_pictures(heat, [found.get(int(f)) for f in indices])
-        return pictures, pairs_canvas(pictures, per_row)
-
-    pictures, canvas = drawing(key, build)
+    chosen, pairs = tuple(int(f) for f in indices), tuple(sorted(found.items()))
+    pictures, canvas = maps_drawing(picture.pixels, wkey, model, layer, chosen, pairs, n, scale)
+    row_length = per_row(k, n)
     st.caption(
         "Each pair, left: where the filter fires on the picture (yellow = strongest); right: "
         "what that filter looks for (gradient ascent from grey noise)."
     )
-    for start in range(0, k, per_row):
-        row = range(start, min(start + per_row, k))  # the last row may be short
-        for column, j in zip(st.columns(per_row), row, strict=False):
+    for start in range(0, k, row_length):
+        row = range(start, min(start + row_length, k))  # the last row may be short
+        for column, j in zip(st.columns(row_length), row, strict=False):
             f, mean = int(indices[j]), float(means[j])
             note = "" if f in found else " · not drawn yet"
             column.image(
@@ -280,7 +286,7 @@ def maps_section(model, wkey, label, picture, digest, maps, layer, n, scale):
 def draw_missing(model, layer: str, missing: list[int], wkey: str) -> dict[int, np.ndarray]:
     """The missing pictures, drawn now; none while this visitor's own grid renders (drawing
     them would give that render up), and the page says so."""
-    if own_render(visitor()) is not None:
+    if own_render(state.visitor()) is not None:
         st.caption(f"The {len(missing)} missing pictures are drawn once your grid render is done.")
         return {}
     return draw_pictures(model, layer, missing, wkey)
@@ -301,7 +307,7 @@ def draw_pictures(model, layer: str, missing: list[int], wkey: str) -> dict[int,
     if problem:
         st.warning(problem)
         return {}
-    release(visitor(), "replaced by drawing filters in Your picture")
+    release(state.visitor(), "replaced by drawing filters in Your picture")
     bar = st.progress(0.0, text=f"{layer}: drawing {len(missing)} filters ...")
 
     def report(p) -> None:
@@ -315,7 +321,7 @@ def draw_pictures(model, layer: str, missing: list[int], wkey: str) -> dict[int,
     return pictures
 
 
-def network_section(picture: Picture, digest: str, wkey: str, label: str, maps, per_layer, scale):
+def network_section(model, picture: Picture, wkey: str, label: str, maps, per_layer, scale):
     """Through the network: each block's strongest maps, block1 to block5, each row as wide
     as the page (the maps of a 1920 px projector are about 240 px wide)."""
     st.subheader("Through the network")
@@ -324,16 +330,7 @@ def network_section(picture: Picture, digest: str, wkey: str, label: str, maps, 
         "so every cell sees a larger part of the picture, and what fires becomes more abstract."
     )
     layers = [name for name in DOCUMENT_LAYERS if name in maps]
-    key = ("pic_network", digest, picture.pixels.shape[0], wkey, per_layer, scale)
-
-    def build():
-        rows = []
-        for layer, indices, means in strongest_per_layer(maps, layers, per_layer):
-            tiles = heat_tiles(picture.pixels, maps[layer], indices, side=NETWORK_SIDE, scale=scale)
-            rows.append((layer, indices, means, strip(tiles, per_layer)))
-        return rows, network_canvas([row[3] for row in rows])
-
-    rows, canvas = drawing(key, build)
+    rows, canvas = network_drawing(picture.pixels, wkey, model, tuple(layers), per_layer, scale)
     side = picture.pixels.shape[0]
     for layer, indices, means, pictures in rows:
         h, w = maps[layer].shape[:2]

@@ -7,7 +7,6 @@ are loaded from a private temporary folder and deleted at once.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import core.filters.model as vgg
 from core.filters.compute import ComputeChoice, choice_for_this_machine
 from core.filters.store import weights_id
 from core.filters.visualizer import Visualizer
+from ui.filters import state
 from ui.filters.controls import WEIGHT_LABELS
 
 DOWNLOAD_HELP = (
@@ -46,13 +46,13 @@ class Weights:
             ``"untrained"`` or ``"none"`` (a local file was asked for but none chosen).
         label: What the page calls them (never a path).
         path: The offered file, on the server (never shown).
-        upload: (digest, file name, bytes) of an uploaded file.
+        upload: (file name, bytes) of an uploaded file.
     """
 
     kind: str
     label: str
     path: Path | None = field(default=None, repr=False)
-    upload: tuple[str, str, bytes] | None = field(default=None, repr=False)
+    upload: tuple[str, bytes] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -77,7 +77,7 @@ def weights_ui() -> Weights:
         "Network weights",
         list(WEIGHT_LABELS),
         format_func=WEIGHT_LABELS.get,
-        key="filters_weights",
+        key=state.WEIGHTS,
         persist_state="session",
         help="ImageNet grids for the default settings ship with the app; new ImageNet renders "
         "need Keras' 58 MB download once.",
@@ -89,12 +89,12 @@ def weights_ui() -> Weights:
     name = None
     if offered:
         names = list(offered)
-        if st.session_state.get("filters_weights_file") not in names:
-            st.session_state["filters_weights_file"] = server_default() or names[0]
+        if state.get(state.WEIGHTS_FILE) not in names:
+            state.put(state.WEIGHTS_FILE, server_default() or names[0])
         name = st.sidebar.selectbox(
             "Weights file on this server",
             names,
-            key="filters_weights_file",
+            key=state.WEIGHTS_FILE,
             help=f"The .h5 files the server's operator put in `{vgg.WEIGHTS_DIR_ENV}`.",
         )
     else:
@@ -106,9 +106,7 @@ def weights_ui() -> Weights:
         "... or upload a .h5 weights file", type=["h5"], key="filters_upload"
     )
     if upload is not None:
-        data = upload.getvalue()
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        return Weights("upload", upload.name, upload=(digest, upload.name, data))
+        return Weights("upload", upload.name, upload=(upload.name, upload.getvalue()))
     if name is None:
         return Weights("none", "")
     return Weights("file", name, path=offered[name])
@@ -146,12 +144,13 @@ def _load(weights: str | None) -> tuple[Visualizer | None, str, str]:
 
 
 @st.cache_resource(show_spinner="Loading the uploaded weights ...", max_entries=1)
-def _load_upload(digest: str, name: str, _data: bytes) -> tuple[Visualizer | None, str, str]:
-    """Uploaded weights once per content; the bytes never stay on disk (private temp folder)."""
+def _load_upload(name: str, data: bytes) -> tuple[Visualizer | None, str, str]:
+    """Uploaded weights once per name and content (Streamlit hashes every byte); the bytes
+    never stay on disk (private temp folder)."""
     suffix = ".weights.h5" if name.endswith(".weights.h5") else ".h5"
     with tempfile.TemporaryDirectory(prefix="vgg16_upload_") as folder:
         path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(_data)
+        path.write_bytes(data)
         try:
             model = vgg.load_vgg16(path)
         except (vgg.WeightsError, FileNotFoundError) as error:
@@ -207,8 +206,7 @@ def show_load_error(network: Network, weights: Weights) -> None:
 def use_local_file(name: str) -> None:
     """Switch this session to the server's local weights file ``name`` (a button's callback,
     run before the widgets are drawn again)."""
-    st.session_state["filters_weights"] = "local"
-    st.session_state["filters_weights_file"] = name
+    state.update({state.WEIGHTS: "local", state.WEIGHTS_FILE: name})
 
 
 def clear_loaded() -> None:
