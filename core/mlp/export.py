@@ -48,15 +48,6 @@ def weights_json(result: TrainResult, settings: dict) -> str:
     return json.dumps(document, indent=2)
 
 
-def weights_from_json(text: str) -> list[np.ndarray]:
-    """The weight matrices W1, W2, ... of a ``weights_json`` document."""
-    document = json.loads(text)
-    weights = document.get("weights")
-    if not isinstance(weights, dict) or not weights:
-        raise ValueError("expected a 'weights' object with W1, W2, ...")
-    return [np.asarray(weights[f"W{k + 1}"], dtype=np.float64) for k in range(len(weights))]
-
-
 def keras_model(layers: Sequence[int], weights: Sequence[np.ndarray], activation: str):
     """A ``keras.Sequential`` of float64 ``Dense`` layers holding these weights.
 

@@ -85,20 +85,3 @@ def test_the_exported_script_defines_the_tables_functions_line_for_line(name):
         "f_prime",
         "with_ones",
     }
-
-
-def test_no_other_module_defines_an_activation():
-    """No function named after an activation, nor a branch on an activation's name, elsewhere."""
-    names = set(ACTIVATIONS) | {f"{n}_derivative" for n in ACTIVATIONS} | {"batch_sigmoid"}
-    found = []
-    for path in sorted((ROOT / "core").rglob("*.py")) + sorted((ROOT / "ui").rglob("*.py")):
-        if path.name == "activations.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef) and node.name in names:
-                found.append(f"{path.relative_to(ROOT)}: def {node.name}")
-            if isinstance(node, ast.Compare) and any(
-                isinstance(c, ast.Constant) and c.value in ACTIVATIONS for c in node.comparators
-            ):
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: compares to a name")
-    assert found == []
