@@ -28,15 +28,8 @@ import numpy as np
 from bench.machine import cpu_name
 from core.mlp import MLP, train
 from core.mlp.data import training_set
-from core.mlp.landscape import (
-    TrainingError,
-    flatten,
-    grid_axes,
-    grid_span,
-    pca_plane,
-    surface,
-    unflatten,
-)
+from core.mlp.landscape import grid_axes, grid_span, pca_plane, surface
+from core.mlp.weight_space import TrainingError, flatten, unflatten
 
 
 def loop_surface(plane, layers, X, y, alphas, betas) -> np.ndarray:

@@ -35,16 +35,10 @@ import plotly.graph_objects as go
 from bench.bench_mlp import cpu_name
 from core.mlp import train
 from core.mlp.data import training_set
-from core.mlp.plots import boundary_contour, layer_positions, output_heatmap
-from core.mlp.replay import (
-    FRAME_MS,
-    NEURON_HALF,
-    Slice,
-    neuron_range,
-    replay_figure,
-    replay_frames,
-    replay_parts,
-)
+from core.mlp.drawing import Slice, boundary_contour, layer_positions, output_heatmap
+from core.mlp.replay import NEURON_HALF, neuron_range, replay_figure, replay_parts
+from core.mlp.replay_controls import FRAME_MS
+from core.mlp.replay_frames import replay_frames
 from ui.train.replay import PreparedFigure
 
 PLANE = Slice(channel=2, value=128 / 255)

@@ -15,9 +15,10 @@ from ui.train.controls import (
 from ui.train.export import export_ui
 from ui.train.landscape import landscape_ui
 from ui.train.replay import replay_ui
+from ui.train.state import TAB
 from ui.train.step import step_position, step_ui
 from ui.train.views import intro, metrics_ui, predictions_ui, sweep_ui, weights_ui
-from ui.training import TRAINED_KEY
+from ui.training import remember_trained
 
 ensure_app_navigation()  # a deep link on a fresh server still gets the app's navigation
 
@@ -35,7 +36,7 @@ except ValueError as error:  # settings come from the widgets, so this is a guar
     st.stop()
 if line := preset_line(settings, result):
     note.info(line, icon=":material/visibility:")
-st.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
+remember_trained(result, settings)
 metrics_ui(result, settings)
 
 # Each tab runs only while it is open (Streamlit reruns on a tab change): a student on the
@@ -50,7 +51,7 @@ TAB_VIEWS = {
     "Learning-rate sweep": lambda: sweep_ui(settings),
     "Export": lambda: export_ui(result, settings),
 }
-tabs = st.tabs(list(TAB_VIEWS), key="train_tab", on_change="rerun")
+tabs = st.tabs(list(TAB_VIEWS), key=TAB, on_change="rerun")
 for tab, view in zip(tabs, TAB_VIEWS.values(), strict=True):
     if tab.open:
         with tab:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from core.mlp.activations import ACTIVATIONS
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("core", "ui", "pages")
 PRODUCT = ("core", "ui", "pages", "streamlit_app.py")
@@ -295,3 +297,119 @@ def test_every_streamlit_cache_is_bounded():
             keywords = {k.arg for k in getattr(decorator, "keywords", [])}
             bounded = bool({"max_entries", "ttl"} & keywords) or not arguments
             assert bounded, f"{path.relative_to(ROOT)}: {name} caches without a bound"
+
+
+# Issue 26: a house a newcomer can carry on.
+STATE_OWNERS = ("ui/app.py", "ui/link.py")  # and every topic's ui/<topic>/state.py
+MAX_STATE_USES = 20
+MAX_FILE_LINES = 450
+
+
+def state_uses() -> dict[str, int]:
+    """``st.session_state`` written outside its owners, by file."""
+    uses = {}
+    for path in [*sorted((ROOT / "ui").rglob("*.py")), *sorted((ROOT / "pages").glob("*.py"))]:
+        where = path.relative_to(ROOT).as_posix()
+        if where in STATE_OWNERS or path.name == "state.py":
+            continue
+        count = path.read_text().count("st.session_state")
+        if count:
+            uses[where] = count
+    return uses
+
+
+def test_page_state_has_one_owner_per_topic():
+    uses = state_uses()
+    assert sum(uses.values()) <= MAX_STATE_USES, uses
+
+
+def test_every_topic_has_a_state_module():
+    for name in TOPICS:
+        assert (ROOT / "ui" / name / "state.py").is_file(), f"ui/{name}/state.py"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for package in PACKAGES for p in sorted((ROOT / package).rglob("*.py"))],
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
+)
+def test_each_file_has_one_job_and_at_most_450_lines(path):
+    assert len(path.read_text().splitlines()) <= MAX_FILE_LINES
+
+
+def defined_functions(path: Path) -> list[str]:
+    """Public top-level functions and classes of a module."""
+    body = ast.parse(path.read_text()).body
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return [n.name for n in body if isinstance(n, kinds) and not n.name.startswith("_")]
+
+
+def names_used(path: Path) -> set[str]:
+    """Every name and attribute a module reads, and names it imports or exports."""
+    used = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+        elif isinstance(node, ast.ImportFrom):
+            used |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            used.add(node.value)  # __all__ entries, names looked up by string
+    return used
+
+
+def callers() -> list[Path]:
+    """What the product and the commands people run consist of (not tests)."""
+    files = [*product_files()]
+    for folder in ("scripts", "bench"):
+        files += sorted((ROOT / folder).rglob("*.py"))
+    return files
+
+
+# Test hooks: they reset or watch a process's shared state, which a test must do and the app never.
+TEST_HOOKS = {"ui/filters/jobs.py::under_way", "ui/filters/weights.py::clear_loaded"}
+
+
+def test_no_product_function_is_called_by_tests_only():
+    files = callers()
+    used_in = {path: names_used(path) for path in files}
+    unused = []
+    for path in product_files():
+        for name in defined_functions(path):
+            elsewhere = any(name in used for other, used in used_in.items() if other != path)
+            inside = name in names_used_but_definition(path, name)
+            where = f"{path.relative_to(ROOT).as_posix()}::{name}"
+            if not (elsewhere or inside or where in TEST_HOOKS):
+                unused.append(where)
+    assert unused == []
+
+
+def names_used_but_definition(path: Path, name: str) -> set[str]:
+    """Names a module reads, leaving out the definition of ``name`` itself."""
+    tree = ast.parse(path.read_text())
+    tree.body = [n for n in tree.body if getattr(n, "name", None) != name]
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+    return used
+
+
+def test_each_activation_is_defined_once():
+    """No function named after an activation, nor a branch on an activation's name, elsewhere."""
+    names = set(ACTIVATIONS) | {f"{n}_derivative" for n in ACTIVATIONS} | {"batch_sigmoid"}
+    found = []
+    for path in sorted((ROOT / "core").rglob("*.py")) + sorted((ROOT / "ui").rglob("*.py")):
+        if path.name == "activations.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.name in names:
+                found.append(f"{path.relative_to(ROOT)}: def {node.name}")
+            if isinstance(node, ast.Compare) and any(
+                isinstance(c, ast.Constant) and c.value in ACTIVATIONS for c in node.comparators
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: compares to a name")
+    assert found == []

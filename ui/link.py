@@ -271,11 +271,6 @@ def link_notes_ui(page: str, current: Mapping[str, object]) -> None:
         )
 
 
-def forget_url(page: str) -> None:
-    """Read the URL afresh on the next run (after a reset to the page's defaults)."""
-    st.session_state.pop(f"{page}_link", None)
-
-
 # Readers shared by the pages' parameters: each raises ValueError with the reason.
 
 

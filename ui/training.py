@@ -16,6 +16,7 @@ import streamlit as st
 from core.mlp import ACTIVATIONS, ProgressCallback, TrainingSettings, TrainResult, train
 from core.mlp.data import training_set
 from core.mlp.settings import LIMITS, MAX_HIDDEN_LAYERS, MAX_NEURONS
+from ui.cache import BY_VALUE
 from ui.link import Param, exact, number, one_of, whole
 
 # st.session_state key under which "Train the MLP" leaves its latest trained network.
@@ -42,7 +43,7 @@ class Once:
         return self._result
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=BY_VALUE)
 def _training_job(settings: TrainingSettings, X: np.ndarray | None, y: np.ndarray | None) -> Once:
     if X is None or y is None:
         X, y = training_set()
@@ -61,6 +62,11 @@ def train_cached(
     a new run trains; a session asking for a run already under way waits for it.
     """
     return _training_job(settings, X, y).get(progress)
+
+
+def remember_trained(result: TrainResult, settings: TrainingSettings) -> None:
+    """Leave the network "Train the MLP" shows in the session, for "Text over a colour"."""
+    st.session_state[TRAINED_KEY] = {"result": result, "settings": settings}
 
 
 def session_network() -> tuple[TrainResult, TrainingSettings, bool]:

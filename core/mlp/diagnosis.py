@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.mlp.activations import activation, activation_derivative
 from core.mlp.error import from_sum
-from core.mlp.network import MLP, TrainResult, activation_derivative, white_text
+from core.mlp.network import MLP, TrainResult, white_text
 
 PLATEAU_EDGE = 0.9  # the plateau ends once the error is 10% under its start
 JUMP = 1.1  # the error "jumps up" when it climbs 10% above its start
@@ -202,7 +203,7 @@ def stalled_sentences(facts: RunFacts) -> list[str]:
     sentences = []
     if parts:
         verb = "is" if facts.output_saturated + hidden == 1 else "are"
-        state = "saturated or dead" if facts.activation == "relu" and hidden else "saturated"
+        state = activation(facts.activation).flat if hidden else "saturated"
         sentences.append(
             f"{' and '.join(parts).capitalize()} {verb} {state}: slope f′(z) under "
             f"{SATURATED_SLOPE:g} for every training colour."

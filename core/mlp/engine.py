@@ -15,7 +15,7 @@ XLA can run the whole loop without returning to Python:
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple, dataclass
 
@@ -24,10 +24,11 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402
 
+from core.mlp.activations import OUTPUT  # noqa: E402
 from core.mlp.batches import batch_masks, check_batch_size  # noqa: E402
+from core.mlp.frames import MIN_SNAPSHOTS, snapshot_schedule  # noqa: E402
 from core.mlp.losses import check_loss, output_delta  # noqa: E402
 from core.mlp.network import (  # noqa: E402
-    MIN_SNAPSHOTS,
     ProgressCallback,
     TrainResult,
     check_activation,
@@ -36,7 +37,6 @@ from core.mlp.network import (  # noqa: E402
     check_layers,
     check_learning_rate,
     initial_weights,
-    snapshot_schedule,
 )
 from core.mlp.optimizers import Optimizer  # noqa: E402
 from core.mlp.settings import TrainingSettings, resolve_settings  # noqa: E402
@@ -48,20 +48,22 @@ PARALLEL_MIN_RATES = 8
 SNAPSHOT_SLOTS = 4 * MIN_SNAPSHOTS + 4  # even and log frames, at most 201 each
 
 
+# The activations of ``core.mlp.activations``, written on tensors: (f(z), f'(z, a)) by name.
+# The same functions (tests check them against the table); the sigmoid in its tanh form, which
+# never overflows and compiles to one fused operation.
+TENSOR_FORMS: dict[str, tuple[Callable, Callable]] = {
+    "sigmoid": (lambda z: 0.5 * tf.math.tanh(0.5 * z) + 0.5, lambda z, a: a * (1.0 - a)),
+    "tanh": (tf.math.tanh, lambda z, a: 1.0 - a * a),
+    "relu": (tf.nn.relu, lambda z, a: tf.cast(z > 0, z.dtype)),
+}
+
+
 def _activate(z: tf.Tensor, activation: str) -> tf.Tensor:
-    if activation == "sigmoid":
-        return 0.5 * tf.math.tanh(0.5 * z) + 0.5  # the logistic function; never overflows
-    if activation == "tanh":
-        return tf.math.tanh(z)
-    return tf.nn.relu(z)
+    return TENSOR_FORMS[activation][0](z)
 
 
 def _derivative(z: tf.Tensor, a: tf.Tensor, activation: str) -> tf.Tensor:
-    if activation == "sigmoid":
-        return a * (1.0 - a)
-    if activation == "tanh":
-        return 1.0 - a * a
-    return tf.cast(z > 0, z.dtype)
+    return TENSOR_FORMS[activation][1](z, a)
 
 
 def _gradients(W, b, X, Y, mask, activation, loss):
@@ -76,7 +78,7 @@ def _gradients(W, b, X, Y, mask, activation, loss):
     for l in range(len(W)):
         inputs.append(previous)
         Z.append(tf.reduce_sum(W[l][:, :, None, :] * previous[None], axis=1) + b[l][:, None, :])
-        A.append(_activate(Z[l], "sigmoid" if l == last else activation))
+        A.append(_activate(Z[l], OUTPUT if l == last else activation))
         previous = A[l]
 
     diff = A[last] - Y

@@ -7,6 +7,7 @@ from its settings with nothing but NumPy, so a student can read and rerun it any
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.mlp.activations import OUTPUT, TABLE
 from core.mlp.error import ERROR_TEXT, from_sum
 from core.mlp.network import TrainResult, check_activation, check_layers
 from core.mlp.settings import TrainingSettings, resolve_settings
@@ -46,15 +48,6 @@ def weights_json(result: TrainResult, settings: dict) -> str:
     return json.dumps(document, indent=2)
 
 
-def weights_from_json(text: str) -> list[np.ndarray]:
-    """The weight matrices W1, W2, ... of a ``weights_json`` document."""
-    document = json.loads(text)
-    weights = document.get("weights")
-    if not isinstance(weights, dict) or not weights:
-        raise ValueError("expected a 'weights' object with W1, W2, ...")
-    return [np.asarray(weights[f"W{k + 1}"], dtype=np.float64) for k in range(len(weights))]
-
-
 def keras_model(layers: Sequence[int], weights: Sequence[np.ndarray], activation: str):
     """A ``keras.Sequential`` of float64 ``Dense`` layers holding these weights.
 
@@ -80,7 +73,7 @@ def keras_model(layers: Sequence[int], weights: Sequence[np.ndarray], activation
         + [
             keras.layers.Dense(
                 n,
-                activation="sigmoid" if k == last else activation,
+                activation=OUTPUT if k == last else activation,
                 dtype="float64",
                 name=f"layer_{k + 1}",
             )
@@ -125,25 +118,14 @@ X = np.array({X})
 y = np.array({y})
 
 
-def sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
+{functions}
 
 def f(z, name):
-    if name == "sigmoid":
-        return sigmoid(z)
-    if name == "tanh":
-        return np.tanh(z)
-    return np.maximum(z, 0.0)
+    return FUNCTIONS[name][0](z)
 
 
 def f_prime(z, a, name):
-    if name == "sigmoid":
-        return a * (1.0 - a)
-    if name == "tanh":
-        return 1.0 - a**2
-    return (z > 0).astype(float)
+    return FUNCTIONS[name][1](z, a)
 
 
 def with_ones(A):
@@ -156,7 +138,7 @@ W = [
     rng.normal(scale=INIT_SCALE, size=(n_out, n_in + 1))
     for n_in, n_out in zip(LAYERS, LAYERS[1:])
 ]
-names = [ACTIVATION] * (len(W) - 1) + ["sigmoid"]
+names = [ACTIVATION] * (len(W) - 1) + ["{output}"]
 
 for iteration in range(ITERATIONS):
     Z, A = [], [X.T]
@@ -164,7 +146,7 @@ for iteration in range(ITERATIONS):
         Z.append(W_l @ with_ones(A[-1]))
         A.append(f(Z[-1], name))
     error = 0.5 * float(np.sum((A[-1] - y.T) ** 2))  # Error_total, before the step
-    delta = (A[-1] - y.T) * f_prime(Z[-1], A[-1], "sigmoid")
+    delta = (A[-1] - y.T) * f_prime(Z[-1], A[-1], names[-1])
     gradients = [None] * len(W)
     for l in reversed(range(len(W))):
         gradients[l] = delta @ with_ones(A[l]).T
@@ -174,6 +156,15 @@ for iteration in range(ITERATIONS):
 
 print(f"final error {{error:.12e}}")
 '''
+
+
+def script_functions(activation: str) -> str:
+    """The source of the run's activations and derivatives, as ``core.mlp.activations`` has it,
+    and ``FUNCTIONS``, name -> (f, f')."""
+    used = [TABLE[name] for name in dict.fromkeys((activation, OUTPUT))]
+    sources = [inspect.getsource(fn) for a in used for fn in (a.function, a.derivative)]
+    table = ", ".join(f'"{a.name}": ({a.function.__name__}, {a.derivative.__name__})' for a in used)
+    return "\n\n".join(sources) + "\n\nFUNCTIONS = {" + table + "}\n"
 
 
 def numpy_script(
@@ -217,6 +208,8 @@ def numpy_script(
         seed=int(seed),
         init_scale=float(init_scale),
         activation=activation,
+        output=OUTPUT,
+        functions=script_functions(activation),
         X=rows(X),
         y=rows(y),
     )

@@ -4,7 +4,7 @@
   by ``landscape_image``, which survives the animation) with each run's path,
   start, end and lowest point marked; for one run, a marker walks the path as a Plotly
   animation played by the browser, with the replay's frames and scrubber.
-- ``surface_3d_figure``: the same surface in 3D, the path lying on it.
+- (``landscape_3d.surface_3d_figure``: the same surface in 3D, the path lying on it.)
 - ``projection_figure``: per frame, the error the surface reads at the projected point next to
   the run's true error, and how far the weights lie off the plane.
 """
@@ -18,10 +18,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.mlp.drawing import log_ticks
 from core.mlp.landscape import Landscape, PathOnPlane, Surface
 from core.mlp.landscape_image import surface_picture
-from core.mlp.plots import log_ticks
-from core.mlp.replay import marker_x, slider_and_buttons
+from core.mlp.replay_controls import marker_x, slider_and_buttons
 from core.plot_style import NEGATIVE, POSITIVE, style
 
 # Deep valleys dark, high ground light: coloured paths read on every part of it.
@@ -317,85 +317,6 @@ def animate(fig: go.Figure, path: PathOnPlane, spacing: str) -> go.Figure:
     ]
     # Frames as plain dicts, as the replay does: validating each would be slow.
     return go.Figure(fig.to_dict() | {"frames": frame_list}, _validate=False)
-
-
-def path_3d_traces(path: PathOnPlane, label: str, colour: str, log_colour: bool) -> list:
-    """A path lying on the 3D surface (at the surface's error), its start and end marked."""
-    height = colour_values(path.surface_errors, log_colour)
-    line = go.Scatter3d(
-        x=path.coords[:, 0],
-        y=path.coords[:, 1],
-        z=height,
-        mode="lines",
-        name=label,
-        line={"color": colour, "width": 8},
-        hoverinfo="skip",
-    )
-    ends = go.Scatter3d(
-        x=path.coords[[0, -1], 0],
-        y=path.coords[[0, -1], 1],
-        z=height[[0, -1]],
-        mode="markers",
-        showlegend=False,
-        hoverinfo="skip",
-        marker={"size": 7, "color": ["white", colour], "line": {"width": 2, "color": colour}},
-    )
-    return [line, ends]
-
-
-def surface_3d_figure(
-    landscape: Landscape,
-    labels: Sequence[str],
-    title: str,
-    log_colour: bool = True,
-    compact: bool = False,
-) -> go.Figure:
-    """The surface in 3D (height and colour: the error), each path lying on it."""
-    s = landscape.surface
-    z = colour_values(s.errors, log_colour)
-    data = [
-        go.Surface(
-            x=s.alphas,
-            y=s.betas,
-            z=z,
-            colorscale=SURFACE_SCALE,
-            opacity=0.95,
-            colorbar=colour_bar(s.errors, log_colour, compact),
-            hovertemplate="α %{x:.3g}, β %{y:.3g}<extra></extra>",
-        )
-    ]
-    for k, (path, label) in enumerate(zip(landscape.paths, labels, strict=True)):
-        data += path_3d_traces(path, label, PATH_COLOURS[k % len(PATH_COLOURS)], log_colour)
-    fig = go.Figure(data)
-    alpha, beta = axis_titles(landscape)
-    zaxis = {"title": "error (log)" if log_colour else "error"}
-    if log_colour:
-        bar = colour_bar(s.errors, True, compact)
-        zaxis |= {"tickvals": bar["tickvals"], "ticktext": bar["ticktext"]}
-    fig.update_layout(
-        scene={
-            "xaxis": {"title": "α"},
-            "yaxis": {"title": "β"},
-            "zaxis": zaxis,
-            "aspectmode": "manual",
-            "aspectratio": {"x": 1.15, "y": 0.9, "z": 0.5}
-            if compact
-            else {"x": 1.45, "y": 1.1, "z": 0.65},
-            "camera": {
-                "eye": {"x": -1.15, "y": -1.35, "z": 0.75},
-                "center": {"x": 0, "y": 0, "z": -0.12},
-            },
-        }
-    )
-    style(fig, f"{title}<br><sup>{alpha}<br>{beta}</sup>", height=600 if compact else 760)
-    fig.update_layout(margin={"l": 0, "r": 0, "b": 0})
-    header(fig, compact, 150)
-    if compact:  # the colour bar under the scene: a phone has no width to spare
-        fig.update_traces(
-            colorbar={"orientation": "h", "y": -0.02, "yanchor": "top"},
-            selector={"type": "surface"},
-        )
-    return fig
 
 
 def projection_figure(path: PathOnPlane, spacing: str, compact: bool = False) -> go.Figure:

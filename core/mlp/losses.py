@@ -15,8 +15,6 @@ Whichever loss trains, the error curve stays the lesson's sum((A3 - y)^2) (``MLP
 
 from __future__ import annotations
 
-import numpy as np
-
 LOSSES = ("squared_error", "cross_entropy")
 
 
@@ -42,18 +40,4 @@ def output_delta(A, y, loss: str):
         return diff * (A * (1.0 - A))  # (A3 - y) * sigmoid'(Z3), in the lesson's order
     if loss == "cross_entropy":
         return diff
-    raise ValueError(f"unknown loss {loss!r}, expected one of {', '.join(LOSSES)}")
-
-
-def loss_value(Z: np.ndarray, A: np.ndarray, y: np.ndarray, loss: str) -> float:
-    """E for the output layer's Z3 and A3 = sigmoid(Z3) against y, summed over all entries.
-
-    The cross-entropy is computed from Z3 (the logits), exactly and without clipping:
-    -[y log(A) + (1 - y) log(1 - A)] = max(Z, 0) - Z * y + log(1 + exp(-|Z|)). Keras does the
-    same for a sigmoid output (``BinaryCrossentropy`` finds the logits behind it).
-    """
-    if loss == "squared_error":
-        return float(0.5 * np.sum((A - y) ** 2))
-    if loss == "cross_entropy":
-        return float(np.sum(np.maximum(Z, 0.0) - Z * y + np.log1p(np.exp(-np.abs(Z)))))
     raise ValueError(f"unknown loss {loss!r}, expected one of {', '.join(LOSSES)}")

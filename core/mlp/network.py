@@ -25,42 +25,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.mlp.activations import ACTIVATIONS, OUTPUT, activate, activation_derivative
 from core.mlp.losses import check_loss, output_delta
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
 MAX_ITERATIONS = 200_000
 MAX_LEARNING_RATE = 100.0
-MIN_SNAPSHOTS = 100
 # The output is P(white text): white at or above this, black below (the lesson: 1 white, 0 black).
 DECISION_THRESHOLD = 0.5
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function 1 / (1 + exp(-z)), written so exp never overflows."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def activate(z: np.ndarray, activation: str) -> np.ndarray:
-    """Apply a hidden-layer activation function."""
-    if activation == "sigmoid":
-        return sigmoid(z)
-    if activation == "tanh":
-        return np.tanh(z)
-    if activation == "relu":
-        return np.maximum(z, 0.0)
-    raise ValueError(f"unknown activation {activation!r}, expected one of {ACTIVATIONS}")
-
-
-def activation_derivative(z: np.ndarray, a: np.ndarray, activation: str) -> np.ndarray:
-    """d a / d z, from the pre-activation z and the activation a = f(z)."""
-    if activation == "sigmoid":
-        return a * (1.0 - a)
-    if activation == "tanh":
-        return 1.0 - a**2
-    if activation == "relu":
-        return (z > 0).astype(z.dtype)
-    raise ValueError(f"unknown activation {activation!r}, expected one of {ACTIVATIONS}")
 
 
 def with_bias_row(A: np.ndarray) -> np.ndarray:
@@ -194,7 +165,7 @@ class MLP:
 
     def layer_activation(self, index: int) -> str:
         """Activation of layer ``index`` (0-based over weight matrices): sigmoid at the output."""
-        return "sigmoid" if index == len(self.weights) - 1 else self.activation
+        return OUTPUT if index == len(self.weights) - 1 else self.activation
 
     def forward_pass(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Run the network and keep every layer.
@@ -303,7 +274,7 @@ class TrainResult:
         weights: final weights, after every step.
         initial_weights: the weights training started from.
         snapshot_iterations: (S,) iterations at which weights were recorded, 0 and the last
-            included: ``snapshot_schedule(iterations)``, the even and the log-spaced frames.
+            included: ``frames.snapshot_schedule(iterations)``, even and log-spaced frames.
         snapshots: one array per weight matrix, shape (S, n_out, n_in + 1).
         best_iteration: index of the smallest loss.
         best_loss: the smallest loss.
@@ -343,49 +314,6 @@ class TrainResult:
         if not -len(self.snapshot_iterations) <= index < len(self.snapshot_iterations):
             raise ValueError(f"expected a snapshot index below {len(self.snapshot_iterations)}")
         return [store[index].copy() for store in self.snapshots]
-
-
-def frame_count(iterations: int) -> int:
-    """Replay frames for a run: 101, or 201 for runs longer than 10,000 iterations."""
-    return min(iterations, 2 * MIN_SNAPSHOTS if iterations > 10_000 else MIN_SNAPSHOTS) + 1
-
-
-def even_frames(iterations: int) -> np.ndarray:
-    """Evenly spaced iterations 0 .. iterations, ``frame_count(iterations)`` of them."""
-    iterations = check_iterations(iterations)
-    count = frame_count(iterations)
-    return np.unique(np.round(np.linspace(0, iterations, count)).astype(int))
-
-
-def log_frames(iterations: int) -> np.ndarray:
-    """0, then log-spaced iterations 1 .. iterations: dense early, where most change happens.
-
-    At least ``frame_count(iterations)`` distinct iterations (all of them for short runs).
-    """
-    iterations = check_iterations(iterations)
-    count = frame_count(iterations)
-    if count >= iterations + 1:
-        return np.arange(iterations + 1)
-    k = count - 1
-    while True:
-        points = np.unique(np.round(np.geomspace(1, iterations, k)).astype(int))
-        if len(points) >= count - 1:
-            return np.concatenate([[0], points])
-        k += count - 1 - len(points)
-
-
-def snapshot_schedule(iterations: int) -> np.ndarray:
-    """Iterations at which training keeps the weights: the even and the log-spaced frames."""
-    return np.union1d(even_frames(iterations), log_frames(iterations))
-
-
-def frame_indices(snapshot_iterations: np.ndarray, spacing: str) -> np.ndarray:
-    """Positions in ``snapshot_iterations`` of the replay frames, "log" or "even" spaced."""
-    if spacing not in ("log", "even"):
-        raise ValueError(f"expected spacing 'log' or 'even', got {spacing!r}")
-    iterations = int(snapshot_iterations[-1])
-    frames = log_frames(iterations) if spacing == "log" else even_frames(iterations)
-    return np.searchsorted(snapshot_iterations, frames)
 
 
 ProgressCallback = Callable[[int, int], None]

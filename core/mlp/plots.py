@@ -2,88 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
+from core.mlp.drawing import (
+    AXIS_RANGE,
+    CHANNELS,
+    EDGE_SCALE,
+    edge_colour,
+    edge_legend_traces,
+    edge_traces,
+    layer_positions,
+    layer_titles,
+    log_ticks,
+    neuron_names,
+    neuron_range,
+    neuron_trace,
+    thin,
+    training_legend,
+    training_points,
+)
 from core.mlp.error import ERROR_TEXT, from_sum
-from core.mlp.network import DECISION_THRESHOLD, white_text
-from core.plot_style import BLACK_TEXT, NEGATIVE, POSITIVE, WHITE_TEXT, style, under_toolbar
+from core.mlp.network import white_text
+from core.plot_style import NEGATIVE, POSITIVE, style, under_toolbar
 from core.plot_style import hex_colour as to_hex
-
-MAX_POINTS = 2_000  # points per line: enough for the eye, light for the browser
-CHANNELS = ("red", "green", "blue")
-
-
-def thin(length: int, keep: int | None = None) -> np.ndarray:
-    """Indices of at most MAX_POINTS evenly spaced samples of 0..length-1, ends and `keep` kept."""
-    index = np.unique(np.linspace(0, length - 1, min(length, MAX_POINTS)).round().astype(int))
-    if keep is not None:
-        index = np.union1d(index, [keep])
-    return index
-
-
-def loss_figure(losses: np.ndarray, best_iteration: int, log_y: bool = True) -> go.Figure:
-    """Error_total at every iteration, with the minimum marked.
-
-    Args:
-        losses: (iterations,) the training loop's sums of squares (``TrainResult.losses``).
-        best_iteration: the iteration of the smallest.
-        log_y: log error axis.
-    """
-    losses = from_sum(losses)
-    index = thin(len(losses), best_iteration)
-    fig = go.Figure(
-        go.Scatter(
-            x=index,
-            y=losses[index],
-            mode="lines",
-            line={"width": 3, "color": POSITIVE},
-            name="error",
-            hovertemplate="iteration %{x:,}<br>error %{y:.3e}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[best_iteration],
-            y=[losses[best_iteration]],
-            mode="markers",
-            marker={"size": 14, "color": NEGATIVE, "symbol": "star"},
-            name=f"minimum at iteration {best_iteration:,}",
-            hovertemplate="minimum error %{y:.3e}<br>at iteration %{x:,}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title="iteration")
-    fig.update_yaxes(title=f"error  {ERROR_TEXT}", type="log" if log_y else "linear")
-    if log_y:
-        fig.update_yaxes(tickvals=log_ticks(losses), exponentformat="power")
-    fig.update_layout(
-        legend={"x": 0.98, "xanchor": "right", "y": 0.98, "bgcolor": "rgba(255,255,255,0.8)"}
-    )
-    return under_toolbar(style(fig, "Error over training", height=420))
-
-
-def log_ticks(values: np.ndarray) -> list[float]:
-    """Tick values for a log axis over these values, at least two inside their range.
-
-    Powers of ten when the values span decades; finer 1-2-5 steps, then rounded values in
-    between, when they do not, so a nearly flat curve (a tiny learning rate) still has labels.
-    """
-    v = np.asarray(values, dtype=np.float64)
-    v = v[np.isfinite(v) & (v > 0)]
-    if v.size == 0:
-        return [1.0]
-    low, high = float(v.min()), float(v.max())
-    decades = np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
-    for mantissas in ((1,), (1, 2, 5), (1, 1.5, 2, 3, 5, 7), np.arange(1, 10, 0.5)):
-        ticks = [float(m * 10.0**d) for d in decades for m in mantissas]
-        inside = [t for t in ticks if low <= t <= high]
-        if len(inside) >= 3 or (len(inside) >= 2 and len(mantissas) == 1):
-            return inside
-    if high / low < 1.0001:  # flat: one label at the value
-        return [float(f"{low:.3g}")]
-    return sorted({float(f"{t:.3g}") for t in np.geomspace(low, high, 4)})
 
 
 def weight_labels(W: np.ndarray, layer: int, input_names: Sequence[str] | None = None):
@@ -174,82 +118,6 @@ def weights_over_time(iterations: np.ndarray, snapshots: Sequence[np.ndarray]) -
     )
 
 
-EDGE_SCALE = 5.0  # |weight| drawn at full width; one fixed scale for every run and frame
-EDGE_LEGEND = (0.5, 2.0, EDGE_SCALE)
-
-
-def edge_width(w: float | np.ndarray) -> float | np.ndarray:
-    """Line width of an edge: 1 px at 0, growing with |w| up to 10 px at EDGE_SCALE and beyond."""
-    return 1 + 9 * np.minimum(np.abs(w), EDGE_SCALE) / EDGE_SCALE
-
-
-def edge_colour(w: float) -> str:
-    return POSITIVE if w >= 0 else NEGATIVE
-
-
-def layer_positions(layers: Sequence[int]) -> list[list[tuple[float, float]]]:
-    """(x, y) of every neuron: layer k at x = k, each layer centred on y = 0, neuron 1 on top."""
-    return [[(x, (n - 1) / 2 - j) for j in range(n)] for x, n in enumerate(layers)]
-
-
-def layer_titles(layers: Sequence[int]) -> list[str]:
-    """Column headers on two short lines, so five columns fit side by side on a phone."""
-    hidden = [f"hidden<br>{k}" for k in range(1, len(layers) - 1)]
-    return ["input<br> ", *hidden, "output<br> "]
-
-
-def neuron_names(layers: Sequence[int]) -> list[list[str]]:
-    """Labels of the neurons: R, G, B (or x1, x2, ...), a_j^k for hidden ones, out."""
-    first = ["R", "G", "B"] if layers[0] == 3 else [f"x{j + 1}" for j in range(layers[0])]
-    names = [first]
-    for x, n in enumerate(layers[1:], start=1):
-        if x < len(layers) - 1:
-            names.append([f"a<sub>{j + 1}</sub><sup>{x}</sup>" for j in range(n)])
-        else:
-            names.append(["out"] if n == 1 else [f"out {j + 1}" for j in range(n)])
-    return names
-
-
-def edge_traces(weights: Sequence[np.ndarray], positions) -> list[go.Scatter]:
-    """One line per weight (bias excluded): colour is the sign, width follows ``edge_width``."""
-    traces = []
-    for k, W in enumerate(weights):
-        for i in range(W.shape[0]):
-            for j in range(W.shape[1] - 1):
-                (x0, y0), (x1, y1) = positions[k][j], positions[k + 1][i]
-                traces.append(
-                    go.Scatter(
-                        x=[x0, (x0 + x1) / 2, x1],
-                        y=[y0, (y0 + y1) / 2, y1],
-                        mode="lines",
-                        line={"color": edge_colour(W[i, j]), "width": edge_width(W[i, j])},
-                        opacity=0.85,
-                        showlegend=False,
-                        hovertemplate=f"W{k + 1}[{i + 1},{j + 1}] = {W[i, j]:.4f}<extra></extra>",
-                    )
-                )
-    return traces
-
-
-def neuron_trace(column, names: list[str], biases: np.ndarray | None) -> go.Scatter:
-    """The neurons of one layer as labelled circles; the hover names the bias."""
-    hover = [
-        name + ("" if biases is None else f"<br>bias {biases[j]:.4f}")
-        for j, name in enumerate(names)
-    ]
-    return go.Scatter(
-        x=[p[0] for p in column],
-        y=[p[1] for p in column],
-        mode="markers+text",
-        marker={"size": 42, "color": "#ffffff", "line": {"width": 3, "color": "#444"}},
-        text=names,
-        textfont={"size": 16},
-        hovertext=hover,
-        hoverinfo="text",
-        showlegend=False,
-    )
-
-
 def bias_labels(fig: go.Figure, column, biases: np.ndarray) -> None:
     """Each neuron's bias written under it, as TensorFlow Playground shows it."""
     for (x_pos, y_pos), bias in zip(column, biases, strict=True):
@@ -261,20 +129,6 @@ def bias_labels(fig: go.Figure, column, biases: np.ndarray) -> None:
             font={"size": 13, "color": edge_colour(bias)},
             bgcolor="rgba(255,255,255,0.85)",
         )
-
-
-def edge_legend_traces() -> list[go.Scatter]:
-    """Legend entries: the two signs, and the fixed width scale at a few |weight| values."""
-    entries = [("positive weight", POSITIVE, 6), ("negative weight", NEGATIVE, 6)]
-    entries += [
-        (f"|w| = {w:g}{'+' if w == EDGE_SCALE else ''}", "#666", edge_width(w)) for w in EDGE_LEGEND
-    ]
-    return [
-        go.Scatter(
-            x=[None], y=[None], mode="lines", name=name, line={"color": colour, "width": width}
-        )
-        for name, colour, width in entries
-    ]
 
 
 def diagram_frame(fig: go.Figure, layers: Sequence[int]) -> go.Figure:
@@ -310,170 +164,6 @@ def network_diagram(layers: Sequence[int], weights: Sequence[np.ndarray]) -> go.
     diagram_frame(fig, layers)
     title = f"The network<br><sup>edge width: |weight|, full at {EDGE_SCALE:g}</sup>"
     return under_toolbar(style(fig, title, height=260 + 75 * max(layers)))
-
-
-def output_slice(
-    predict: Callable[[np.ndarray], np.ndarray], channel: int, value: float, resolution: int = 64
-) -> tuple[np.ndarray, np.ndarray]:
-    """The network's output over a plane of the RGB cube where one channel is held fixed.
-
-    Args:
-        predict: maps (n, 3) colours in [0, 1] to (n, 1) outputs.
-        channel: the fixed channel, 0 = red, 1 = green, 2 = blue.
-        value: its value in [0, 1].
-        resolution: grid points per axis.
-
-    Returns:
-        The axis values (resolution,) and the outputs (resolution, resolution), rows along the
-        second free channel, columns along the first.
-    """
-    if channel not in (0, 1, 2):
-        raise ValueError(f"expected channel 0, 1 or 2, got {channel}")
-    if not 0 <= value <= 1:
-        raise ValueError(f"expected a channel value in [0, 1], got {value}")
-    axis = np.linspace(0, 1, resolution)
-    first, second = np.meshgrid(axis, axis)
-    free = [c for c in range(3) if c != channel]
-    colours = np.empty((resolution * resolution, 3))
-    colours[:, channel] = value
-    colours[:, free[0]] = first.ravel()
-    colours[:, free[1]] = second.ravel()
-    return axis, predict(colours).reshape(resolution, resolution)
-
-
-OUTPUT_SCALE = [[0, "#111111"], [0.5, "#9a9a9a"], [1, "#ffffff"]]
-AXIS_RANGE = (-18.0, 273.0)  # room around 0-255 so points on the edge are drawn whole
-SPREAD = 10.0  # colours that land on the same spot are set this far apart, around it
-
-
-def output_heatmap(axis: np.ndarray, outputs: np.ndarray, free: list[int]) -> go.Heatmap:
-    """The network's output over the plane, black (0) to white (1)."""
-    return go.Heatmap(
-        x=axis * 255,
-        y=axis * 255,
-        z=outputs,
-        zmin=0,
-        zmax=1,
-        colorscale=OUTPUT_SCALE,
-        colorbar={
-            "title": "output",
-            "tickvals": [0, 0.5, 1],
-            "ticktext": ["0 black text", "0.5", "1 white text"],
-        },
-        hovertemplate=f"{CHANNELS[free[0]]} %{{x:.0f}}, {CHANNELS[free[1]]} %{{y:.0f}}"
-        "<br>P(white text) = %{z:.3f}<extra></extra>",
-    )
-
-
-def boundary_contour(axis: np.ndarray, outputs: np.ndarray) -> go.Contour:
-    """The decision boundary, where the output crosses DECISION_THRESHOLD."""
-    return go.Contour(
-        x=axis * 255,
-        y=axis * 255,
-        z=outputs,
-        contours={"start": DECISION_THRESHOLD, "end": DECISION_THRESHOLD, "coloring": "none"},
-        line={"width": 3, "color": "#e03131", "dash": "dash"},
-        showscale=False,
-        name=f"boundary {DECISION_THRESHOLD:g}",
-        hoverinfo="skip",
-        showlegend=True,
-    )
-
-
-def spread_points(points: np.ndarray, distance: float = SPREAD) -> np.ndarray:
-    """Move points that share a spot apart, around it, so none hides another.
-
-    Args:
-        points: (n, 2) positions.
-        distance: how far from the shared spot each of them is drawn.
-
-    Returns:
-        (n, 2) positions; points alone on their spot are not moved.
-    """
-    points = np.asarray(points, dtype=np.float64).copy()
-    spots: dict[tuple, list[int]] = {}
-    for i, (x, y) in enumerate(np.round(points / (distance / 2))):
-        spots.setdefault((x, y), []).append(i)
-    for members in spots.values():
-        if len(members) > 1:
-            angles = np.pi / 4 + 2 * np.pi * np.arange(len(members)) / len(members)
-            points[members] += distance * np.column_stack([np.cos(angles), np.sin(angles)])
-    return points
-
-
-# The training colours' shapes and outlines by label: circle for white text, square for black.
-TRAINING_SYMBOLS = {True: "circle", False: "square"}
-TRAINING_OUTLINES = {True: WHITE_TEXT, False: BLACK_TEXT}
-TRAINING_NAMES = {True: "training colour, white text (1)", False: "training colour, black text (0)"}
-
-
-def training_legend() -> list[go.Scatter]:
-    """Legend entries for the training colours: circle = white text, square = black text."""
-    return [
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=TRAINING_NAMES[white],
-            marker={
-                "size": 16,
-                "symbol": TRAINING_SYMBOLS[white],
-                "color": "#d0d0d0",  # a neutral fill: each point is filled with its own colour
-                "line": {"width": 3, "color": TRAINING_OUTLINES[white]},
-            },
-            hoverinfo="skip",
-        )
-        for white in (True, False)
-    ]
-
-
-def training_points(colours: np.ndarray, labels: np.ndarray, free: list[int]) -> go.Scatter:
-    """The training colours at their two free channels, filled with their own colour."""
-    rgb = np.asarray(colours) * 255
-    labels = np.ravel(labels)
-    xy = spread_points(rgb[:, free])
-    return go.Scatter(
-        x=xy[:, 0],
-        y=xy[:, 1],
-        mode="markers",
-        name="training colours",
-        cliponaxis=False,
-        marker={
-            "size": 18,
-            "color": [to_hex(tuple(int(round(v)) for v in c)) for c in rgb],
-            "line": {"width": 3, "color": [TRAINING_OUTLINES[bool(t)] for t in labels]},
-            "symbol": [TRAINING_SYMBOLS[bool(t)] for t in labels],
-        },
-        showlegend=False,  # its two shapes have their own entries: ``training_legend``
-        customdata=np.column_stack([rgb, labels]),
-        hovertemplate="rgb(%{customdata[0]:.0f}, %{customdata[1]:.0f}, %{customdata[2]:.0f})"
-        "<br>expected: %{customdata[3]:.0f} (1 = white)<extra></extra>",
-    )
-
-
-def decision_map(
-    axis: np.ndarray,
-    outputs: np.ndarray,
-    channel: int,
-    value: float,
-    colours: np.ndarray,
-    labels: np.ndarray,
-) -> go.Figure:
-    """Heatmap of the output on one RGB plane, the 0.5 boundary, and the training colours."""
-    free = [c for c in range(3) if c != channel]
-    fig = go.Figure(
-        [
-            output_heatmap(axis, outputs, free),
-            boundary_contour(axis, outputs),
-            training_points(colours, labels, free),
-            *training_legend(),
-        ]
-    )
-    fig.update_xaxes(title=f"{CHANNELS[free[0]]} (0-255)", range=AXIS_RANGE)
-    fig.update_yaxes(title=f"{CHANNELS[free[1]]} (0-255)", range=AXIS_RANGE)
-    fig.update_layout(legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
-    title = f"Output, {CHANNELS[channel]} = {value * 255:.0f}<br><sup>circles: white expected</sup>"
-    return under_toolbar(style(fig, title, height=640))
 
 
 def predictions_table(
@@ -632,11 +322,7 @@ def neuron_map(
 ) -> go.Figure:
     """One hidden neuron's output over an RGB plane, large, with the training colours on it."""
     free = [c for c in range(3) if c != channel]
-    if activation == "tanh":
-        low, high, scale = -1.0, 1.0, [[0, NEGATIVE], [0.5, "#f7f7f7"], [1, POSITIVE]]
-    else:
-        low, high = 0.0, 1.0 if activation == "sigmoid" else max(float(np.max(outputs)), 1e-9)
-        scale = [[0, "#f7f7f7"], [1, POSITIVE]]
+    low, high, scale = neuron_range(activation, [outputs])
     heatmap = go.Heatmap(
         x=axis * 255,
         y=axis * 255,

@@ -62,12 +62,12 @@ class TrainingSettings:
     init_scale: float = 0.15
     hidden: tuple[int, ...] = (5, 2)
     activation: str = "sigmoid"
-    optimizer: str = "gd"
-    momentum: float = 0.9
-    rho: float = 0.9
-    beta_1: float = 0.9
-    beta_2: float = 0.999
-    epsilon: float = 1e-7
+    optimizer: str = Optimizer.name  # the optimiser's settings: Keras's names and defaults
+    momentum: float = Optimizer.momentum
+    rho: float = Optimizer.rho
+    beta_1: float = Optimizer.beta_1
+    beta_2: float = Optimizer.beta_2
+    epsilon: float = Optimizer.epsilon
     batch_size: int | None = None
     loss: str = "squared_error"
 

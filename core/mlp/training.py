@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from core.mlp.batches import batches, check_batch_size
+from core.mlp.frames import snapshot_schedule
 from core.mlp.losses import check_loss
 from core.mlp.network import (
     MLP,
@@ -20,7 +21,6 @@ from core.mlp.network import (
     check_iterations,
     check_layers,
     check_learning_rate,
-    snapshot_schedule,
 )
 from core.mlp.optimizers import Optimizer
 from core.mlp.settings import TrainingSettings, resolve_settings

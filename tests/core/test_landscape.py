@@ -11,9 +11,7 @@ from core.mlp import MLP, train
 from core.mlp.data import training_set
 from core.mlp.landscape import (
     Plane,
-    TrainingError,
     filter_normalise,
-    flatten,
     grid_axes,
     grid_span,
     pca_plane,
@@ -21,9 +19,8 @@ from core.mlp.landscape import (
     random_plane,
     run_landscape,
     surface,
-    unflatten,
-    weight_count,
 )
+from core.mlp.weight_space import TrainingError, flatten, unflatten, weight_count
 
 X, Y = training_set()
 LESSON = (3, 5, 2, 1)

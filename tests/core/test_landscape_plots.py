@@ -10,9 +10,12 @@ from PIL import Image
 from core.mlp import frame_indices, train
 from core.mlp import landscape_plots as lp
 from core.mlp.data import training_set
+from core.mlp.drawing import Slice
 from core.mlp.landscape import Surface, run_landscape
+from core.mlp.landscape_3d import surface_3d_figure
 from core.mlp.landscape_image import surface_picture
-from core.mlp.replay import Slice, replay_figure, replay_frames
+from core.mlp.replay import replay_figure
+from core.mlp.replay_frames import replay_frames
 
 X, Y = training_set()
 
@@ -101,7 +104,7 @@ def test_the_honesty_figure_plots_both_errors_and_the_residual_per_frame(landsca
 
 
 def test_the_3d_surface_holds_the_grid_and_the_path_lies_on_it(landscape):
-    fig = lp.surface_3d_figure(landscape, ["run"], "3D")
+    fig = surface_3d_figure(landscape, ["run"], "3D")
     surface = fig.data[0]
     assert surface.type == "surface"
     np.testing.assert_allclose(surface.z, np.log10(landscape.surface.errors))

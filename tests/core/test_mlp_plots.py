@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from core.mlp import MLP, train
+from core.mlp import MLP, drawing, train
 from core.mlp import plots as mlp_plots
 from core.mlp.compare import iterations_to_reach, run_summary
 from core.mlp.data import training_set
+from core.mlp.drawing import Slice
 
 X_DOC, Y_DOC = training_set()
 PHONE = 390  # px wide
@@ -21,7 +22,7 @@ def ticks_inside(fig, values):
 def test_a_nearly_flat_error_curve_still_has_labelled_ticks():
     run = train(X_DOC, Y_DOC, learning_rate=0.01, iterations=10_000, engine="xla")
     assert run.losses.max() / run.losses.min() < 1.1  # flat: inside one decade
-    fig = mlp_plots.loss_figure(run.losses, run.best_iteration)
+    fig = mlp_plots.compare_figure(("lr 0.01", run.losses), [])
     assert len(ticks_inside(fig, run.losses / 2)) >= 2  # drawn: Error_total, half the sum
     np.testing.assert_allclose(fig.data[0].y, run.losses[fig.data[0].x] / 2)
     assert fig.layout.yaxis.title.text == "error  ½·Σ(output − expected)²"
@@ -29,7 +30,7 @@ def test_a_nearly_flat_error_curve_still_has_labelled_ticks():
 
 @pytest.mark.parametrize("low, high", [(2.397, 2.53), (1e-5, 2.5), (0.3, 2.5), (3.99, 4.0)])
 def test_log_ticks_label_any_range(low, high):
-    ticks = mlp_plots.log_ticks(np.array([low, high]))
+    ticks = drawing.log_ticks(np.array([low, high]))
     assert len([t for t in ticks if low <= t <= high]) >= 2
 
 
@@ -59,9 +60,9 @@ def test_edge_widths_do_not_depend_on_the_largest_weight_of_the_run():
         )
         for weights in (small, large)
     ]
-    assert widths[0] == widths[1] == pytest.approx(mlp_plots.edge_width(1.0))
+    assert widths[0] == widths[1] == pytest.approx(drawing.edge_width(1.0))
     legend = [t.name for t in mlp_plots.network_diagram((3, 5, 2, 1), small).data if t.name]
-    assert f"|w| = {mlp_plots.EDGE_SCALE:g}+" in legend  # the scale is in the legend
+    assert f"|w| = {drawing.EDGE_SCALE:g}+" in legend  # the scale is in the legend
 
 
 def test_the_sweep_legend_sits_below_the_plot_not_over_its_title():
@@ -72,8 +73,9 @@ def test_the_sweep_legend_sits_below_the_plot_not_over_its_title():
 
 @pytest.mark.parametrize("channel", [0, 1, 2])
 def test_every_training_colour_is_visible_on_the_decision_map(channel):
-    axis, outputs = mlp_plots.output_slice(MLP().forward, channel, 0.5, resolution=8)
-    fig = mlp_plots.decision_map(axis, outputs, channel, 0.5, X_DOC, Y_DOC)
+    axis, colours = Slice(channel, 0.5).colours(8)
+    outputs = MLP().forward_pass(colours)[1][0][0].reshape(8, 8)  # a hidden neuron, large
+    fig = mlp_plots.neuron_map(axis, outputs, channel, X_DOC, Y_DOC, "sigmoid", "Neuron 1")
     points = next(t for t in fig.data if t.name == "training colours")
     xy = np.column_stack([points.x, points.y])
     gaps = np.linalg.norm(xy[:, None] - xy[None], axis=-1)[np.triu_indices(len(xy), 1)]
@@ -114,14 +116,15 @@ def test_run_summary_counts_iterations_to_reach_a_target():
 
 def test_chart_titles_fit_a_phone():
     run = train(X_DOC, Y_DOC, iterations=200)
-    axis, outputs = mlp_plots.output_slice(MLP().forward, 2, 0.5, resolution=8)
+    axis, colours = Slice(2, 0.5).colours(8)
+    outputs = MLP().forward_pass(colours)[1][0][0].reshape(8, 8)
+    title = "Neuron 1 of hidden layer 1<br><sup>at iteration 200,000</sup>"
     rates = np.array([0.1, 1.0])
     figures = [
-        mlp_plots.loss_figure(run.losses, run.best_iteration),
         mlp_plots.weight_heatmap(run.weights[0], 1, compact=True),
         mlp_plots.weights_over_time(run.snapshot_iterations, run.snapshots),
         mlp_plots.network_diagram(run.layers, run.weights),
-        mlp_plots.decision_map(axis, outputs, 2, 0.5, X_DOC, Y_DOC),
+        mlp_plots.neuron_map(axis, outputs, 2, X_DOC, Y_DOC, "sigmoid", title),
         mlp_plots.sweep_figure(rates, rates, rates, 0.1),
         mlp_plots.compare_figure(("now", run.losses), []),
     ]

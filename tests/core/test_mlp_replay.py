@@ -11,15 +11,10 @@ from PIL import Image
 
 from core.mlp import MLP, even_frames, log_frames, train
 from core.mlp.data import training_set
-from core.mlp.plots import EDGE_SCALE, edge_width
-from core.mlp.replay import (
-    MAP_RESOLUTION,
-    Slice,
-    replay_figure,
-    replay_frames,
-    scrubber_frames,
-    scrubber_labels,
-)
+from core.mlp.drawing import EDGE_SCALE, Slice, edge_width
+from core.mlp.replay import replay_figure
+from core.mlp.replay_controls import scrubber_frames, scrubber_labels
+from core.mlp.replay_frames import MAP_RESOLUTION, replay_frames
 from core.plot_style import BLACK_TEXT, WHITE_TEXT
 
 X_DOC, Y_DOC = training_set()
@@ -291,3 +286,25 @@ def test_the_figure_labels_its_own_scrubber_and_hides_plotlys(run):
     assert slider["font"]["color"] == "rgba(0, 0, 0, 0)"  # its own labels skip the last
     assert slider["currentvalue"]["font"]["color"] == labels[0]["font"]["color"] == "#2a3f5f"
     assert labels[0]["y"] == slider["y"] and labels[0]["yshift"] < -slider["pad"]["t"]
+
+
+def test_a_frame_moves_the_traces_named_to_move_wherever_they_sit(run):
+    """The frames name their traces by ``meta``: boundary, hover, each edge, biases, marker."""
+    from core.mlp.replay import moving_traces, replay_parts
+
+    plane = Slice(channel=2, value=0.5)
+    frames = replay_frames(run, X_DOC, Y_DOC, plane, "log")
+    still, frame_list = replay_parts(frames, run, X_DOC, Y_DOC, plane, "log")
+    data = list(still.data)
+    moving = frame_list[0]["traces"]
+    edges = sum(W.shape[1] * (W.shape[2] - 1) for W in frames.weights)
+    expected = ["boundary", "hover", *["edge"] * edges, "biases", "marker"]
+    assert [data[k].meta for k in moving] == expected
+    assert all(f["traces"] == moving and len(f["data"]) == len(moving) for f in frame_list)
+    last = frame_list[-1]["data"]
+    assert last[-1]["y"] == [frames.errors[-1]]  # the marker's update lands on the marker
+    assert data[moving[-1]].name == "this frame"
+    w = float(frames.weights[0][-1, 0, 0])  # W1[1,1] at the last frame, on the first edge
+    assert last[2]["hovertemplate"] == f"W1[1,1] = {w:.4f}<extra></extra>"
+    shuffled = [data[-1], *data[:-1]]  # the marker moved to the front: still found by name
+    assert [shuffled[k].meta for k in moving_traces(shuffled)] == expected

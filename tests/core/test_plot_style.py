@@ -7,7 +7,10 @@ import pytest
 
 from core.mlp import train
 from core.mlp.data import training_set
-from core.mlp.replay import ARRANGED, Slice, replay_figure, replay_frames
+from core.mlp.drawing import Slice
+from core.mlp.replay import replay_figure
+from core.mlp.replay_frames import replay_frames
+from core.mlp.replay_layout import ARRANGED
 from core.plot_style import (
     FONT_SIZE,
     NARROW_BELOW,

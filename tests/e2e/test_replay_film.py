@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.mlp.plots import layer_positions
-from core.mlp.replay import FRAME_MS, NEURON_HALF
+from core.mlp.drawing import layer_positions
+from core.mlp.replay import NEURON_HALF
+from core.mlp.replay_controls import FRAME_MS
 from tests.support import browser as br
 from tests.support import flows
 

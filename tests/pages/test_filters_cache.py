@@ -14,7 +14,7 @@ import pytest
 from core.filters.features import preprocess
 from core.filters.grid import FilterGrid, stitch
 from core.filters.numbers import Box
-from ui.cache import digest
+from ui.cache import array_digest
 from ui.filters import charts, pictures
 
 RNG = np.random.default_rng(26)
@@ -27,7 +27,7 @@ def fingerprint(value) -> str:
         figure["layout"].pop("template", None)
         return json.dumps(without_empty(figure), sort_keys=True)
     if isinstance(value, np.ndarray):
-        return digest(value)
+        return array_digest(value).hex()
     if isinstance(value, tuple | list):
         return json.dumps([fingerprint(v) for v in value])
     return repr(value)

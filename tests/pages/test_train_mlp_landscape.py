@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.mlp import MLP, frame_indices, train
 from core.mlp.data import training_set
-from core.mlp.landscape import run_landscape, unflatten
+from core.mlp.landscape import run_landscape
+from core.mlp.weight_space import unflatten
 from tests.pages.test_train_mlp_page import PAGE, metric
 
 X, Y = training_set()
@@ -120,7 +121,7 @@ def test_the_four_presets_pinned_share_one_plane():
     next(b for b in at.button if b.label.startswith("Pin the four learning-rate presets")).click()
     at.run()
     assert not at.exception, at.exception
-    assert [r["settings"].learning_rate for r in at.session_state["train_pinned"]] == [0.01, 5, 20]
+    assert [r.settings.learning_rate for r in at.session_state["train_pinned"]] == [0.01, 5, 20]
     spec = chart(at, "train_landscape_runs")
     lines = {t.get("name") for t in spec["data"] if t.get("mode") == "lines" and t.get("name")}
     assert lines == {"now: lr 0.2", "lr 0.01", "lr 5", "lr 20"}

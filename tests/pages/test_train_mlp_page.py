@@ -381,7 +381,9 @@ def test_a_prepared_figure_sends_the_same_json_without_copying_it_each_time():
 
 
 def test_the_replay_sent_from_plain_frames_is_the_figure_plotly_checks():
-    from core.mlp.replay import Slice, replay_figure, replay_frames, replay_parts
+    from core.mlp.drawing import Slice
+    from core.mlp.replay import replay_figure, replay_parts
+    from core.mlp.replay_frames import replay_frames
     from ui.train.replay import PreparedFigure
 
     X, y = training_set()
@@ -447,7 +449,7 @@ def test_pinned_runs_come_back_after_a_reload():
     assert link["pins"] == "it2000~lr2_it2000_tanh"  # only what differs from the lesson
     again = reload(at)
     show_tab(again, "Compare runs")
-    assert [r["settings"] for r in again.session_state["train_pinned"]] == [
+    assert [r.settings for r in again.session_state["train_pinned"]] == [
         TrainingSettings(iterations=2_000),
         TrainingSettings(2.0, 2_000, activation="tanh"),
     ]

@@ -12,10 +12,12 @@ from core.mlp import ACTIVATIONS, TrainingSettings, TrainResult
 from core.mlp import plots as mlp_plots
 from core.mlp.compare import run_summary
 from core.mlp.error import from_sum
+from ui.cache import BY_VALUE
 from ui.link import Changed, Param, quoted
+from ui.train import state
+from ui.train.state import PinnedRun
 from ui.training import FIELDS, LESSON, TRAINING_PARAMS, train_cached
 
-PINNED_KEY = "train_pinned"
 MAX_PINNED = 5
 # A pinned run in a link: what differs from the lesson's run, "_" between settings and "~"
 # between runs, each setting a short name and its value as the page's own link writes it:
@@ -94,34 +96,37 @@ def pins_from_param(text: str) -> tuple[TrainingSettings, ...] | Changed:
 PINS_PARAM = Param("pins", pins_from_param, None, pins_to_param)
 
 
-def pinned_runs() -> list[dict]:
-    """The pinned runs, each ``{"settings", "losses"}``; a link's runs are trained (cached)
-    the first time they are shown."""
-    pinned = st.session_state.setdefault(PINNED_KEY, [])
-    missing = [run for run in pinned if run["losses"] is None]
+def pinned_runs() -> tuple[PinnedRun, ...]:
+    """The pinned runs; a link's runs are trained (cached) the first time they are shown."""
+    pinned = state.pinned()
+    missing = [run for run in pinned if run.losses is None]
     if missing:
         with st.spinner(f"Training the {len(missing)} pinned runs of this link…"):
-            for run in missing:
-                run["losses"] = train_cached(run["settings"]).losses.copy()
+            pinned = tuple(
+                run
+                if run.losses is not None
+                else PinnedRun(run.settings, train_cached(run.settings).losses.copy())
+                for run in pinned
+            )
+        state.set_pinned(pinned)
     return pinned
 
 
 def pin_link_value() -> tuple[TrainingSettings, ...] | None:
     """The pinned runs as the link keeps them (None: no pins)."""
-    runs = tuple(run["settings"] for run in st.session_state.get(PINNED_KEY, []))
-    return runs or None
+    return tuple(run.settings for run in state.pinned()) or None
 
 
 def restore_pins(runs: tuple[TrainingSettings, ...] | None) -> None:
     """Pin a link's runs (their error curves are trained when first shown)."""
     if runs:
-        st.session_state[PINNED_KEY] = [{"settings": s, "losses": None} for s in runs]
+        state.set_pinned(tuple(PinnedRun(s) for s in runs))
 
 
 def pin_ui(result: TrainResult, settings: TrainingSettings) -> None:
     """The pin button and one unpin button per pinned run."""
     pinned = pinned_runs()
-    already = any(run["settings"] == settings for run in pinned)
+    already = any(run.settings == settings for run in pinned)
     full = len(pinned) >= MAX_PINNED
     help_text = "Already pinned" if already else f"At most {MAX_PINNED} runs" if full else None
     if st.button(
@@ -132,7 +137,7 @@ def pin_ui(result: TrainResult, settings: TrainingSettings) -> None:
         help=help_text,
         type="primary",
     ):
-        pinned.append({"settings": settings, "losses": result.losses.copy()})
+        state.pin(PinnedRun(settings, result.losses.copy()))
         st.rerun()
     if not pinned:
         st.caption(
@@ -140,32 +145,34 @@ def pin_ui(result: TrainResult, settings: TrainingSettings) -> None:
             "Pinned runs stay in this page's address: a reload or a shared link brings them back."
         )
         return
-    labels = differences([run["settings"] for run in pinned] + [settings])[:-1]
+    labels = differences([run.settings for run in pinned] + [settings])[:-1]
     columns = st.columns(MAX_PINNED)
     for k, (column, label) in enumerate(zip(columns, labels, strict=False)):
         if column.button(
             f"Unpin {label}", key=f"train_unpin_{k}", icon=":material/close:", width="stretch"
         ):
-            pinned.pop(k)
+            state.unpin(k)
             st.rerun()
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def compare_figure(identity: tuple, _current, _curves, log_y: bool):
-    """The error curves of the current and pinned runs, built once per runs shown."""
-    return mlp_plots.compare_figure(_current, _curves, log_y)
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=BY_VALUE)
+def compare_figure(
+    current: tuple[str, np.ndarray], pinned: tuple[tuple[str, np.ndarray], ...], log_y: bool
+):
+    """The error curves of the current and pinned runs, built once per curves shown (keyed by
+    their labels and every value of their curves)."""
+    return mlp_plots.compare_figure(current, pinned, log_y)
 
 
 def compare_ui(result: TrainResult, settings: TrainingSettings) -> None:
     """Pin controls, the error chart with the pinned runs, and their table."""
     pin_ui(result, settings)
     pinned = pinned_runs()
-    labels = differences([run["settings"] for run in pinned] + [settings])
+    labels = differences([run.settings for run in pinned] + [settings])
     current = (labels[-1], result.losses)
-    curves = [(label, run["losses"]) for label, run in zip(labels, pinned, strict=False)]
+    curves = [(label, run.losses) for label, run in zip(labels, pinned, strict=False)]
     log_y = st.toggle("Logarithmic error axis", value=True, key="train_log_y")
-    identity = (settings, log_y, *(run["settings"] for run in pinned))
-    figure = compare_figure(identity, current, curves, log_y)
+    figure = compare_figure(current, tuple(curves), log_y)
     st.plotly_chart(figure, key="train_compare_chart", theme=None)
     target = st.number_input(
         "Target error (for 'iterations to reach')",
@@ -177,7 +184,7 @@ def compare_ui(result: TrainResult, settings: TrainingSettings) -> None:
     )
     rows = [{"run": f"now: {labels[-1]}", **run_summary(from_sum(result.losses), target)}]
     rows += [
-        {"run": f"pinned: {label}", **run_summary(from_sum(run["losses"]), target)}
+        {"run": f"pinned: {label}", **run_summary(from_sum(run.losses), target)}
         for label, run in zip(labels, pinned, strict=False)
     ]
     table = pd.DataFrame(rows)

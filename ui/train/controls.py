@@ -20,6 +20,7 @@ from core.mlp.diagnosis import (
 )
 from core.mlp.settings import MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
 from ui.link import Param, exact, link_notes_ui, read_url_once, whole, write_url
+from ui.train import state
 from ui.train.compare import PINS_PARAM, pin_link_value, restore_pins
 from ui.training import LESSON, TRAINING_PARAMS, train_cached, values_of
 
@@ -127,28 +128,25 @@ def read_url() -> None:
     if values is None:
         return
     hidden = values["hidden"]
-    st.session_state.update(
-        train_depth=len(hidden),
-        train_step_from_url=values["step"] or None,
-        **{f"train_hidden_{i}": n for i, n in enumerate(hidden)},
+    state.set_widgets(
+        {state.DEPTH: len(hidden)} | {state.hidden_key(i): n for i, n in enumerate(hidden)}
     )
+    state.set_step_from_url(values["step"])
     restore_pins(values["pins"])
 
 
 def reset() -> None:
     """Back to the lesson's settings (a button's callback: it runs before the widgets)."""
-    for param in PARAMS:
-        if param.bound:
-            st.session_state[param.name] = param.default
-    st.session_state.update(
-        train_depth=len(LESSON.hidden),
-        **{f"train_hidden_{i}": n for i, n in enumerate(DEFAULT_HIDDEN)},
+    state.set_widgets(
+        {param.name: param.default for param in PARAMS if param.bound}
+        | {state.DEPTH: len(LESSON.hidden)}
+        | {state.hidden_key(i): n for i, n in enumerate(DEFAULT_HIDDEN)}
     )
-    st.session_state.pop("train_step_from_url", None)
+    state.set_step_from_url(None)
 
 
 def use_preset(preset: Preset) -> None:
-    st.session_state.lr = preset.learning_rate
+    state.set_widgets({state.LEARNING_RATE: preset.learning_rate})
 
 
 def presets_ui() -> None:
@@ -188,14 +186,14 @@ def preset_line(settings: TrainingSettings, result: TrainResult) -> str | None:
 def controls_ui() -> TrainingSettings:
     """The sidebar controls; returns the settings they describe."""
     bind = {"bind": "query-params"}
-    state = st.session_state
+    kept = state.widget_value
     with st.sidebar:
         st.header("Training settings")
         learning_rate = st.select_slider(
             "Learning rate",
-            with_value(LEARNING_RATES, state.get("lr", LESSON.learning_rate)),
+            with_value(LEARNING_RATES, kept(state.LEARNING_RATE, LESSON.learning_rate)),
             value=LESSON.learning_rate,
-            key="lr",
+            key=state.LEARNING_RATE,
             format_func=exact,
             help="Step size of gradient descent (log scale). The lesson uses 0.2.",
             **bind,
@@ -203,7 +201,7 @@ def controls_ui() -> TrainingSettings:
         presets_ui()
         iterations = st.select_slider(
             "Iterations",
-            with_value(ITERATIONS, state.get("iterations", LESSON.iterations)),
+            with_value(ITERATIONS, kept("iterations", LESSON.iterations)),
             value=LESSON.iterations,
             key="iterations",
             help="Full-batch gradient-descent steps. The lesson uses 10,000.",
@@ -222,7 +220,7 @@ def controls_ui() -> TrainingSettings:
         )
         init_scale = st.select_slider(
             "Init scale",
-            with_value(INIT_SCALES, state.get("init", LESSON.init_scale)),
+            with_value(INIT_SCALES, kept("init", LESSON.init_scale)),
             value=LESSON.init_scale,
             key="init",
             format_func=exact,
@@ -239,13 +237,12 @@ def controls_ui() -> TrainingSettings:
 def architecture_ui() -> tuple[tuple[int, ...], str]:
     """Hidden layers, their sizes and the hidden activation."""
     keep = {"persist_state": "session"}
-    st.session_state.setdefault("train_depth", len(LESSON.hidden))
-    depth = st.slider("Hidden layers", 1, MAX_HIDDEN_LAYERS, key="train_depth", **keep)
-    for i in range(depth):
-        st.session_state.setdefault(f"train_hidden_{i}", DEFAULT_HIDDEN[i])
+    state.default_widgets({state.DEPTH: len(LESSON.hidden)})
+    depth = st.slider("Hidden layers", 1, MAX_HIDDEN_LAYERS, key=state.DEPTH, **keep)
+    state.default_widgets({state.hidden_key(i): DEFAULT_HIDDEN[i] for i in range(depth)})
     hidden = tuple(
         st.slider(
-            f"Neurons in hidden layer {i + 1}", 1, MAX_NEURONS, key=f"train_hidden_{i}", **keep
+            f"Neurons in hidden layer {i + 1}", 1, MAX_NEURONS, key=state.hidden_key(i), **keep
         )
         for i in range(depth)
     )

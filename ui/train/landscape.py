@@ -10,19 +10,20 @@ from core.mlp import TrainingSettings, TrainResult, frame_indices
 from core.mlp import landscape_plots as lp
 from core.mlp.data import training_set
 from core.mlp.error import ERROR_TEXT
-from core.mlp.landscape import Landscape, run_landscape, unflatten
+from core.mlp.landscape import Landscape, run_landscape
+from core.mlp.landscape_3d import surface_3d_figure
+from core.mlp.weight_space import unflatten
 from ui.app import on_a_phone
+from ui.train import state
 from ui.train.compare import MAX_PINNED, differences, pinned_runs
 from ui.train.controls import PRESETS
-from ui.train.step import STEP_KEY, Stepper
+from ui.train.state import Pick, PinnedRun, Stepper
 from ui.training import train_cached
 
 PLANES = {"pca": "Plane of the path (principal components)", "random": "Random plane"}
 CENTRES = {"end": "Final weights", "start": "Initial weights"}
 SPACINGS = {"log": "Log-spaced", "even": "Evenly spaced"}
 RESOLUTIONS = (41, 81, 121)
-PICK_KEYS = ("train_landscape_alpha", "train_landscape_beta")
-LAST_PICK = "train_landscape_last_pick"
 STEP_TAB = "Step by step"
 CHART_CONFIG = {"scrollZoom": False, "toImageButtonOptions": {"filename": "landscape", "scale": 2}}
 
@@ -53,7 +54,7 @@ def map_figure_cached(
     landscape = landscape_cached(runs, *choice)
     log_colour, three_d, spacing, compact = view
     if three_d:
-        return lp.surface_3d_figure(landscape, labels, title, log_colour, compact)
+        return surface_3d_figure(landscape, labels, title, log_colour, compact)
     frames = None
     if len(runs) == 1:
         frames = frame_indices(landscape.paths[0].iterations, spacing)
@@ -177,28 +178,24 @@ def take_pick(event) -> None:
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if not points:
         return
-    pick = (round(float(points[0]["x"]), 4), round(float(points[0]["y"]), 4))
-    if st.session_state.get(LAST_PICK) != pick:
-        st.session_state[LAST_PICK] = pick
-        st.session_state[PICK_KEYS[0]], st.session_state[PICK_KEYS[1]] = pick
+    state.take_pick(Pick(round(float(points[0]["x"]), 4), round(float(points[0]["y"]), 4)))
 
 
 def start_here(settings: TrainingSettings, weights: list[np.ndarray], text: str) -> None:
     """Callback: the Step tab starts from these weights, and opens."""
-    st.session_state[STEP_KEY] = Stepper(settings, 0, [W.copy() for W in weights])
-    st.session_state["train_tab"] = STEP_TAB
+    state.set_stepper(Stepper(settings, 0, [W.copy() for W in weights]))
+    state.open_tab(STEP_TAB)
     st.toast(text, icon=":material/my_location:")
 
 
 def start_here_ui(landscape: Landscape, settings: TrainingSettings) -> None:
     """α and β (typed, or picked on the map), the error there, and a button to step from there."""
     st.markdown("**Start from here**: click the map, or type a point of the plane.")
-    for key in PICK_KEYS:
-        st.session_state.setdefault(key, 0.0)
+    state.default_widgets(dict.fromkeys(state.PICKS, 0.0))
     a, b, c = st.columns(3)
     limits = {"min_value": -1_000.0, "max_value": 1_000.0, "step": 0.1, "format": "%.4f"}
-    alpha = a.number_input("α", key=PICK_KEYS[0], **limits)
-    beta = b.number_input("β", key=PICK_KEYS[1], **limits)
+    alpha = a.number_input("α", key=state.PICKS[0], **limits)
+    beta = b.number_input("β", key=state.PICKS[1], **limits)
     error = landscape.error_at(alpha, beta)
     c.metric("Error at this point", f"{error:.4e}")
     theta = landscape.plane.points(np.array([alpha, beta]))
@@ -269,7 +266,7 @@ def pin_presets_ui(settings: TrainingSettings) -> None:
         TrainingSettings(**(settings.as_dict() | {"learning_rate": p.learning_rate}))
         for p in PRESETS
     ]
-    missing = [s for s in missing if s != settings and s not in [r["settings"] for r in pinned]]
+    missing = [s for s in missing if s != settings and s not in [r.settings for r in pinned]]
     room = MAX_PINNED - len(pinned)
     rates = ", ".join(f"{p.learning_rate:g}" for p in PRESETS)
     if not st.button(
@@ -284,7 +281,7 @@ def pin_presets_ui(settings: TrainingSettings) -> None:
         return
     bar = st.progress(0.0, text="Training the presets…")
     for k, run in enumerate(missing):
-        pinned.append({"settings": run, "losses": train_cached(run).losses.copy()})
+        state.pin(PinnedRun(run, train_cached(run).losses.copy()))
         bar.progress((k + 1) / len(missing), text=f"Trained lr {run.learning_rate:g}")
     st.rerun()
 
@@ -293,7 +290,7 @@ def runs_ui(settings: TrainingSettings, choice: dict, compact: bool) -> None:
     """This run and the pinned runs of the same network, on the plane of all their paths."""
     st.subheader("Runs side by side")
     pin_presets_ui(settings)
-    others = same_network([run["settings"] for run in pinned_runs()], settings)
+    others = same_network([run.settings for run in pinned_runs()], settings)
     if not others:
         st.caption(
             "Pin runs (here, or in Compare runs) to draw their paths on one shared plane. "

@@ -12,8 +12,12 @@ import streamlit as st
 from core.mlp import MLP, TrainingSettings, TrainResult, frame_indices
 from core.mlp import plots as mlp_plots
 from core.mlp.data import training_set
-from core.mlp.replay import FILM_HEIGHT, FILM_MIN, Slice, replay_frames, replay_parts
+from core.mlp.drawing import CHANNELS, Slice
+from core.mlp.replay import replay_parts
+from core.mlp.replay_frames import replay_frames
+from core.mlp.replay_layout import FILM_HEIGHT, FILM_MIN
 from core.plot_style import NARROW_BELOW
+from ui.training import train_cached
 
 
 class PreparedFigure(go.Figure):
@@ -63,11 +67,9 @@ CATCH_INTERRUPTED_ANIMATIONS = """<script>
 def plane_ui(prefix: str) -> Slice:
     """Which RGB plane the maps show: one channel held at a value."""
     a, b = st.columns(2)
-    name = a.radio(
-        "Hold fixed", mlp_plots.CHANNELS, index=2, horizontal=True, key=f"{prefix}_channel"
-    )
+    name = a.radio("Hold fixed", CHANNELS, index=2, horizontal=True, key=f"{prefix}_channel")
     value = b.slider(f"{name} value", 0, 255, 128, key=f"{prefix}_value")
-    return Slice(mlp_plots.CHANNELS.index(name), value / 255)
+    return Slice(CHANNELS.index(name), value / 255)
 
 
 # The film fills the window's height (less Streamlit's header and a line above it), from
@@ -89,13 +91,15 @@ div.st-key-train_replay_film {{
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def prepared_replay(
-    settings: TrainingSettings, plane: Slice, spacing: str, _result: TrainResult
-) -> PreparedFigure:
-    """The replay of the run of ``settings``, built once for every session that opens it."""
+def prepared_replay(settings: TrainingSettings, plane: Slice, spacing: str) -> PreparedFigure:
+    """The replay of the run of ``settings``, built once for every session that opens it.
+
+    Keyed by values only: the run comes from ``train_cached(settings)``, the one training cache.
+    """
     X, y = training_set()
-    frames = replay_frames(_result, X, y, plane, spacing)
-    return PreparedFigure(*replay_parts(frames, _result, X, y, plane, spacing))
+    result = train_cached(settings)
+    frames = replay_frames(result, X, y, plane, spacing)
+    return PreparedFigure(*replay_parts(frames, result, X, y, plane, spacing))
 
 
 def replay_ui(result: TrainResult, settings: TrainingSettings) -> None:
@@ -105,7 +109,7 @@ def replay_ui(result: TrainResult, settings: TrainingSettings) -> None:
         "Frames", list(SPACINGS), format_func=SPACINGS.get, horizontal=True, key="train_spacing"
     )
     with st.spinner("Preparing the frames…"):
-        figure = prepared_replay(settings, plane, spacing, result)
+        figure = prepared_replay(settings, plane, spacing)
     count = len(frame_indices(result.snapshot_iterations, spacing))
     st.caption(
         f"{count} frames from iteration 0 to {settings.iterations:,}, "

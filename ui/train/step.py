@@ -4,37 +4,27 @@ from __future__ import annotations
 
 import inspect
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
 from core.mlp import MLP, Step, TrainingSettings, TrainResult, log_frames
 from core.mlp import plots as mlp_plots
+from core.mlp.activations import OUTPUT
+from core.mlp.activations import activation as mlp_activation
 from core.mlp.data import training_set
 from core.mlp.error import error_total, from_sum
 from core.mlp.latex import error_latex, latex_matrix, output_delta_latex
 from ui.app import on_a_phone
+from ui.train import state
 from ui.train.controls import MAX_STEPS_PAST_RUN
+from ui.train.state import Stepper
 
-STEP_KEY = "train_stepper"
-FRAME_KEY = "train_step_frame"  # the iteration slider
 STEP_SIZES = (1, 10, 100)
-LATEX_NAMES = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}"}
 
 
-@dataclass
-class Stepper:
-    """Where stepping stands: the weights after ``iteration`` steps, and the last step taken."""
-
-    settings: TrainingSettings
-    iteration: int
-    weights: list[np.ndarray]
-    last: Step | None = None
-    seconds: float = 0.0
-
-
-def take_steps(stepper: Stepper, n: int) -> None:
+def take_steps(stepper: Stepper, n: int) -> Stepper:
     """n full-batch steps on the lesson's colours with ``core.mlp``; the last is kept whole."""
     X, y = training_set()
     s = stepper.settings
@@ -42,10 +32,14 @@ def take_steps(stepper: Stepper, n: int) -> None:
     net = MLP(s.layers, activation=s.activation, weights=stepper.weights)
     for _ in range(n - 1):
         net.backprop(X, y, s.learning_rate)
-    stepper.last = net.step(X, y, s.learning_rate)
-    stepper.weights = stepper.last.W_new
-    stepper.iteration += n
-    stepper.seconds = time.perf_counter() - start
+    last = net.step(X, y, s.learning_rate)
+    return replace(
+        stepper,
+        iteration=stepper.iteration + n,
+        weights=last.W_new,
+        last=last,
+        seconds=time.perf_counter() - start,
+    )
 
 
 def start_at(result: TrainResult, settings: TrainingSettings, iteration: int) -> Stepper:
@@ -55,28 +49,28 @@ def start_at(result: TrainResult, settings: TrainingSettings, iteration: int) ->
         settings, int(result.snapshot_iterations[index]), result.snapshot_weights(index)
     )
     if iteration > stepper.iteration:
-        take_steps(stepper, iteration - stepper.iteration)
-        stepper.last = None  # the page shows the step a person took, not the catching up
+        stepper = take_steps(stepper, iteration - stepper.iteration)
+        stepper = replace(stepper, last=None)  # the step a person took, not the catching up
     return stepper
 
 
 def current_stepper(result: TrainResult, settings: TrainingSettings) -> Stepper:
     """This session's stepper for these settings: from a step=N link, else the initial weights."""
-    stepper = st.session_state.get(STEP_KEY)
-    if stepper is not None and stepper.settings == settings:
+    stepper = state.stepper(settings)
+    if stepper is not None:
         return stepper
     stepper = Stepper(settings, 0, [W.copy() for W in result.initial_weights])
-    wanted = st.session_state.pop("train_step_from_url", None)
+    wanted = state.take_step_from_url()
     if wanted is not None:
         if wanted <= settings.iterations + MAX_STEPS_PAST_RUN:
             stepper = start_at(result, settings, wanted)
         else:
             st.warning(f"Link setting: `step={wanted}` is not a step of this run; starting at 0.")
-    st.session_state[STEP_KEY] = stepper
+    state.set_stepper(stepper)
     return stepper
 
 
-def buttons_ui(result: TrainResult, stepper: Stepper) -> None:
+def buttons_ui(result: TrainResult, stepper: Stepper) -> Stepper:
     """Reset, +1, +10, +100, and the iteration slider over the replay's frames."""
     columns = st.columns(len(STEP_SIZES) + 1)
     if columns[0].button(
@@ -85,14 +79,14 @@ def buttons_ui(result: TrainResult, stepper: Stepper) -> None:
         icon=":material/restart_alt:",
         width="stretch",
     ):
-        st.session_state[STEP_KEY] = Stepper(
-            stepper.settings, 0, [W.copy() for W in result.initial_weights]
-        )
+        state.set_stepper(Stepper(stepper.settings, 0, [W.copy() for W in result.initial_weights]))
         st.rerun()
     for column, n in zip(columns[1:], STEP_SIZES, strict=True):
         if column.button(f"+{n} step{'s' * (n > 1)}", key=f"train_step_{n}", width="stretch"):
-            take_steps(stepper, n)
+            stepper = take_steps(stepper, n)
+            state.set_stepper(stepper)
     iteration_slider_ui(result, stepper)
+    return stepper
 
 
 def slider_iterations(settings: TrainingSettings, iteration: int) -> list[int]:
@@ -102,7 +96,7 @@ def slider_iterations(settings: TrainingSettings, iteration: int) -> list[int]:
 
 def _jump(result: TrainResult, settings: TrainingSettings) -> None:
     """The slider moved: stepping stands at the iteration it shows (a replay frame)."""
-    st.session_state[STEP_KEY] = start_at(result, settings, st.session_state[FRAME_KEY])
+    state.set_stepper(start_at(result, settings, state.widget_value(state.STEP_FRAME)))
 
 
 def iteration_slider_ui(result: TrainResult, stepper: Stepper) -> None:
@@ -111,13 +105,13 @@ def iteration_slider_ui(result: TrainResult, stepper: Stepper) -> None:
     The slider always shows the stepper's iteration (after a step, a reset, a link's step=N),
     and moving it moves the stepper, so the slider and the "Iteration" figure never disagree.
     """
-    st.session_state[FRAME_KEY] = stepper.iteration
+    state.set_widgets({state.STEP_FRAME: stepper.iteration})
     st.select_slider(
         "Iteration: drag to start from a frame of the replay (log-spaced), or step with the "
         "buttons",
         slider_iterations(stepper.settings, stepper.iteration),
         format_func=lambda i: f"{i:,}",
-        key=FRAME_KEY,
+        key=state.STEP_FRAME,
         on_change=_jump,
         args=(result, stepper.settings),
     )
@@ -131,7 +125,7 @@ def step_ui(result: TrainResult, settings: TrainingSettings) -> Stepper:
         f"frame of the replay, at learning rate {settings.learning_rate:g}, on all ten colours. "
         "Each button takes that many full-batch steps with `core.mlp`."
     )
-    buttons_ui(result, stepper)
+    stepper = buttons_ui(result, stepper)
     X, y = training_set()
     net = MLP(settings.layers, activation=settings.activation, weights=stepper.weights)
     error_now = error_total(net.forward(X), y)
@@ -198,7 +192,7 @@ def step_latex(step: Step, activation: str) -> None:
     L, m = len(step.W), latex_matrix
     st.latex(r"INPUT = " + m(step.INPUT) + r"\qquad y = " + m(step.y, 0))
     for k in range(L):
-        f = LATEX_NAMES["sigmoid" if k == L - 1 else activation]
+        f = mlp_activation(OUTPUT if k == L - 1 else activation).latex
         below = "INPUT" if k == 0 else f"A_{k}"
         st.latex(rf"W_{k + 1} = " + m(step.W[k]))
         st.latex(
@@ -235,8 +229,7 @@ def step_position(settings: TrainingSettings) -> int | None:
 
     A step=N link not yet opened in the step tab is kept as it came.
     """
-    stepper = st.session_state.get(STEP_KEY)
-    if stepper is not None and stepper.settings == settings:
+    stepper = state.stepper(settings)
+    if stepper is not None:
         return stepper.iteration or None
-    pending = st.session_state.get("train_step_from_url")
-    return pending if pending is not None else None
+    return state.step_from_url()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from core.mlp import TrainingSettings, TrainResult, white_text
@@ -10,19 +11,35 @@ from core.mlp import plots as mlp_plots
 from core.mlp.data import held_out_set, training_set
 from core.mlp.engine import sweep_learning_rates
 from core.mlp.error import ERROR_TEXT, from_sum
+from ui.cache import BY_VALUE
 from ui.train.controls import LEARNING_RATES
 from ui.train.step import heatmaps_ui
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _figure(name: str, settings: TrainingSettings, _build):
-    """A figure of the run of ``settings``, built once for every session that shows it."""
-    return _build()
+# Every figure is built once for every session that shows it, keyed by the values it is drawn
+# from (``ui.cache.BY_VALUE``: arrays by every element). Shared: never modified once built.
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=BY_VALUE)
+def predictions_figure(
+    names: tuple[str, ...], colours: np.ndarray, expected: np.ndarray, outputs: np.ndarray
+) -> go.Figure:
+    return mlp_plots.predictions_table(list(names), colours, expected, outputs)
 
 
-def plot(name: str, settings: TrainingSettings, build) -> None:
-    """Draw the figure ``name`` of this run, in the house style."""
-    st.plotly_chart(_figure(name, settings, build), key=name, theme=None, width="stretch")
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=BY_VALUE)
+def weights_figure(iterations: np.ndarray, snapshots: tuple[np.ndarray, ...]) -> go.Figure:
+    return mlp_plots.weights_over_time(iterations, list(snapshots))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=BY_VALUE)
+def sweep_figure(
+    rates: np.ndarray, final: np.ndarray, best: np.ndarray, current: float
+) -> go.Figure:
+    return mlp_plots.sweep_figure(rates, final, best, current)
+
+
+def plot(name: str, figure: go.Figure) -> None:
+    """Draw the figure as the chart ``name``, in the house style."""
+    st.plotly_chart(figure, key=name, theme=None, width="stretch")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -69,24 +86,18 @@ def predictions_ui(result: TrainResult, settings: TrainingSettings) -> None:
         labels = [f"colour {i + 1}" for i in range(len(X))]
         out = net.forward(X)
         st.caption(f"{int((white_text(out) == (y == 1)).sum())} of {len(X)} right")
-        plot("pred_train", settings, lambda: mlp_plots.predictions_table(labels, X, y, out))
+        plot("pred_train", predictions_figure(tuple(labels), X, y, out))
     with right:
         st.subheader("Never-seen colours")
         out_new = net.forward(X_new)
         st.caption(f"{int((white_text(out_new) == (y_new == 1)).sum())} of {len(X_new)} right")
-        plot(
-            "pred_new", settings, lambda: mlp_plots.predictions_table(names, X_new, y_new, out_new)
-        )
+        plot("pred_new", predictions_figure(tuple(names), X_new, y_new, out_new))
 
 
 def weights_ui(result: TrainResult, settings: TrainingSettings) -> None:
     st.markdown("The final weights, bias in the last column, on one colour scale.")
     heatmaps_ui(result.weights, "train_W")
-    plot(
-        "weights_time",
-        settings,
-        lambda: mlp_plots.weights_over_time(result.snapshot_iterations, result.snapshots),
-    )
+    plot("weights_time", weights_figure(result.snapshot_iterations, tuple(result.snapshots)))
 
 
 def sweep_ui(settings: TrainingSettings) -> None:
@@ -98,10 +109,5 @@ def sweep_ui(settings: TrainingSettings) -> None:
     )
     with st.spinner("Training one network per learning rate…"):
         sweep = sweep_cached(TrainingSettings(**(settings.as_dict() | {"learning_rate": 1.0})))
-    plot(
-        "sweep",
-        settings,
-        lambda: mlp_plots.sweep_figure(
-            sweep["rates"], sweep["final"], sweep["best"], settings.learning_rate
-        ),
-    )
+    figure = sweep_figure(sweep["rates"], sweep["final"], sweep["best"], settings.learning_rate)
+    plot("sweep", figure)
