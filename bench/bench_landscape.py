@@ -38,7 +38,7 @@ def loop_surface(plane, layers, X, y, alphas, betas) -> np.ndarray:
     for j, b in enumerate(betas):
         for i, a in enumerate(alphas):
             net = MLP(layers, weights=unflatten(plane.points(np.array([a, b])), layers))
-            errors[j, i] = np.sum((net.forward(X) - y) ** 2)
+            errors[j, i] = 0.5 * np.sum((net.forward(X) - y) ** 2)  # Error_total, the lesson's
     return errors
 
 
@@ -60,7 +60,7 @@ def tensorflow_surface(plane, layers, X, y):
             start += n_out * n_cols
             below = INPUT if k == 0 else tf.concat([A, tf.ones_like(A[:, :1])], axis=1)
             A = tf.sigmoid(tf.einsum("noi,ik->nok", W, below) if k == 0 else W @ below)
-        return tf.reduce_sum((A - target) ** 2, axis=(1, 2))
+        return 0.5 * tf.reduce_sum((A - target) ** 2, axis=(1, 2))  # Error_total
 
     def run(alphas, betas):
         a, b = np.meshgrid(alphas, betas)
