@@ -49,6 +49,10 @@ FIRST = (
     "e2e/test_vgg16_filters_renders.py",
     "e2e/test_train_mlp.py",
     "e2e/test_deep_links.py",
+    "e2e/test_projector.py",
+    "bench/test_bench_memory_two_renders.py",
+    "e2e/test_join_link.py",
+    "e2e/test_classroom.py",
     "e2e/test_bad_input.py",
     "e2e/test_replay_film.py",
     "bench/test_bench_replay.py",
@@ -57,6 +61,7 @@ FIRST = (
     "e2e/test_train_mlp_toolbar.py",
     "e2e/test_text_over_colour_vision.py",
     "bench/test_bench_classroom.py",
+    "core/test_mlp_optimizers.py",
 )
 
 

@@ -155,6 +155,11 @@ CHARTS_JS = r"""<script>
         a.font = Object.assign({}, a.font, {size});
       });
     }
+    // Nothing to change (the default view of a figure with one arrangement): no relayout, so
+    // a chart a visitor clicks or selects on is never redrawn under the pointer.
+    const moves = Object.keys(patch)
+      .some(p => p === 'annotations' || get(gd._fullLayout, p) !== patch[p]);
+    if (!moves) { L.appKey = key; return; }
     gd.appBusy = true;
     Promise.resolve(window.Plotly.relayout(gd, patch))
       .then(() => { gd.layout.appBase = L.appBase; gd.layout.appKey = key; })

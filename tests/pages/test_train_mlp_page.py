@@ -170,11 +170,12 @@ def test_the_replay_has_a_frame_per_snapshot_labelled_by_iteration(iterations, s
     shown = [a for a in spec["layout"]["annotations"] if a.get("name") == "scrubber label"]
     assert shown[0]["text"] == "0" and shown[-1]["text"] == f"{iterations:,}"
     assert shown[-1]["x"] == 1 and len(shown) >= 3
-    legend = [t["name"] for t in spec["data"] if "training colour" in t.get("name", "")]
+    names = ("training colours", "wants white text (1)", "wants black text (0)")
+    legend = [t["name"] for t in spec["data"] if t.get("name") in names]
     assert legend == [
         "training colours",  # the points, out of the legend
-        "training colour, white text (1)",
-        "training colour, black text (0)",
+        "wants white text (1)",
+        "wants black text (0)",
     ]
     assert (
         next(t for t in spec["data"] if t.get("name") == "training colours")["showlegend"] is False
