@@ -217,7 +217,7 @@ def spread_points(points: np.ndarray, distance: float = SPREAD) -> np.ndarray:
 # The training colours' shapes and outlines by label: circle for white text, square for black.
 TRAINING_SYMBOLS = {True: "circle", False: "square"}
 TRAINING_OUTLINES = {True: WHITE_TEXT, False: BLACK_TEXT}
-TRAINING_NAMES = {True: "wants white text (1)", False: "wants black text (0)"}
+TRAINING_NAMES = {True: "training colour, white text (1)", False: "training colour, black text (0)"}
 
 
 def training_legend() -> list[go.Scatter]:

@@ -241,8 +241,8 @@ def test_the_legend_says_circle_is_white_text_and_square_is_black(run):
     frames = replay_frames(run, X_DOC, Y_DOC, plane, "even")
     fig = json.loads(replay_figure(frames, run, X_DOC, Y_DOC, plane, "even").to_json())
     entries = {t["name"]: t for t in fig["data"] if t.get("showlegend", True) and "name" in t}
-    white = entries["wants white text (1)"]["marker"]
-    black = entries["wants black text (0)"]["marker"]
+    white = entries["training colour, white text (1)"]["marker"]
+    black = entries["training colour, black text (0)"]["marker"]
     assert (white["symbol"], white["line"]["color"]) == ("circle", WHITE_TEXT)
     assert (black["symbol"], black["line"]["color"]) == ("square", BLACK_TEXT)
     points = next(t for t in fig["data"] if t.get("name") == "training colours")

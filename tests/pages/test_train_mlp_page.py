@@ -173,8 +173,8 @@ def test_the_replay_has_a_frame_per_snapshot_labelled_by_iteration(iterations, s
     legend = [t["name"] for t in spec["data"] if "training colour" in t.get("name", "")]
     assert legend == [
         "training colours",  # the points, out of the legend
-        "wants white text (1)",
-        "wants black text (0)",
+        "training colour, white text (1)",
+        "training colour, black text (0)",
     ]
     assert (
         next(t for t in spec["data"] if t.get("name") == "training colours")["showlegend"] is False
