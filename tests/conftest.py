@@ -61,7 +61,6 @@ FIRST = (
     "e2e/test_train_mlp_toolbar.py",
     "e2e/test_text_over_colour_vision.py",
     "bench/test_bench_classroom.py",
-    "core/test_mlp_optimizers.py",
 )
 
 
